@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): type-check, then every test.
+# The tests start their own private redis-server (installed from Debian when
+# missing and we are root) and the simulated Asterisk; nothing else is needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npx tsc -p tsconfig.json --noEmit
+npx vitest run "$@"

@@ -1,0 +1,118 @@
+/**
+ * The narrow call-control interface. The IVR engine, routing, ACD and callbacks
+ * talk to the switch only through this; none of them imports the ARI client.
+ * `ari-call-control.ts` implements it over ARI (a real Asterisk or the simulator).
+ *
+ * Conventions:
+ * - A caller who hangs up mid-step is an expected outcome: operations on a gone
+ *   call resolve (never reject) and report `caller-gone` where they return a result;
+ *   fire-and-forget operations (hangup, stopMoh, setVar...) become no-ops.
+ * - Keys are buffered per call from the moment the call is adopted: a key that
+ *   interrupts a prompt (barge-in) stays in the buffer and is the first key the
+ *   next `collect` reads, so it counts as input.
+ */
+
+export type PlayResult =
+  | { kind: 'finished' }
+  | { kind: 'interrupted'; digit: string }
+  | { kind: 'caller-gone' };
+
+export interface PlayOptions {
+  /** Stop the prompt list when a key arrives (the key stays buffered). Default true. */
+  bargeIn?: boolean;
+  /** Language for `sound:` media (Asterisk picks sounds/<lang>/...). */
+  language?: string;
+  /** Aborting stops the playback and resolves `finished`. */
+  signal?: AbortSignal;
+}
+
+export interface CollectOptions {
+  /** Stop after this many digits. */
+  maxDigits: number;
+  /** Key that ends variable-length input (not included in the result). Default '#'. */
+  terminator?: string | null;
+  /** Wait for the first key (ms). */
+  firstKeyTimeoutMs: number;
+  /** Wait between keys (ms). */
+  interKeyTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export type CollectResult =
+  /** `terminated` is true when the terminator ended input. */
+  | { kind: 'digits'; digits: string; terminated: boolean }
+  /** No complete input before a timeout; `digits` holds whatever arrived (maybe ''). */
+  | { kind: 'timeout'; digits: string }
+  | { kind: 'caller-gone' };
+
+export interface OriginateOptions {
+  /** Dial string: `PJSIP/1001`, `Local/1001@agents`... */
+  endpoint: string;
+  /** Caller id shown to the callee: `"name" <number>` or just the number. */
+  callerId?: string;
+  /** Seconds to ring before giving up (no-answer). */
+  timeoutSec: number;
+  /** Channel variables set on the new channel. */
+  variables?: Record<string, string>;
+  /** Aborting while ringing hangs the leg up and resolves `cancelled`. */
+  signal?: AbortSignal;
+  /** Choose the channel id (lets callers correlate before the originate returns). */
+  channelId?: string;
+}
+
+export type OriginateResult =
+  | { kind: 'answered'; call: Call }
+  | { kind: 'busy'; cause: number }
+  | { kind: 'no-answer'; cause: number }
+  | { kind: 'failed'; cause: number | null; message: string }
+  | { kind: 'cancelled' };
+
+export type CallEvent =
+  | { type: 'key'; digit: string }
+  | { type: 'hangup'; cause: number | null }
+  | { type: 'end' };
+
+export interface Call {
+  readonly id: string;
+  /** Calling number (ANI) as Asterisk gives it; '' when withheld. */
+  readonly callerNumber: string;
+  readonly callerName: string;
+  /** The number dialled (first Stasis argument), e.g. '10000' or '10001'. */
+  readonly dialled: string;
+  /** Stasis args as given. */
+  readonly args: readonly string[];
+  /** True once the caller hung up or the channel left the Stasis app. */
+  readonly gone: boolean;
+  /** Resolves when the call ends (StasisEnd / hang-up). */
+  readonly ended: Promise<void>;
+
+  answer(): Promise<void>;
+  play(media: readonly string[], options?: PlayOptions): Promise<PlayResult>;
+  collect(options: CollectOptions): Promise<CollectResult>;
+  /** Drop keys buffered so far (e.g. before a prompt that must not be skipped). */
+  clearKeys(): void;
+  startMoh(mohClass?: string): Promise<void>;
+  stopMoh(): Promise<void>;
+  setVar(name: string, value: string): Promise<void>;
+  getVar(name: string): Promise<string | null>;
+  hangup(reason?: 'normal' | 'busy' | 'congestion' | 'no_answer'): Promise<void>;
+  on(listener: (event: CallEvent) => void): () => void;
+}
+
+export interface Bridge {
+  readonly id: string;
+  add(call: Call | string): Promise<void>;
+  remove(call: Call | string): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export interface CallControl {
+  /** True while the events connection to the switch is up and the app is registered. */
+  readonly ready: boolean;
+  /** Called for every new call entering the Stasis app (after it is adopted). */
+  onIncomingCall(handler: (call: Call) => void): () => void;
+  originate(options: OriginateOptions): Promise<OriginateResult>;
+  createBridge(name?: string): Promise<Bridge>;
+  /** Re-adopt a channel still in the app after a service restart; null when it is gone. */
+  adopt(channelId: string): Promise<Call | null>;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** Sections owned by the foundations (server, Redis, ARI, logs, sounds). */
+export const serverSchema = z.object({
+  host: z.string().default('0.0.0.0'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+}).strict();
+
+export const redisSchema = z.object({
+  url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /** Prefix of every key this service writes, so several deployments can share a Redis. */
+  keyPrefix: z.string().min(1).default('hotline'),
+}).strict();
+
+export const ariSchema = z.object({
+  url: z.string().url().default('http://127.0.0.1:8088'),
+  user: z.string().min(1).default('ivr'),
+  password: z.string().min(1).default('ivr'),
+  /** Stasis app name; give each service instance its own (Asterisk has one events connection per app). */
+  app: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('ivr'),
+  requestTimeoutMs: z.coerce.number().int().positive().default(5000),
+  reconnect: z.object({
+    /** First retry comes quickly: while no client holds the app, Asterisk rejects new calls. */
+    initialDelayMs: z.coerce.number().int().min(0).default(100),
+    maxDelayMs: z.coerce.number().int().positive().default(5000),
+    factor: z.coerce.number().min(1).default(2),
+  }).strict().default({ initialDelayMs: 100, maxDelayMs: 5000, factor: 2 }),
+}).strict();
+
+export const logSchema = z.object({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).strict();
+
+export const soundsSchema = z.object({
+  /** Where `npm run prompts` writes audio (sounds/<lang>/<id>.wav). */
+  dir: z.string().default('sounds'),
+  /** Language of prompts played to callers: zh first, en second. */
+  language: z.enum(['zh', 'en']).default('zh'),
+}).strict();
