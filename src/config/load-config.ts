@@ -24,13 +24,16 @@ const ENV_KEYS: Record<string, string> = {
   SOUNDS_DIR: 'sounds.dir',
 };
 
+/** The shipped configuration, one file per concern, merged in this order when present. */
+export const DEFAULT_FILES = ['config/default.yaml', 'config/tiers.yaml', 'config/queues.yaml', 'config/agents.yaml'];
+
 /** Any other key: HOTLINE__ari__requestTimeoutMs=3000 sets ari.requestTimeoutMs. */
 const ENV_PREFIX = 'HOTLINE__';
 
 export interface LoadOptions {
   /** The environment to read (process.env in main; a literal object in tests). */
   env?: Record<string, string | undefined>;
-  /** YAML files merged in order; later files win. Default: config/default.yaml + $CONFIG_FILES. */
+  /** YAML files merged in order; later files win. Default: DEFAULT_FILES + $CONFIG_FILES. */
   files?: string[];
   /** Plain object merged last (tests). */
   overrides?: Record<string, unknown>;
@@ -47,14 +50,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? {};
   const cwd = options.cwd ?? process.cwd();
   const files = options.files ?? [
-    'config/default.yaml',
+    ...DEFAULT_FILES.filter((f) => existsSync(resolve(cwd, f))),
     ...(env.CONFIG_FILES ? env.CONFIG_FILES.split(',').map((f) => f.trim()).filter(Boolean) : []),
   ];
   let raw: Record<string, unknown> = {};
   for (const file of files) {
     const path = resolve(cwd, file);
     if (!existsSync(path)) {
-      if (file === 'config/default.yaml') continue;
       throw new ConfigError(`config file ${file} does not exist`, { file });
     }
     let doc: unknown;
