@@ -1,0 +1,42 @@
+import type { TierId } from '../customers/customer.js';
+
+/**
+ * Everything that happens to a call, appended in order to one Redis stream.
+ * Statistics are computed from these events alone, so every path that ends a
+ * call must write its `ended` event (and waits must write `abandoned` or
+ * `answered`).
+ */
+export type CallEvent =
+  | { type: 'arrived'; dialled: string; from: string; instance: string }
+  | { type: 'tier'; tier: TierId; reason: string; accountId: string | null }
+  | { type: 'menu'; flow: string; step: string; choice: string }
+  | { type: 'self-service'; item: string; result: 'ok' | 'unavailable' | 'no-data' }
+  | { type: 'password'; result: 'ok' | 'wrong' | 'locked' }
+  | { type: 'route'; queue: string; skill: string; priority: number; minAgentLevel: number; rules: number[]; reason: string; tier: TierId }
+  | { type: 'queued'; queue: string; tier: TierId; priority: number; position: number }
+  | { type: 'overflowed'; queue: string; skill: string; minAgentLevel: number }
+  | { type: 'offered'; queue: string; agent: string }
+  | { type: 'agent-no-answer'; queue: string; agent: string }
+  | { type: 'answered'; queue: string; agent: string; tier: TierId; waitMs: number }
+  | { type: 'abandoned'; queue: string; tier: TierId; waitMs: number; stage: 'queue' | 'ringing' }
+  | { type: 'transferred'; fromQueue: string | null; toQueue: string; by: string }
+  | { type: 'callback-requested'; queue: string; callbackId: string; tier: TierId }
+  | { type: 'complaint-opened'; ticketId: string; tier: TierId }
+  | { type: 'agent-ended'; queue: string; agent: string; talkMs: number }
+  | { type: 'ended'; outcome: CallOutcome; durationMs: number };
+
+/** How a call ended, from the caller's point of view. */
+export type CallOutcome =
+  | 'self-service'      // the caller heard what they asked for and hung up / was said goodbye
+  | 'handled'           // talked to an agent
+  | 'abandoned'         // hung up while waiting for an agent
+  | 'callback'          // left the queue with a callback request
+  | 'caller-hangup'     // hung up in the IVR before reaching a queue or an answer
+  | 'goodbye'           // the IVR ended the call politely (after-hours, retries exhausted on 10001)
+  | 'queue-full'        // turned away: the queue was full
+  | 'failed';           // an internal failure ended the call (logged)
+
+export type CallEventType = CallEvent['type'];
+
+/** A stored event: the call it belongs to and when it happened (ms since epoch). */
+export type RecordedCallEvent = CallEvent & { callId: string; at: number; id?: string };

@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import type { CallEvent, RecordedCallEvent } from './call-event.js';
+
+export interface CallRecordLogOptions {
+  redis: Redis;
+  keyPrefix: string;
+  /** Approximate number of events kept (XADD MAXLEN ~). */
+  maxEvents?: number;
+  now?: () => number;
+}
+
+/**
+ * Appends call events to a Redis stream (`<prefix>:call-events`), the single
+ * source the statistics are computed from. Each entry holds the call id, the
+ * time and the event as JSON, so the shape can grow without a migration.
+ */
+export class CallRecordLog {
+  readonly key: string;
+  private readonly redis: Redis;
+  private readonly maxEvents: number;
+  private readonly now: () => number;
+
+  constructor(options: CallRecordLogOptions) {
+    this.redis = options.redis;
+    this.key = `${options.keyPrefix}:call-events`;
+    this.maxEvents = options.maxEvents ?? 1_000_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async append(callId: string, event: CallEvent, at: number = this.now()): Promise<string> {
+    const id = await this.redis.xadd(
+      this.key, 'MAXLEN', '~', String(this.maxEvents), '*',
+      'call', callId, 'at', String(at), 'event', JSON.stringify(event),
+    );
+    return id ?? '';
+  }
+
+  /** Events in stream order between two times (inclusive), oldest first. */
+  async range(fromMs = 0, toMs = Number.MAX_SAFE_INTEGER, count = 10_000): Promise<RecordedCallEvent[]> {
+    const out: RecordedCallEvent[] = [];
+    let start = fromMs > 0 ? `${fromMs}-0` : '-';
+    const end = toMs >= Number.MAX_SAFE_INTEGER ? '+' : `${toMs}-99999999`;
+    for (;;) {
+      const batch = await this.redis.xrange(this.key, start, end, 'COUNT', count);
+      for (const [id, fields] of batch) {
+        const rec = parseEntry(id, fields);
+        if (rec && rec.at >= fromMs && rec.at <= toMs) out.push(rec);
+      }
+      if (batch.length < count) break;
+      start = `(${batch[batch.length - 1]![0]}`;
+    }
+    return out;
+  }
+
+  /** Every event of one call, oldest first. */
+  async forCall(callId: string, fromMs = 0): Promise<RecordedCallEvent[]> {
+    return (await this.range(fromMs)).filter((e) => e.callId === callId);
+  }
+}
+
+function parseEntry(id: string, fields: string[]): RecordedCallEvent | null {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
+  const event = map.get('event');
+  if (!event) return null;
+  try {
+    return { ...(JSON.parse(event) as CallEvent), callId: map.get('call') ?? '', at: Number(map.get('at')), id };
+  } catch {
+    return null;
+  }
+}
