@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * Flows are data: each flow is a map of named steps, each step one of a few
+ * kinds. The whole set is validated at start-up (schema here, graph and prompt
+ * checks in validate-flows.ts) so a broken menu never reaches a caller.
+ */
+
+const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are kebab-case');
+const promptIds = z.array(z.string().min(1)).min(1);
+
+/** Where to go next: a step of this flow, or `flow:step` of another flow. */
+export const target = z.string().regex(/^([a-z0-9][a-z0-9-]*:)?[a-z0-9][a-z0-9-]*$/, 'a target is "step" or "flow:step"');
+
+export const needSchema = z.enum(['billing', 'broadband', 'orders', 'complaints', 'enterprise', 'general', 'senior']);
+
+const playStep = z.object({
+  kind: z.literal('play'),
+  prompts: promptIds,
+  /** Keys may skip this prompt (they stay buffered for the next menu). */
+  bargeIn: z.boolean().default(true),
+  next: target,
+}).strict();
+
+const menuOption = z.object({
+  next: target,
+  /** Label written in the call record and the caller's context ("billing", "balance"). */
+  label: z.string().min(1).optional(),
+}).strict();
+
+const menuStep = z.object({
+  kind: z.literal('menu'),
+  prompts: promptIds,
+  /** Single keys 0-9, * or # mapped to where they lead. */
+  options: z.record(z.string().regex(/^[0-9*#]$/, 'menu keys are single digits, * or #'), menuOption),
+  firstKeyTimeoutMs: z.number().int().positive().optional(),
+  retries: z.number().int().min(0).max(5).optional(),
+  /** Where silence leads instead of a retry (diamond menu: hold on → senior queue). */
+  onNoInput: target.optional(),
+  /** Where the caller goes when retries run out (default: the flow's onExhausted). */
+  onExhausted: target.optional(),
+}).strict();
+
+const collectStep = z.object({
+  kind: z.literal('collect'),
+  prompts: promptIds,
+  /** Session variable receiving the digits. */
+  into: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+  minDigits: z.number().int().min(1).default(1),
+  maxDigits: z.number().int().min(1).max(32),
+  next: target,
+  onExhausted: target.optional(),
+  retries: z.number().int().min(0).max(5).optional(),
+}).strict();
+
+const verifyPasswordStep = z.object({
+  kind: z.literal('verify-password'),
+  /** Reached when the password is correct, or was already verified earlier in the call. */
+  next: target,
+  /** Reached when the password is locked (now or by this attempt). */
+  onLocked: target,
+  /** Reached when the customer is unknown or has no password set. */
+  onUnavailable: target,
+}).strict();
+
+export const queryItem = z.enum(['balance', 'bill-this-month', 'bill-last-month', 'points', 'orders']);
+
+const queryStep = z.object({
+  kind: z.literal('query'),
+  item: queryItem,
+  next: target,
+  /** The backend failed or timed out: the caller hears "temporarily unavailable" there. */
+  onUnavailable: target,
+  /** The caller is not a known customer. */
+  onUnknownCustomer: target,
+}).strict();
+
+export const sayFormat = z.enum(['balance', 'bill', 'points', 'orders']);
+
+const sayStep = z.object({
+  kind: z.literal('say'),
+  /** Which query result to speak and how (the renderer composes word prompts). */
+  value: sayFormat,
+  next: target,
+}).strict();
+
+const transferStep = z.object({
+  kind: z.literal('transfer'),
+  /** The identified need; null = unidentified → general agents (rule 2). */
+  need: needSchema.nullable(),
+}).strict();
+
+const hangupStep = z.object({
+  kind: z.literal('hangup'),
+  prompts: z.array(z.string().min(1)).default([]),
+  outcome: z.enum(['self-service', 'goodbye']).default('goodbye'),
+}).strict();
+
+const gotoStep = z.object({
+  kind: z.literal('goto'),
+  target,
+}).strict();
+
+export const stepSchema = z.discriminatedUnion('kind', [
+  playStep, menuStep, collectStep, verifyPasswordStep, queryStep, sayStep, transferStep, hangupStep, gotoStep,
+]);
+
+export const flowSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  description: z.string().min(1),
+  start: stepId,
+  /** Default for menus whose retries run out. */
+  onExhausted: target,
+  /** Where `0` leads from any menu of this flow (a human). */
+  onZero: target,
+  /** Defaults for menus (DESIGN §4): 5 s first key, 3 s between keys, 2 retries. */
+  firstKeyTimeoutMs: z.number().int().positive().default(5000),
+  interKeyTimeoutMs: z.number().int().positive().default(3000),
+  retries: z.number().int().min(0).max(5).default(2),
+  noInputPrompts: promptIds.default(['common/no-input']),
+  invalidPrompts: promptIds.default(['common/invalid-choice']),
+  steps: z.record(stepId, stepSchema),
+}).strict();
+
+export type FlowInput = z.input<typeof flowSchema>;
+export type Flow = z.output<typeof flowSchema>;
+export type Step = z.output<typeof stepSchema>;
+export type StepKind = Step['kind'];
+export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
+export type QueryItem = z.output<typeof queryItem>;
+export type SayFormat = z.output<typeof sayFormat>;

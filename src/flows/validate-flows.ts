@@ -1,0 +1,109 @@
+import { ConfigError } from '../errors.js';
+import { flowSchema, type Flow, type FlowInput, type Step } from './flow-schema.js';
+
+export interface PromptCatalog {
+  has(id: string): boolean;
+}
+
+export class FlowError extends ConfigError {
+  constructor(flow: string, step: string | null, problem: string) {
+    super(`flow ${flow}${step ? ` step ${step}` : ''}: ${problem}`, { flow, step });
+  }
+}
+
+/** A validated, immutable set of flows keyed by id. */
+export type FlowSet = ReadonlyMap<string, Flow>;
+
+/**
+ * Validates flows as a whole: each against the schema, then every target
+ * (same-flow `step` or `flow:step`), reachability of every step, and every
+ * prompt against the manifest. The first problem stops start-up with a message
+ * naming the flow and the step.
+ */
+export function validateFlows(inputs: readonly FlowInput[], prompts: PromptCatalog): FlowSet {
+  const flows = new Map<string, Flow>();
+  for (const input of inputs) {
+    const id = typeof input?.id === 'string' ? input.id : '(unnamed)';
+    const parsed = flowSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const [section, step, ...rest] = issue.path.map(String);
+      const where = section === 'steps' && step ? step : null;
+      const field = section === 'steps' ? rest.join('.') : issue.path.join('.');
+      throw new FlowError(id, where, `${field ? `${field}: ` : ''}${issue.message}`);
+    }
+    if (flows.has(parsed.data.id)) throw new FlowError(parsed.data.id, null, 'defined twice');
+    flows.set(parsed.data.id, parsed.data);
+  }
+
+  const entered = new Map<string, Set<string>>();
+  for (const flow of flows.values()) entered.set(flow.id, new Set([flow.start]));
+
+  const resolve = (flow: Flow, from: string | null, ref: string): void => {
+    const [flowId, stepId] = ref.includes(':') ? ref.split(':') as [string, string] : [flow.id, ref];
+    const other = flows.get(flowId);
+    if (!other) throw new FlowError(flow.id, from, `target "${ref}" names a flow that does not exist`);
+    if (!other.steps[stepId]) throw new FlowError(flow.id, from, `target "${ref}" names a step that does not exist`);
+    entered.get(flowId)!.add(stepId);
+  };
+
+  for (const flow of flows.values()) {
+    if (!flow.steps[flow.start]) throw new FlowError(flow.id, null, `start step "${flow.start}" does not exist`);
+    resolve(flow, null, flow.onExhausted);
+    resolve(flow, null, flow.onZero);
+    for (const id of [...flow.noInputPrompts, ...flow.invalidPrompts]) {
+      if (!prompts.has(id)) throw new FlowError(flow.id, null, `prompt "${id}" is missing from the prompt manifest`);
+    }
+    for (const [stepId, step] of Object.entries(flow.steps)) {
+      for (const ref of targetsOf(step)) resolve(flow, stepId, ref);
+      for (const id of promptsOf(step)) {
+        if (!prompts.has(id)) throw new FlowError(flow.id, stepId, `prompt "${id}" is missing from the prompt manifest`);
+      }
+    }
+  }
+
+  // Reachability: from each flow's start and from wherever another flow enters it.
+  for (const flow of flows.values()) {
+    const seen = new Set<string>();
+    const todo = [...entered.get(flow.id)!];
+    while (todo.length) {
+      const id = todo.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const ref of targetsOf(flow.steps[id]!)) if (!ref.includes(':')) todo.push(ref);
+      for (const ref of [flow.onExhausted, flow.onZero]) if (!ref.includes(':')) todo.push(ref);
+    }
+    for (const id of Object.keys(flow.steps)) {
+      if (!seen.has(id)) throw new FlowError(flow.id, id, 'step is unreachable');
+    }
+  }
+  return flows;
+}
+
+export function targetsOf(step: Step): string[] {
+  switch (step.kind) {
+    case 'play': return [step.next];
+    case 'menu': return [
+      ...Object.values(step.options).map((o) => o.next),
+      ...(step.onNoInput ? [step.onNoInput] : []),
+      ...(step.onExhausted ? [step.onExhausted] : []),
+    ];
+    case 'collect': return [step.next, ...(step.onExhausted ? [step.onExhausted] : [])];
+    case 'verify-password': return [step.next, step.onLocked, step.onUnavailable];
+    case 'query': return [step.next, step.onUnavailable, step.onUnknownCustomer];
+    case 'say': return [step.next];
+    case 'goto': return [step.target];
+    case 'transfer':
+    case 'hangup': return [];
+  }
+}
+
+function promptsOf(step: Step): string[] {
+  switch (step.kind) {
+    case 'play':
+    case 'menu':
+    case 'collect':
+    case 'hangup': return step.prompts;
+    default: return [];
+  }
+}
