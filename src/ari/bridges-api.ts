@@ -1,0 +1,101 @@
+import { ValidationError } from '../errors.js';
+import type { AriRest } from './ari-rest.js';
+import { segment } from './ari-rest.js';
+import { mediaList, type PlayParams } from './channels-api.js';
+import type { Bridge, Playback } from './models.js';
+
+export type BridgeType = 'mixing' | 'holding' | 'dtmf_events' | 'proxy_media' | 'video_sfu' | 'video_single';
+
+export interface CreateBridgeParams {
+  /** Bridge features, comma-joined for Asterisk. Default here: ['mixing']. */
+  type?: readonly BridgeType[];
+  name?: string;
+}
+
+export interface AddChannelParams {
+  role?: string;
+  /** Keep DTMF out of the bridge (the other parties do not hear the tones). */
+  absorbDTMF?: boolean;
+  mute?: boolean;
+  inhibitConnectedLineUpdates?: boolean;
+}
+
+/** /bridges: mixing rooms where a caller and an agent talk. */
+export class BridgesApi {
+  constructor(private readonly rest: AriRest) {}
+
+  async list(): Promise<Bridge[]> {
+    return this.rest.request({ method: 'GET', path: '/bridges' });
+  }
+
+  async get(bridgeId: string): Promise<Bridge> {
+    return this.rest.request({ method: 'GET', path: `/bridges/${segment('bridgeId', bridgeId)}` });
+  }
+
+  /** POST /bridges: no BridgeCreated event follows for a bridge made over REST. */
+  async create(params: CreateBridgeParams & { bridgeId?: string } = {}): Promise<Bridge> {
+    return this.rest.request({
+      method: 'POST',
+      path: '/bridges',
+      query: { type: params.type ?? ['mixing'], name: params.name, bridgeId: params.bridgeId },
+    });
+  }
+
+  async createWithId(bridgeId: string, params: CreateBridgeParams = {}): Promise<Bridge> {
+    return this.rest.request({
+      method: 'POST',
+      path: `/bridges/${segment('bridgeId', bridgeId)}`,
+      query: { type: params.type ?? ['mixing'], name: params.name },
+    });
+  }
+
+  /** 204, then BridgeDestroyed; channels still inside stay in Stasis. */
+  async destroy(bridgeId: string): Promise<void> {
+    return this.rest.request({ method: 'DELETE', path: `/bridges/${segment('bridgeId', bridgeId)}` });
+  }
+
+  /**
+   * 204, then ChannelEnteredBridge per channel. A gone channel gives 400 "Channel not found"
+   * or 422 "Channel not in Stasis application".
+   */
+  async addChannel(bridgeId: string, channel: string | readonly string[], params: AddChannelParams = {}): Promise<void> {
+    return this.rest.request({
+      method: 'POST',
+      path: `/bridges/${segment('bridgeId', bridgeId)}/addChannel`,
+      query: { channel: channelList(channel), ...params },
+    });
+  }
+
+  async removeChannel(bridgeId: string, channel: string | readonly string[]): Promise<void> {
+    return this.rest.request({
+      method: 'POST',
+      path: `/bridges/${segment('bridgeId', bridgeId)}/removeChannel`,
+      query: { channel: channelList(channel) },
+    });
+  }
+
+  /** Play to everyone in the bridge (target_uri "bridge:<id>"). */
+  async play(bridgeId: string, media: string | readonly string[], params: PlayParams & { playbackId?: string } = {}): Promise<Playback> {
+    return this.rest.request({
+      method: 'POST',
+      path: `/bridges/${segment('bridgeId', bridgeId)}/play`,
+      query: { media: mediaList(media), ...params },
+    });
+  }
+
+  async startMoh(bridgeId: string, mohClass?: string): Promise<void> {
+    return this.rest.request({ method: 'POST', path: `/bridges/${segment('bridgeId', bridgeId)}/moh`, query: { mohClass } });
+  }
+
+  async stopMoh(bridgeId: string): Promise<void> {
+    return this.rest.request({ method: 'DELETE', path: `/bridges/${segment('bridgeId', bridgeId)}/moh` });
+  }
+}
+
+function channelList(channel: string | readonly string[]): readonly string[] {
+  const list = typeof channel === 'string' ? [channel] : channel;
+  if (list.length === 0 || list.some((id) => typeof id !== 'string' || id === '' || id.includes(','))) {
+    throw new ValidationError(`channel must be one or more channel ids, got ${JSON.stringify(channel)}`, { channel });
+  }
+  return list;
+}
