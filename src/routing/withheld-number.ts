@@ -1,0 +1,13 @@
+/**
+ * Spellings a switch or trunk uses for a calling number the caller chose to
+ * hide or the network could not deliver. Asterisk leaves CALLERID(num) empty or
+ * sets "anonymous" when the caller asked for privacy (PJSIP, RFC 3323); carriers
+ * also send the other words.
+ */
+const WITHHELD = new Set(['', 'anonymous', 'unknown', 'restricted', 'private', 'unavailable', 'withheld']);
+
+/** True when the calling number identifies nobody, so no customer lookup makes sense. */
+export function isWithheldNumber(number: string | null | undefined): boolean {
+  if (number == null) return true;
+  return WITHHELD.has(number.trim().toLowerCase());
+}
