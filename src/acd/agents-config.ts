@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { agentSchema } from './agent-schema.js';
+
+/**
+ * The `agents:` section of the configuration (config/agents.yaml): the agents
+ * known when the service starts. At run time the supervisor API adds, changes
+ * and removes agents; those changes live in Redis and win over this list
+ * (an agent already in Redis is not redefined from the file at start-up).
+ */
+export const agentsConfigSchema = z.array(agentSchema)
+  .superRefine((agents, ctx) => {
+    const ids = new Map<string, number>();
+    const dials = new Map<string, number>();
+    agents.forEach((agent, i) => {
+      const sameId = ids.get(agent.id);
+      if (sameId !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate agent id ${agent.id} (also item ${sameId})` });
+      else ids.set(agent.id, i);
+      const sameDial = dials.get(agent.dial);
+      if (sameDial !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'dial'], message: `dial string ${agent.dial} is already used by item ${sameDial}` });
+      else dials.set(agent.dial, i);
+    });
+  })
+  .default([]);
+
+export type AgentsConfig = z.infer<typeof agentsConfigSchema>;
