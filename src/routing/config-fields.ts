@@ -15,11 +15,15 @@ function fromNumericString(value: unknown): unknown {
 }
 
 export function intField(min: number, max: number) {
-  return z.preprocess(fromNumericString, z.number().int().min(min).max(max));
+  return z.preprocess(fromNumericString, bounded(z.number().int('must be a whole number'), min, max));
 }
 
 export function numberField(min: number, max: number) {
-  return z.preprocess(fromNumericString, z.number().min(min).max(max));
+  return z.preprocess(fromNumericString, bounded(z.number(), min, max));
+}
+
+function bounded(schema: z.ZodNumber, min: number, max: number): z.ZodNumber {
+  return schema.min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 }
 
 export const boolField = z.preprocess(
