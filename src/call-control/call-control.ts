@@ -35,6 +35,7 @@ export interface CollectOptions {
   firstKeyTimeoutMs: number;
   /** Wait between keys (ms). */
   interKeyTimeoutMs: number;
+  /** Aborting ends the wait early: resolves `timeout` with the digits read so far. */
   signal?: AbortSignal;
 }
 
@@ -58,6 +59,8 @@ export interface OriginateOptions {
   signal?: AbortSignal;
   /** Choose the channel id (lets callers correlate before the originate returns). */
   channelId?: string;
+  /** Stasis args the answered channel carries (its `Call.args`; the first is `Call.dialled`). */
+  args?: readonly string[];
 }
 
 export type OriginateResult =

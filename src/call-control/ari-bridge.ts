@@ -1,0 +1,54 @@
+import type { AriClient } from '../ari/ari-client.js';
+import { AriError } from '../ari/ari-error.js';
+import { isChannelGone } from '../ari/is-channel-gone.js';
+import type { Logger } from '../log/logger.js';
+import type { Bridge, Call } from './call-control.js';
+
+/**
+ * A mixing bridge over ARI. Adding or removing a caller who has just hung up
+ * is not an error (the call step simply has nothing left to do), and
+ * destroying a bridge twice is harmless.
+ */
+export class AriBridge implements Bridge {
+  constructor(
+    readonly id: string,
+    private readonly client: AriClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async add(call: Call | string): Promise<void> {
+    if (typeof call !== 'string' && call.gone) return;
+    const channelId = idOf(call);
+    try {
+      await this.client.bridges.addChannel(this.id, channelId);
+    } catch (err) {
+      if (!isChannelGone(err)) throw err;
+      this.logger.debug({ bridgeId: this.id, channelId }, 'channel gone before it could join the bridge');
+    }
+  }
+
+  async remove(call: Call | string): Promise<void> {
+    if (typeof call !== 'string' && call.gone) return;
+    const channelId = idOf(call);
+    try {
+      await this.client.bridges.removeChannel(this.id, channelId);
+    } catch (err) {
+      // 422 "Channel not in this bridge": it already left (hung up, or removed before).
+      if (isChannelGone(err) || (err instanceof AriError && err.ariStatus === 422)) return;
+      throw err;
+    }
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      await this.client.bridges.destroy(this.id);
+    } catch (err) {
+      if (err instanceof AriError && err.ariStatus === 404) return;
+      throw err;
+    }
+  }
+}
+
+function idOf(call: Call | string): string {
+  return typeof call === 'string' ? call : call.id;
+}
