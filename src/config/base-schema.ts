@@ -24,7 +24,7 @@ export const ariSchema = z.object({
     initialDelayMs: z.coerce.number().int().min(0).default(100),
     maxDelayMs: z.coerce.number().int().positive().default(5000),
     factor: z.coerce.number().min(1).default(2),
-  }).strict().default({ initialDelayMs: 100, maxDelayMs: 5000, factor: 2 }),
+  }).strict().prefault({}),
 }).strict();
 
 export const logSchema = z.object({
@@ -36,4 +36,14 @@ export const soundsSchema = z.object({
   dir: z.string().default('sounds'),
   /** Language of prompts played to callers: zh first, en second. */
   language: z.enum(['zh', 'en']).default('zh'),
+}).strict();
+
+export const instanceSchema = z.object({
+  /** Names this service instance in call records and logs (default: host name + pid). */
+  id: z.string().regex(/^[A-Za-z0-9_.:-]+$/).optional(),
+}).strict();
+
+export const promptsSchema = z.object({
+  /** The prompt manifest: every prompt id with its Mandarin and English text. */
+  manifest: z.string().default('config/prompts.yaml'),
 }).strict();

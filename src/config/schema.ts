@@ -1,14 +1,27 @@
 import { z } from 'zod';
-import { ariSchema, logSchema, redisSchema, serverSchema, soundsSchema } from './base-schema.js';
+import { agentsConfigSchema } from '../acd/agents-config.js';
+import { customersSectionSchema } from '../customers/customers-config.js';
+import { queuesConfigSchema } from '../routing/queues-config.js';
+import { tiersConfigSchema } from '../routing/tiers-config.js';
+import { ariSchema, instanceSchema, logSchema, promptsSchema, redisSchema, serverSchema, soundsSchema } from './base-schema.js';
 
 /**
  * The whole configuration. Each concern owns the schema of its section (next to
  * its code); this file only composes them.
  */
 export const configSchema = z.object({
-  server: serverSchema.default(serverSchema.parse({})),
-  redis: redisSchema.default(redisSchema.parse({})),
-  ari: ariSchema.default(ariSchema.parse({})),
-  log: logSchema.default(logSchema.parse({})),
-  sounds: soundsSchema.default(soundsSchema.parse({})),
+  instance: instanceSchema.prefault({}),
+  server: serverSchema.prefault({}),
+  redis: redisSchema.prefault({}),
+  ari: ariSchema.prefault({}),
+  log: logSchema.prefault({}),
+  sounds: soundsSchema.prefault({}),
+  prompts: promptsSchema.prefault({}),
+  customers: customersSectionSchema.prefault({}),
+  /** config/tiers.yaml: value tiers, classification, transfer priority. */
+  routing: tiersConfigSchema,
+  /** config/queues.yaml: the skill queues. */
+  queues: queuesConfigSchema,
+  /** config/agents.yaml: agents known at start-up. */
+  agents: agentsConfigSchema.default([]),
 }).strict();

@@ -59,8 +59,10 @@ const verifyPasswordStep = z.object({
   next: target,
   /** Reached when the password is locked (now or by this attempt). */
   onLocked: target,
-  /** Reached when the customer is unknown or has no password set. */
+  /** Reached when the password cannot be checked: none is set, or the backend is down. */
   onUnavailable: target,
+  /** Reached when the caller is not a known customer. */
+  onUnknownCustomer: target,
 }).strict();
 
 export const queryItem = z.enum(['balance', 'bill-this-month', 'bill-last-month', 'points', 'orders']);

@@ -30,7 +30,9 @@ export function validateFlows(inputs: readonly FlowInput[], prompts: PromptCatal
       const [section, step, ...rest] = issue.path.map(String);
       const where = section === 'steps' && step ? step : null;
       const field = section === 'steps' ? rest.join('.') : issue.path.join('.');
-      throw new FlowError(id, where, `${field ? `${field}: ` : ''}${issue.message}`);
+      // zod reports a bad record key as "Invalid key in record" with the reason nested.
+      const nested = (issue as { issues?: { message: string }[] }).issues?.[0]?.message;
+      throw new FlowError(id, where, `${field ? `${field}: ` : ''}${nested ?? issue.message}`);
     }
     if (flows.has(parsed.data.id)) throw new FlowError(parsed.data.id, null, 'defined twice');
     flows.set(parsed.data.id, parsed.data);
@@ -89,7 +91,7 @@ export function targetsOf(step: Step): string[] {
       ...(step.onExhausted ? [step.onExhausted] : []),
     ];
     case 'collect': return [step.next, ...(step.onExhausted ? [step.onExhausted] : [])];
-    case 'verify-password': return [step.next, step.onLocked, step.onUnavailable];
+    case 'verify-password': return [step.next, step.onLocked, step.onUnavailable, step.onUnknownCustomer];
     case 'query': return [step.next, step.onUnavailable, step.onUnknownCustomer];
     case 'say': return [step.next];
     case 'goto': return [step.target];

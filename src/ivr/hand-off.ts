@@ -1,0 +1,84 @@
+import type { CallQueue, CallSettlement, QueuedCall } from '../acd/call-queue.js';
+import { decideRoute } from '../routing/decide-route.js';
+import type { RoutingPolicy } from '../routing/routing-policy.js';
+import type { CallerContext, Need, RouteDecision } from '../routing/types.js';
+import type { CallSession, SessionEnd } from './call-session.js';
+import { publishOutcome } from './outcome-var.js';
+import { mediaUri } from '../prompts/prompt-manifest.js';
+import type { CallRecordLog } from '../call-records/call-record-log.js';
+import { recordSafely } from './step-context.js';
+
+/** Keeps the caller company while queued (announcements, callback offer); resolves when the wait is over. */
+export type HoldExperience = (session: CallSession, queued: QueuedCall, decision: RouteDecision) => Promise<SessionEnd | null>;
+
+export interface HandOffDeps {
+  policy: RoutingPolicy;
+  queue: CallQueue;
+  recorder: CallRecordLog;
+  /** Optional: without it the caller hears music on hold only. */
+  hold?: HoldExperience;
+}
+
+/**
+ * The transfer step's target: decide the route from the current routing
+ * snapshot (so a supervisor's change reaches the next call, never this one
+ * once queued), announce it, and give the call to the ACD with the caller's
+ * context. From `queued` on the ACD writes the call's record, including its end.
+ */
+export function createHandOff(deps: HandOffDeps) {
+  return async (session: CallSession, need: Need | null): Promise<SessionEnd> => {
+    const { call, log } = session;
+    const snapshot = deps.policy.snapshot();
+    const decision = decideRoute({
+      dialled: session.dialled,
+      need,
+      tier: session.tier,
+      customer: session.customer,
+      policy: snapshot,
+      transfer: session.transfer,
+    });
+    log.info({ queue: decision.queue, priority: decision.priority, minAgentLevel: decision.minAgentLevel, rules: decision.rules, reason: decision.reason }, 'route decided');
+    await recordSafely(deps.recorder, session, {
+      type: 'route', queue: decision.queue, skill: decision.skill, priority: decision.priority,
+      minAgentLevel: decision.minAgentLevel, rules: decision.rules, reason: decision.reason, tier: decision.tier,
+    });
+
+    const queuePrompt = snapshot.queues[decision.queue]?.namePrompt ?? 'queue/general';
+    const announced = await call.play([mediaUri('route/connecting-to'), mediaUri(queuePrompt)], { bargeIn: false, language: session.lang });
+    if (announced.kind === 'caller-gone') return { outcome: 'caller-hangup' };
+
+    const context: CallerContext = {
+      callId: session.callId,
+      callerNumber: session.callerNumber,
+      dialled: session.dialled,
+      customer: session.customer
+        ? { accountId: session.customer.accountId, name: session.customer.name, phone: session.customer.phone }
+        : null,
+      tier: session.tier,
+      tierReason: session.tierReason,
+      passwordVerified: session.passwordVerified,
+      asked: [...session.asked],
+      menuPath: [...session.menuPath],
+      transfer: session.transfer,
+    };
+    const result = await deps.queue.enqueue(call, decision, context, { arrivedAt: session.arrivedAt });
+    if (result.kind === 'full') {
+      log.warn({ queue: result.queue, waiting: result.waiting }, 'queue full; caller turned away');
+      await call.play([mediaUri('hold/queue-full')], { bargeIn: false, language: session.lang });
+      await call.hangup('normal');
+      return { outcome: 'queue-full' };
+    }
+    await publishOutcome(call, { kind: 'queued', queue: decision.queue, priority: decision.priority, tier: decision.tier });
+
+    const holdEnd = deps.hold ? deps.hold(session, result, decision) : null;
+    const settlement: CallSettlement = await result.settled;
+    if (settlement.kind === 'answered') {
+      await publishOutcome(call, { kind: 'agent', agent: settlement.agent, queue: decision.queue, tier: decision.tier, waitMs: settlement.waitMs });
+      return { outcome: 'handled', recorded: true };
+    }
+    if (settlement.kind === 'abandoned') return { outcome: 'abandoned', recorded: true };
+    // Taken out of the queue by the hold experience (a callback): it says how the call ends.
+    const end = holdEnd ? await holdEnd : null;
+    return end ?? { outcome: 'failed' };
+  };
+}

@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import type { Call } from '../call-control/call-control.js';
+import type { CallRecordLog } from '../call-records/call-record-log.js';
+import type { CustomerRecognition } from '../customers/customer-recognition.js';
+import type { FlowSet } from '../flows/validate-flows.js';
+import { SELF_SERVICE_FLOW } from '../flows/all-flows.js';
+import { callLogger } from '../log/logger.js';
+import { maskPhone } from '../log/mask.js';
+import { mediaUri } from '../prompts/prompt-manifest.js';
+import type { Lang } from '../prompts/spoken.js';
+import { classifyTier } from '../routing/classify-tier.js';
+import type { RoutingPolicy } from '../routing/routing-policy.js';
+import type { CallSession, SessionEnd } from './call-session.js';
+import { publishOutcome } from './outcome-var.js';
+import { runFlow } from './run-flow.js';
+import { recordSafely, type IvrServices } from './step-context.js';
+
+export interface IncomingCallDeps {
+  flows: FlowSet;
+  services: IvrServices;
+  recognition: CustomerRecognition;
+  policy: RoutingPolicy;
+  recorder: CallRecordLog;
+  logger: Logger;
+  /** Language callers hear unless their account prefers another. */
+  defaultLanguage: Lang;
+  /** Identifies this service instance in call records. */
+  instanceId: string;
+  now: () => number;
+  /** Called when a session ends (tests and metrics). */
+  onSessionEnd?: (callId: string, end: SessionEnd) => void;
+}
+
+/**
+ * Every call entering the Stasis app starts here: recognise the caller,
+ * classify the tier, then run 10001 self-service or the tier's 10000 greeting
+ * and menu. Whatever happens, the call record is closed with its outcome and
+ * nothing is left running once the caller hangs up.
+ */
+export function createIncomingCallHandler(deps: IncomingCallDeps) {
+  return async (call: Call): Promise<SessionEnd> => {
+    const log = callLogger(deps.logger, call.id, call.callerNumber);
+    const arrivedAt = deps.now();
+    const session: CallSession = {
+      call, log, callId: call.id, callerNumber: call.callerNumber, dialled: call.dialled, arrivedAt,
+      lang: deps.defaultLanguage, customer: null, tier: 'standard', tierReason: 'unknown caller',
+      passwordVerified: false, asked: [], menuPath: [], results: {}, vars: {}, transfer: null,
+    };
+    let end: SessionEnd;
+    try {
+      await recordSafely(deps.recorder, session, { type: 'arrived', dialled: call.dialled, from: maskPhone(call.callerNumber), instance: deps.instanceId });
+      log.info({ dialled: call.dialled }, 'call arrived');
+      end = await serve(session, deps);
+    } catch (err) {
+      log.error({ err }, 'call failed');
+      end = { outcome: 'failed' };
+      if (!call.gone) {
+        await call.play([mediaUri('common/service-unavailable'), mediaUri('common/goodbye')], { bargeIn: false, language: session.lang });
+        await call.hangup('normal');
+      }
+    }
+    if (!end.recorded) {
+      await recordSafely(deps.recorder, session, { type: 'ended', outcome: end.outcome, durationMs: deps.now() - arrivedAt });
+    }
+    log.info({ outcome: end.outcome, durationMs: deps.now() - arrivedAt }, 'call ended');
+    deps.onSessionEnd?.(call.id, end);
+    return end;
+  };
+}
+
+async function serve(session: CallSession, deps: IncomingCallDeps): Promise<SessionEnd> {
+  const { call, log } = session;
+  await call.answer();
+  const recognition = await deps.recognition.recognise(call.callerNumber, log);
+  const snapshot = deps.policy.snapshot();
+  const customer = recognition.kind === 'customer' ? recognition.customer : null;
+  const tier = classifyTier(customer, snapshot.classification, { callerNumber: call.callerNumber });
+  session.customer = customer;
+  session.tier = tier.tier;
+  session.tierReason = recognition.kind === 'unavailable' ? `${tier.reason} (customer backend unavailable)` : tier.reason;
+  if (customer?.preferredLanguage) session.lang = customer.preferredLanguage;
+  await recordSafely(deps.recorder, session, { type: 'tier', tier: tier.tier, reason: session.tierReason, accountId: customer?.accountId ?? null });
+  log.info({ tier: tier.tier, reason: session.tierReason }, 'caller classified');
+
+  if (call.dialled === '10001') {
+    return runFlow(session, deps.flows, deps.services, { flow: SELF_SERVICE_FLOW });
+  }
+  if (call.dialled === '10000') {
+    const policy = snapshot.tiers[tier.tier];
+    const greeted = await call.play([mediaUri(policy.greetingPrompt)], { bargeIn: true, language: session.lang });
+    if (greeted.kind === 'caller-gone') return { outcome: 'caller-hangup' };
+    return runFlow(session, deps.flows, deps.services, { flow: policy.menuFlow });
+  }
+  log.warn({ dialled: call.dialled }, 'call to a number this service does not serve');
+  await publishOutcome(call, { kind: 'hangup', reason: 'unknown number' });
+  await call.play([mediaUri('common/goodbye')], { bargeIn: false, language: session.lang });
+  await call.hangup('normal');
+  return { outcome: 'goodbye' };
+}

@@ -1,0 +1,81 @@
+import type { Flow, Step, StepKind, StepOf } from '../flows/flow-schema.js';
+import type { FlowSet } from '../flows/validate-flows.js';
+import type { CallSession, SessionEnd, StepResult } from './call-session.js';
+import type { IvrServices, StepContext } from './step-context.js';
+import { collectStep } from './steps/collect-step.js';
+import { hangupStep } from './steps/hangup-step.js';
+import { menuStep } from './steps/menu-step.js';
+import { playStep } from './steps/play-step.js';
+import { queryStep } from './steps/query-step.js';
+import { sayStep } from './steps/say-step.js';
+import { transferStep } from './steps/transfer-step.js';
+import { verifyPasswordStep } from './steps/verify-password-step.js';
+
+type Handler<K extends StepKind> = (step: StepOf<K>, ctx: StepContext) => Promise<StepResult>;
+
+/** One handler per step kind: the factory that turns flow data into behaviour. */
+const HANDLERS: { [K in StepKind]: Handler<K> } = {
+  'play': playStep,
+  'menu': menuStep,
+  'collect': collectStep,
+  'verify-password': verifyPasswordStep,
+  'query': queryStep,
+  'say': sayStep,
+  'transfer': transferStep,
+  'hangup': hangupStep,
+  'goto': async (step) => ({ next: step.target }),
+};
+
+/** Steps in a row without any caller interaction before we call it a loop in the flow data. */
+const MAX_SILENT_STEPS = 100;
+
+/**
+ * Runs a session through the flows, one step at a time, from `flowId:stepId`
+ * until a step ends it. The caller hanging up at any step ends the session
+ * with no work left behind: each step resolves (never throws) when the call
+ * is gone, and nothing here holds timers of its own.
+ */
+export async function runFlow(
+  session: CallSession,
+  flows: FlowSet,
+  services: IvrServices,
+  start: { flow: string; step?: string },
+): Promise<SessionEnd> {
+  let flow = mustFlow(flows, start.flow);
+  let stepId = start.step ?? flow.start;
+  let silent = 0;
+  for (;;) {
+    if (session.call.gone) return callerGone(session);
+    const step = flow.steps[stepId];
+    if (!step) throw new Error(`flow ${flow.id} has no step ${stepId}`);
+    session.log.debug({ flow: flow.id, step: stepId, kind: step.kind }, 'step');
+    const result = await runStep(step, { session, services, flow, stepId });
+    if ('end' in result) {
+      return result.end.outcome === 'caller-hangup' ? callerGone(session) : result.end;
+    }
+    silent = step.kind === 'goto' || step.kind === 'query' ? silent + 1 : 0;
+    if (silent > MAX_SILENT_STEPS) throw new Error(`flow ${flow.id} loops without playing anything (at ${stepId})`);
+    [flow, stepId] = resolveTarget(flows, flow, result.next);
+  }
+}
+
+function runStep(step: Step, ctx: StepContext): Promise<StepResult> {
+  return (HANDLERS[step.kind] as Handler<StepKind>)(step as StepOf<StepKind>, ctx);
+}
+
+/** A caller who heard what they came for and hung up was served, not lost. */
+function callerGone(session: CallSession): SessionEnd {
+  return { outcome: session.asked.length > 0 ? 'self-service' : 'caller-hangup' };
+}
+
+export function resolveTarget(flows: FlowSet, current: Flow, target: string): [Flow, string] {
+  const at = target.indexOf(':');
+  if (at < 0) return [current, target];
+  return [mustFlow(flows, target.slice(0, at)), target.slice(at + 1)];
+}
+
+function mustFlow(flows: FlowSet, id: string): Flow {
+  const flow = flows.get(id);
+  if (!flow) throw new Error(`no flow ${id}`);
+  return flow;
+}

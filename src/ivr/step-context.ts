@@ -1,0 +1,48 @@
+import type { PlayResult } from '../call-control/call-control.js';
+import type { CallRecordLog } from '../call-records/call-record-log.js';
+import type { CustomerData } from '../customers/customer-data.js';
+import type { PasswordGuard } from '../customers/password-guard.js';
+import type { Flow } from '../flows/flow-schema.js';
+import { mediaUri } from '../prompts/prompt-manifest.js';
+import type { Need } from '../routing/types.js';
+import type { CallSession, SessionEnd } from './call-session.js';
+
+/** What the transfer step hands the caller to: routing + the ACD (hand-off.ts). */
+export type HandOff = (session: CallSession, need: Need | null) => Promise<SessionEnd>;
+
+export interface IvrServices {
+  customers: CustomerData;
+  passwords: PasswordGuard;
+  recorder: CallRecordLog;
+  handOff: HandOff;
+  now: () => number;
+}
+
+export interface StepContext {
+  readonly session: CallSession;
+  readonly services: IvrServices;
+  readonly flow: Flow;
+  readonly stepId: string;
+}
+
+/** Plays prompt ids (not media URIs) in the caller's language. */
+export function playPrompts(ctx: StepContext, ids: readonly string[], bargeIn = true): Promise<PlayResult> {
+  return ctx.session.call.play(ids.map(mediaUri), { bargeIn, language: ctx.session.lang });
+}
+
+type RecordedEvent = Parameters<CallRecordLog['append']>[1];
+
+/** Records an event on the call; a failed write is logged, never allowed to break the call. */
+export async function recordSafely(recorder: CallRecordLog, session: CallSession, event: RecordedEvent): Promise<void> {
+  try {
+    await recorder.append(session.callId, event);
+  } catch (err) {
+    session.log.error({ err: (err as Error).message, event: event.type }, 'could not write call record');
+  }
+}
+
+export function record(ctx: Pick<StepContext, 'session' | 'services'>, event: RecordedEvent): Promise<void> {
+  return recordSafely(ctx.services.recorder, ctx.session, event);
+}
+
+export const CALLER_GONE: { end: SessionEnd } = { end: { outcome: 'caller-hangup' } };
