@@ -1,0 +1,72 @@
+/**
+ * `npm run prompts -- [--out DIR] [--force] [--lang zh|en] [--manifest FILE]`
+ *
+ * Generates development audio (espeak-ng + sox, 8 kHz mono 16-bit WAV) for every
+ * prompt of config/prompts.yaml into <sounds.dir>/<lang>/hotline/<id>.wav,
+ * skipping files whose text did not change and files replaced by recordings.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.js';
+import { AppError } from '../errors.js';
+import { ensureAudioTools } from '../prompts/audio-tools.js';
+import { generatePrompts } from '../prompts/generate-audio.js';
+import { loadPromptManifest } from '../prompts/prompt-manifest.js';
+import { LANGS, type Lang } from '../prompts/spoken.js';
+
+const USAGE = `usage: npm run prompts -- [--out DIR] [--force] [--lang zh|en] [--manifest FILE]
+
+  --out DIR        sounds folder (default: sounds.dir from the configuration, "sounds")
+  --force          regenerate every file, replacing recordings too
+  --lang zh|en     only this language (default: both)
+  --manifest FILE  prompt manifest (default: config/prompts.yaml)`;
+
+/** A mistake on the command line: reported with the usage, without a stack trace. */
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  const options = parseCommandLine();
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (options.lang !== undefined && !LANGS.includes(options.lang as Lang)) {
+    throw new UsageError(`--lang must be one of ${LANGS.join(', ')}, not ${JSON.stringify(options.lang)}`);
+  }
+  // The configuration is read only for the default folder, so --out works without it.
+  const outDir = options.out ?? loadConfig({ env: process.env }).sounds.dir;
+  const manifest = loadPromptManifest(options.manifest);
+  ensureAudioTools();
+  console.log(`generating prompt audio from ${manifest.source} into ${outDir}`);
+  await generatePrompts({
+    manifest,
+    outDir,
+    force: options.force,
+    languages: options.lang ? [options.lang as Lang] : LANGS,
+    log: (line) => console.log(line),
+  });
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        out: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        lang: { type: 'string' },
+        manifest: { type: 'string', default: 'config/prompts.yaml' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) console.error(`${err.message}\n\n${USAGE}`);
+  else if (err instanceof AppError) console.error(err.message);
+  else console.error(err);
+  process.exitCode = 1;
+});

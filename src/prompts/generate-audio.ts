@@ -1,0 +1,245 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AppError } from '../errors.js';
+import { readWavInfo } from '../media/wav-duration.js';
+import { audioFile, type PromptManifest } from './prompt-manifest.js';
+import { LANGS, type Lang } from './spoken.js';
+
+export interface GenerateOptions {
+  manifest: PromptManifest;
+  /** The sounds folder: files go to <outDir>/<lang>/hotline/<id>.wav. */
+  outDir: string;
+  /** Regenerate every file, including ones replaced by recordings. */
+  force?: boolean;
+  /** Default: zh and en. */
+  languages?: readonly Lang[];
+  /** Synthesis processes at a time. Default 2. */
+  concurrency?: number;
+  log?: (line: string) => void;
+}
+
+export interface GenerateSummary {
+  generated: number;
+  /** Generated before from the same text and left as they were. */
+  unchanged: number;
+  /** Files not made by us (studio recordings): never overwritten unless forced. */
+  kept: number;
+  /** Files we generated for prompts no longer in the manifest. */
+  removed: number;
+  /** Prompt files now present for the manifest (generated + unchanged + kept). */
+  files: number;
+  totalDurationMs: number;
+  elapsedMs: number;
+}
+
+/** Where we remember what each file was generated from, next to the sounds. */
+export const HASH_FILE = '.manifest-hash.json';
+
+/**
+ * Telephone audio for Asterisk: 8 kHz mono 16-bit PCM. Silence espeak-ng puts
+ * around the words is trimmed (prompts for numbers are played back to back),
+ * then a short pad keeps sentences apart, and the level is normalised.
+ */
+const SOX_EFFECTS = [
+  'silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse',
+  'gain', '-n', '-3', 'pad', '0.05', '0.1',
+];
+const VOICES: Record<Lang, { voice: string; wordsPerMinute: number }> = {
+  // A little slower than espeak-ng's default of 175: callers hear it over a phone line.
+  zh: { voice: 'cmn', wordsPerMinute: 150 },
+  en: { voice: 'en', wordsPerMinute: 160 },
+};
+
+interface FileRecord {
+  /** Hash of what the file was made from (text and synthesis settings). */
+  source: string;
+  /** Hash of the file as we wrote it, to notice a recording put in its place. */
+  wav: string;
+}
+
+interface HashFile {
+  version: 1;
+  files: Record<string, FileRecord>;
+}
+
+/**
+ * Generates the development audio of every prompt in every language with
+ * espeak-ng and sox, skipping files whose text has not changed since they were
+ * generated and never touching a file we did not generate (a studio recording)
+ * unless `force` is set. Call ensureAudioTools() first.
+ */
+export async function generatePrompts(options: GenerateOptions): Promise<GenerateSummary> {
+  const started = Date.now();
+  const { manifest, outDir } = options;
+  const log = options.log ?? (() => {});
+  const languages = options.languages ?? LANGS;
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const hashPath = join(outDir, HASH_FILE);
+  const previous = await readHashFile(hashPath, log);
+  const records: Record<string, FileRecord> = { ...previous.files };
+  const summary: GenerateSummary = { generated: 0, unchanged: 0, kept: 0, removed: 0, files: 0, totalDurationMs: 0, elapsedMs: 0 };
+
+  const tasks = languages.flatMap((lang) => manifest.ids().map((id) => ({ lang, id })));
+  const failures: Error[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const { lang, id } = tasks[next++]!;
+      const key = `${lang}/${id}`;
+      const file = audioFile(outDir, lang, id);
+      const text = manifest.text(id, lang);
+      const source = sha256(JSON.stringify([VOICES[lang], SOX_EFFECTS, text]));
+      try {
+        const existing = await readOptional(file);
+        const record = records[key];
+        const ours = existing !== null && record !== undefined && record.wav === sha256(existing);
+        if (existing !== null && !ours && !options.force) {
+          summary.kept++;
+          if (record === undefined || record.source !== source) {
+            log(`kept ${key}: the file was not generated here (a recording?); use --force to replace it`);
+          }
+        } else if (ours && record!.source === source && !options.force) {
+          summary.unchanged++;
+        } else {
+          const wav = await synthesize(text, lang, file);
+          records[key] = { source, wav: sha256(wav) };
+          summary.generated++;
+        }
+        // Read before adding: `total += await x` would add to a total read before the await.
+        const { durationMs } = await readWavInfo(file);
+        summary.totalDurationMs += durationMs;
+        summary.files++;
+      } catch (err) {
+        failures.push(err as Error);
+        log(`failed ${key}: ${(err as Error).message}`);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+    summary.removed = await removeStale(records, manifest, languages, outDir, log);
+  } finally {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(hashPath, `${JSON.stringify({ version: 1, files: sortKeys(records) } satisfies HashFile, null, 1)}\n`);
+  }
+  summary.elapsedMs = Date.now() - started;
+  if (failures.length > 0) {
+    throw new AppError(500, 'audio-generation-failed', `${failures.length} prompt file(s) could not be generated; first: ${failures[0]!.message}`, {
+      failed: failures.length,
+    });
+  }
+  log(formatSummary(summary));
+  return summary;
+}
+
+/** "412 generated, 0 unchanged, 0 kept, 0 removed; 412 files, 9 min 48.2 s of audio (in 21.4 s)". */
+export function formatSummary(s: GenerateSummary): string {
+  const total = s.totalDurationMs / 1000;
+  const minutes = Math.floor(total / 60);
+  const audio = minutes > 0 ? `${minutes} min ${(total - minutes * 60).toFixed(1)} s` : `${total.toFixed(1)} s`;
+  return `prompts: ${s.generated} generated, ${s.unchanged} unchanged, ${s.kept} kept, ${s.removed} removed; `
+    + `${s.files} files, ${audio} of audio (in ${(s.elapsedMs / 1000).toFixed(1)} s)`;
+}
+
+/** espeak-ng → sox → a temporary file renamed into place, so a stopped run never leaves half a file. */
+async function synthesize(text: string, lang: Lang, file: string): Promise<Buffer> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp.wav`;
+  const { voice, wordsPerMinute } = VOICES[lang];
+  try {
+    const espeak = spawn('espeak-ng', ['-v', voice, '-s', String(wordsPerMinute), '--stdin', '--stdout'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const sox = spawn('sox', ['-V1', '-t', 'wav', '-', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tmp, ...SOX_EFFECTS], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    espeak.stdout.pipe(sox.stdin);
+    // sox may stop reading early on an error; its own exit status reports it.
+    sox.stdin.on('error', () => {});
+    espeak.stdin.end(text);
+    const [espeakResult, soxResult] = await Promise.all([finished(espeak, 'espeak-ng'), finished(sox, 'sox')]);
+    for (const r of [espeakResult, soxResult]) {
+      if (r.code !== 0) throw new Error(`${r.name} exited with ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}`);
+    }
+    const wav = await readFile(tmp);
+    const info = await readWavInfo(tmp);
+    if (info.durationMs <= 0) throw new Error(`no audio was produced for ${JSON.stringify(text)}`);
+    await rename(tmp, file);
+    return wav;
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new AppError(500, 'audio-generation-failed', `cannot generate ${file}: ${(err as Error).message}`, { file });
+  }
+}
+
+function finished(child: ReturnType<typeof spawn>, name: string): Promise<{ name: string; code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', (err) => reject(new Error(`${name} could not run: ${err.message}`)));
+    child.once('close', (code) => resolve({ name, code, stderr }));
+  });
+}
+
+async function removeStale(
+  records: Record<string, FileRecord>,
+  manifest: PromptManifest,
+  languages: readonly Lang[],
+  outDir: string,
+  log: (line: string) => void,
+): Promise<number> {
+  let removed = 0;
+  for (const [key, record] of Object.entries(records)) {
+    const slash = key.indexOf('/');
+    const lang = key.slice(0, slash) as Lang;
+    const id = key.slice(slash + 1);
+    if (!languages.includes(lang) || manifest.has(id)) continue;
+    delete records[key];
+    let file: string;
+    try {
+      file = audioFile(outDir, lang, id);
+    } catch {
+      continue;
+    }
+    const existing = await readOptional(file);
+    // Only what we generated: a recording left in place is the operator's to remove.
+    if (existing === null || sha256(existing) !== record.wav) continue;
+    await rm(file);
+    await rmdir(dirname(file)).catch(() => {});
+    removed++;
+    log(`removed ${key}: no longer in the manifest`);
+  }
+  return removed;
+}
+
+async function readHashFile(path: string, log: (line: string) => void): Promise<HashFile> {
+  const raw = await readOptional(path);
+  if (raw === null) return { version: 1, files: {} };
+  try {
+    const parsed = JSON.parse(raw.toString('utf8')) as Partial<HashFile>;
+    if (parsed.version === 1 && parsed.files && typeof parsed.files === 'object') return { version: 1, files: parsed.files };
+  } catch {
+    // Reported below.
+  }
+  log(`${path} is unreadable; existing files are treated as recordings (use --force to regenerate them)`);
+  return { version: 1, files: {} };
+}
+
+async function readOptional(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
