@@ -168,6 +168,8 @@ export class RoutingPolicy {
   }
 
   private install(kind: RoutingChange['kind'], target: string | null, actor: string, after: RoutingSnapshot): void {
+    // The audit trail and other instances need to know who changed routing.
+    if (actor.trim() === '') throw new ValidationError('a routing change must name who makes it', { field: 'actor' });
     this.options.validate?.(after);
     const before = this.current;
     this.current = after;

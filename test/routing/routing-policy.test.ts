@@ -124,6 +124,12 @@ describe('tuning tiers and queues', () => {
     expect(() => policy.patchQueue('billing', patch, 'alice')).toThrow(message);
   });
 
+  it('refuses a change that does not say who makes it', () => {
+    const policy = new RoutingPolicy(config);
+    expect(() => policy.patchTier('gold', { queuePriority: 85 }, ' ')).toThrow(/must name who makes it/);
+    expect(policy.snapshot().version).toBe(1);
+  });
+
   it('answers 404 for a tier or queue that does not exist', () => {
     const policy = new RoutingPolicy(config);
     expect(() => policy.patchTier('platinum', { queuePriority: 1 }, 'alice')).toThrow(
