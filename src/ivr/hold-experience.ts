@@ -1,0 +1,195 @@
+import type { QueuedCall } from '../acd/call-queue.js';
+import type { Call } from '../call-control/call-control.js';
+import { isWithheld } from '../customers/customer-data.js';
+import { mediaUri } from '../prompts/prompt-manifest.js';
+import { sayCount } from '../prompts/say-count.js';
+import { sayDuration } from '../prompts/say-duration.js';
+import { sayPhone } from '../prompts/say-phone.js';
+import type { Lang } from '../prompts/spoken.js';
+import type { RoutingPolicy } from '../routing/routing-policy.js';
+import type { RouteDecision } from '../routing/types.js';
+import type { CallSession, SessionEnd } from './call-session.js';
+import { publishOutcome } from './outcome-var.js';
+import { recordSafely } from './step-context.js';
+import type { CallRecordLog } from '../call-records/call-record-log.js';
+
+/** The key a waiting caller presses to ask for a callback (said in hold/press-for-callback). */
+export const CALLBACK_KEY = '5';
+
+/** Books a callback that keeps the caller's place (src/callbacks). */
+export interface CallbackBooking {
+  book(request: {
+    session: CallSession;
+    queued: QueuedCall;
+    decision: RouteDecision;
+    number: string;
+  }): Promise<{ callbackId: string; deadline: Date }>;
+}
+
+export interface HoldExperienceDeps {
+  policy: RoutingPolicy;
+  recorder: CallRecordLog;
+  /** Without it no callback is offered and the callback key is ignored. */
+  callbacks?: CallbackBooking;
+  now?: () => number;
+}
+
+/**
+ * Keeps a queued caller company: music on hold (started by the ACD), position
+ * and estimated wait at the tier's interval, the callback offer once the
+ * estimated wait passes the tier's threshold, and the callback key at any
+ * time. Stops the moment the ACD settles the call, and leaves the caller's
+ * channel as the ACD expects (music on hold stopped once answered).
+ */
+export function createHoldExperience(deps: HoldExperienceDeps) {
+  const now = deps.now ?? Date.now;
+  return async (session: CallSession, queued: QueuedCall, decision: RouteDecision): Promise<SessionEnd | null> => {
+    const { call } = session;
+    const tierPolicy = deps.policy.snapshot().tiers[decision.tier];
+    const queueSettings = deps.policy.snapshot().queues[decision.queue];
+    const intervalMs = tierPolicy.holdAnnouncementIntervalSec * 1000;
+    const offerThresholdMs = tierPolicy.callbackOfferThresholdSec * 1000;
+
+    const settledCtl = new AbortController();
+    let settled = false;
+    void queued.settled.then(() => { settled = true; settledCtl.abort(); });
+
+    let offered = false;
+    let nextAnnouncement = now() + Math.min(intervalMs, 15_000);
+    const lang = session.lang;
+
+    // Keys pressed while waiting: the callback key asks for a callback.
+    let keyPressed: (() => void) | null = null;
+    let wantsCallback = false;
+    const offKey = call.on((event) => {
+      if (event.type === 'key' && event.digit === CALLBACK_KEY && deps.callbacks) {
+        wantsCallback = true;
+        keyPressed?.();
+      }
+    });
+
+    try {
+      for (;;) {
+        if (settled || call.gone) return null;
+        if (wantsCallback) {
+          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal);
+          if (end) return end;
+          wantsCallback = false;
+          continue;
+        }
+        const status = await queued.status();
+        if (!status || settled) return null;
+
+        if (!offered && deps.callbacks && status.estimatedWaitMs !== null && status.estimatedWaitMs > offerThresholdMs) {
+          offered = true;
+          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal);
+          if (end) return end;
+          continue;
+        }
+
+        if (now() >= nextAnnouncement) {
+          nextAnnouncement = now() + intervalMs;
+          const ids: string[] = [];
+          if (queueSettings?.announce.position && status.position > 0) {
+            ids.push('hold/position-prefix', ...sayCount(status.position - 1, lang).ids, 'hold/position-suffix');
+          }
+          if (queueSettings?.announce.estimatedWait && status.estimatedWaitMs !== null) {
+            ids.push('hold/estimated-wait', ...sayDuration(Math.round(status.estimatedWaitMs / 1000), lang, { precision: 'minute' }).ids);
+          }
+          ids.push('hold/thanks-for-waiting');
+          if (deps.callbacks) ids.push('hold/press-for-callback');
+          await announce(call, ids, lang, settledCtl.signal, () => settled);
+          continue;
+        }
+        // Wait for the next announcement, a key, or the end of the wait.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, nextAnnouncement - now()));
+          keyPressed = () => { clearTimeout(timer); resolve(); };
+          settledCtl.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+          void call.ended.then(() => { clearTimeout(timer); resolve(); });
+        });
+        keyPressed = null;
+      }
+    } finally {
+      offKey();
+      keyPressed = null;
+    }
+  };
+}
+
+/** Plays over the hold music: pause it, speak, resume unless the wait ended meanwhile. */
+async function announce(call: Call, ids: string[], lang: Lang, signal: AbortSignal, isSettled: () => boolean): Promise<void> {
+  if (isSettled()) return;
+  await call.stopMoh();
+  await call.play(ids.map(mediaUri), { bargeIn: false, language: lang, signal });
+  if (!isSettled() && !call.gone) await call.startMoh();
+}
+
+/**
+ * The callback dialogue: 1 = this number, 2 = another number (entered, read
+ * back, confirmed), anything else = keep waiting. A withheld number must enter
+ * one. On success the call leaves the queue with its place kept by the callback.
+ */
+async function offerCallback(
+  session: CallSession, queued: QueuedCall, decision: RouteDecision, deps: HoldExperienceDeps,
+  lang: Lang, signal: AbortSignal,
+): Promise<SessionEnd | null> {
+  const { call } = session;
+  const play = (ids: string[], bargeIn = true) => call.play(ids.map(mediaUri), { bargeIn, language: lang, signal });
+  if (signal.aborted) return null;
+  await call.stopMoh();
+  const resume = async () => { if (!signal.aborted && !call.gone) await call.startMoh(); return null; };
+
+  call.clearKeys();
+  const withheld = isWithheld(session.callerNumber);
+  let choice: string;
+  if (withheld) {
+    choice = '2';
+    await play(['cb/withheld-enter-number'], false);
+  } else {
+    await play(['cb/offer']);
+    const got = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: 5000, interKeyTimeoutMs: 1000, signal });
+    if (got.kind !== 'digits') return got.kind === 'caller-gone' ? null : resume();
+    choice = got.digits;
+  }
+  if (signal.aborted) return null;
+  let number = session.callerNumber;
+  if (choice === '2') {
+    const entered = await enterNumber(call, play, lang, signal);
+    if (!entered) return resume();
+    number = entered;
+  } else if (choice !== '1') {
+    return resume();
+  }
+  if (signal.aborted || call.gone) return null;
+
+  // Leave the queue first: if an agent was reserved meanwhile, the caller stays for the agent.
+  const left = await queued.leave('callback');
+  if (!left) return null;
+  const booking = await deps.callbacks!.book({ session, queued, decision, number });
+  await recordSafely(deps.recorder, session, { type: 'callback-requested', queue: decision.queue, callbackId: booking.callbackId, tier: decision.tier });
+  await publishOutcome(call, { kind: 'callback', callbackId: booking.callbackId, deadline: booking.deadline.toISOString() });
+  await call.play([mediaUri('cb/confirmed'), mediaUri('common/goodbye')], { bargeIn: false, language: lang });
+  await call.hangup('normal');
+  return { outcome: 'callback' };
+}
+
+async function enterNumber(
+  call: Call,
+  play: (ids: string[], bargeIn?: boolean) => Promise<unknown>,
+  lang: Lang,
+  signal: AbortSignal,
+): Promise<string | null> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await play(['cb/enter-number']);
+    const got = await call.collect({ maxDigits: 15, terminator: '#', firstKeyTimeoutMs: 8000, interKeyTimeoutMs: 4000, signal });
+    if (got.kind === 'caller-gone' || signal.aborted) return null;
+    const digits = got.digits.replace(/\D/g, '');
+    if (digits.length < 5) { await play(['common/invalid-choice']); continue; }
+    await play(['cb/number-is', ...sayPhone(digits, lang).ids, 'cb/confirm-number']);
+    const confirm = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: 5000, interKeyTimeoutMs: 1000, signal });
+    if (confirm.kind === 'caller-gone' || signal.aborted) return null;
+    if (confirm.kind === 'digits' && confirm.digits === '1') return digits;
+  }
+  return null;
+}

@@ -1,0 +1,24 @@
+import { ValidationError } from '../errors.js';
+import type { FlowSet } from '../flows/validate-flows.js';
+import type { PromptManifest } from '../prompts/prompt-manifest.js';
+import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
+
+/**
+ * A tier or queue may only name flows and prompts that exist: checked at
+ * start-up and again on every change made at run time.
+ */
+export function checkPolicyReferences(snapshot: RoutingSnapshot, flows: FlowSet, manifest: PromptManifest): void {
+  for (const [id, tier] of Object.entries(snapshot.tiers)) {
+    if (!manifest.has(tier.greetingPrompt)) {
+      throw new ValidationError(`tiers.${id}.greetingPrompt: prompt "${tier.greetingPrompt}" is missing from the prompt manifest`, { field: `tiers.${id}.greetingPrompt` });
+    }
+    if (!flows.has(tier.menuFlow)) {
+      throw new ValidationError(`tiers.${id}.menuFlow: flow "${tier.menuFlow}" does not exist`, { field: `tiers.${id}.menuFlow` });
+    }
+  }
+  for (const [id, queue] of Object.entries(snapshot.queues)) {
+    if (!manifest.has(queue.namePrompt)) {
+      throw new ValidationError(`queues.${id}.namePrompt: prompt "${queue.namePrompt}" is missing from the prompt manifest`, { field: `queues.${id}.namePrompt` });
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Acd } from '../acd/acd.js';
+import { createServer } from '../api/create-server.js';
+import { AriConnection } from '../ari/ari-connection.js';
+import { AriCallControl } from '../call-control/ari-call-control.js';
+import { CallRecordLog } from '../call-records/call-record-log.js';
+import type { Config } from '../config/load-config.js';
+import type { CustomerData } from '../customers/customer-data.js';
+import { CustomerRecognition } from '../customers/customer-recognition.js';
+import { HttpCustomerBackend } from '../customers/http-customer-backend.js';
+import { PasswordGuard } from '../customers/password-guard.js';
+import { RedisCustomerStore } from '../customers/redis-customer-store.js';
+import { allFlows } from '../flows/all-flows.js';
+import { validateFlows, type FlowSet } from '../flows/validate-flows.js';
+import { createHandOff } from '../ivr/hand-off.js';
+import { createHoldExperience } from '../ivr/hold-experience.js';
+import { createIncomingCallHandler } from '../ivr/incoming-call-handler.js';
+import type { SessionEnd } from '../ivr/call-session.js';
+import { loadPromptManifest, type PromptManifest } from '../prompts/prompt-manifest.js';
+import { RoutingPolicy } from '../routing/routing-policy.js';
+import { checkPolicyReferences } from './check-policy-references.js';
+
+export interface HotlineServiceOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+  onSessionEnd?: (callId: string, end: SessionEnd) => void;
+}
+
+/**
+ * Wires one service instance: Redis, the ARI connection and call control,
+ * customer data, routing policy, the ACD, the IVR, and the HTTP server.
+ * Everything is validated before the first call can arrive: a broken flow, a
+ * missing prompt or a tier pointing at a flow that does not exist stops
+ * start-up with a message naming it.
+ */
+export class HotlineService {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly instanceId: string;
+  readonly redis: Redis;
+  readonly ari: AriConnection;
+  readonly callControl: AriCallControl;
+  readonly recorder: CallRecordLog;
+  readonly customers: CustomerData;
+  readonly passwords: PasswordGuard;
+  readonly policy: RoutingPolicy;
+  readonly manifest: PromptManifest;
+  readonly flows: FlowSet;
+  readonly acd: Acd;
+  readonly sessions = new Set<Promise<SessionEnd>>();
+  private http: FastifyInstance | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: HotlineServiceOptions) {
+    const { config, logger } = options;
+    this.config = config;
+    this.logger = logger;
+    this.now = options.now ?? Date.now;
+    this.instanceId = config.instance.id ?? `${hostname()}:${process.pid}`;
+
+    this.manifest = loadPromptManifest(config.prompts.manifest);
+    this.flows = validateFlows(allFlows, this.manifest);
+    this.policy = new RoutingPolicy(
+      { routing: config.routing, queues: config.queues },
+      { validate: (candidate) => checkPolicyReferences(candidate, this.flows, this.manifest) },
+    );
+
+    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+    this.redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+    const prefix = config.redis.keyPrefix;
+    this.recorder = new CallRecordLog({ redis: this.redis, keyPrefix: prefix, now: this.now });
+
+    const source = config.customers.source;
+    this.customers = source.backend === 'http'
+      ? new HttpCustomerBackend({ baseUrl: source.baseUrl, ...(source.token ? { token: source.token } : {}), timeoutMs: source.timeoutMs, retries: source.retries, circuit: source.circuit })
+      : new RedisCustomerStore(this.redis, prefix);
+    this.passwords = new PasswordGuard({
+      redis: this.redis, keyPrefix: prefix, customers: this.customers,
+      maxAttempts: config.customers.password.maxAttempts, lockMinutes: config.customers.password.lockMinutes,
+    });
+
+    this.ari = new AriConnection({
+      url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app,
+      requestTimeoutMs: config.ari.requestTimeoutMs, reconnect: config.ari.reconnect, logger: logger.child({ component: 'ari' }),
+    });
+    this.callControl = new AriCallControl(this.ari, { logger: logger.child({ component: 'call-control' }) });
+
+    this.acd = new Acd({
+      redis: this.redis,
+      keyPrefix: prefix,
+      callControl: this.callControl,
+      queues: () => this.policy.snapshot().queues,
+      recorder: this.recorder,
+      logger: logger.child({ component: 'acd' }),
+      instanceId: this.instanceId,
+      agents: config.agents,
+    });
+
+    const handOff = createHandOff({
+      policy: this.policy,
+      queue: this.acd,
+      recorder: this.recorder,
+      hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, now: this.now }),
+    });
+    const handler = createIncomingCallHandler({
+      flows: this.flows,
+      services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, now: this.now },
+      recognition: new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.now),
+      policy: this.policy,
+      recorder: this.recorder,
+      logger,
+      defaultLanguage: config.sounds.language,
+      instanceId: this.instanceId,
+      now: this.now,
+      ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
+    });
+    this.callControl.onIncomingCall((call) => {
+      const session = handler(call);
+      this.sessions.add(session);
+      void session.finally(() => this.sessions.delete(session));
+    });
+  }
+
+  /** Starts Redis, the ACD, the ARI connection and the HTTP server; resolves once listening. */
+  async start(): Promise<{ url: string }> {
+    await this.redis.connect();
+    await this.acd.start();
+    this.ari.start();
+    this.http = await createServer({
+      logger: this.logger,
+      health: {
+        ariReady: () => this.ari.ready,
+        redisReady: async () => {
+          try {
+            return (await Promise.race([this.redis.ping(), new Promise((r) => setTimeout(() => r('timeout'), 1000))])) === 'PONG';
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+    const address = await this.http.listen({ host: this.config.server.host, port: this.config.server.port });
+    this.logger.info({ address, instance: this.instanceId, app: this.config.ari.app }, 'hotline service listening');
+    return { url: address };
+  }
+
+  get port(): number {
+    const addr = this.http?.server.address();
+    return typeof addr === 'object' && addr ? addr.port : 0;
+  }
+
+  async stop(): Promise<void> {
+    await this.http?.close();
+    await this.acd.stop();
+    this.ari.stop();
+    await Promise.allSettled([...this.sessions]);
+    this.redis.disconnect();
+  }
+}
