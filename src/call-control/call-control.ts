@@ -9,7 +9,10 @@
  *   fire-and-forget operations (hangup, stopMoh, setVar...) become no-ops.
  * - Keys are buffered per call from the moment the call is adopted: a key that
  *   interrupts a prompt (barge-in) stays in the buffer and is the first key the
- *   next `collect` reads, so it counts as input.
+ *   next `collect` reads, so it counts as input. A key typed ahead of a prompt
+ *   (already buffered when `play` starts) skips that prompt when barge-in is on.
+ * - One `play` and one `collect` at a time per call; starting a second while one
+ *   runs rejects with 409 `call-busy` (a bug in the caller, not a call outcome).
  */
 
 export type PlayResult =
