@@ -17,8 +17,12 @@ export type CallEvent =
   | { type: 'overflowed'; queue: string; skill: string; minAgentLevel: number }
   | { type: 'offered'; queue: string; agent: string }
   | { type: 'agent-no-answer'; queue: string; agent: string }
+  /** The agent's phone refused the offer: busy, unreachable (the switch gave a cause) or the dial request failed. */
+  | { type: 'agent-unavailable'; queue: string; agent: string; result: 'busy' | 'unreachable' | 'failed' }
   | { type: 'answered'; queue: string; agent: string; tier: TierId; waitMs: number }
   | { type: 'abandoned'; queue: string; tier: TierId; waitMs: number; stage: 'queue' | 'ringing' }
+  /** The call was taken out of the queue before an agent answered (e.g. the caller chose a callback). */
+  | { type: 'left-queue'; queue: string; tier: TierId; waitMs: number; reason: string }
   | { type: 'transferred'; fromQueue: string | null; toQueue: string; by: string }
   | { type: 'callback-requested'; queue: string; callbackId: string; tier: TierId }
   | { type: 'complaint-opened'; ticketId: string; tier: TierId }
