@@ -20,7 +20,17 @@ const text = z
   .string({ error: (issue) => (issue.input === undefined ? 'missing' : 'must be text') })
   .trim()
   .min(1, 'must not be empty');
-const entrySchema = z.object({ zh: text, en: text }, { error: 'must be a mapping with a zh and an en text' }).strict();
+const entrySchema = z
+  .object(
+    { zh: text, en: text },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown language ${issue.keys.join(', ')}: a prompt has a zh and an en text`
+          : 'must be a mapping with a zh and an en text',
+    },
+  )
+  .strict();
 
 /**
  * The prompts callers can hear: id → Mandarin and English text. The texts are
