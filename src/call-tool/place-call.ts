@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { AriConnection } from '../ari/ari-connection.js';
+import type { AriEvent } from '../ari/models.js';
+import { OUTCOME_VAR, type PublishedOutcome } from '../ivr/outcome-var.js';
+import { idFromMedia, type PromptManifest } from '../prompts/prompt-manifest.js';
+import type { Lang } from '../prompts/spoken.js';
+
+export interface PlaceCallOptions {
+  ariUrl: string;
+  user: string;
+  password: string;
+  /** The service's Stasis app: checked before dialling so a missing service is a clear error. */
+  serviceApp: string;
+  /** Dialplan context of the access numbers (asterisk/extensions.conf). */
+  context?: string;
+  number: string;
+  from: string;
+  /** Key groups, each sent once the prompts before it have finished. */
+  keys: string[];
+  manifest: PromptManifest;
+  /** Silence after the last prompt that means the IVR waits for the caller (ms). */
+  quietMs?: number;
+  /** Longest wait for an agent once queued (ms). */
+  maxQueueWaitMs?: number;
+  /** Longest call in all (ms). */
+  maxCallMs?: number;
+}
+
+export interface CallReport {
+  number: string;
+  from: string;
+  heard: { media: string; text: string }[];
+  pressed: string[];
+  outcome:
+    | PublishedOutcome
+    | { kind: 'error'; message: string };
+  durationMs: number;
+}
+
+/**
+ * Places one call into an access number through ARI, as a caller would: a
+ * Local channel into the `from-external` context (the simulator's dialplan, or
+ * a real Asterisk's), listening on the `;1` half as its own Stasis app. It
+ * hears the prompts played to the `;2` half (whose events the originator
+ * receives), presses each key group after the prompts before it finished, and
+ * follows the service's HOTLINE_OUTCOME channel variable to know where the
+ * call ended.
+ */
+export async function placeCall(options: PlaceCallOptions): Promise<CallReport> {
+  const started = Date.now();
+  const quietMs = options.quietMs ?? 1200;
+  const maxQueueWaitMs = options.maxQueueWaitMs ?? 120_000;
+  const maxCallMs = options.maxCallMs ?? 300_000;
+  const app = `${options.serviceApp}-caller-${randomUUID().slice(0, 8)}`;
+  const report: CallReport = { number: options.number, from: options.from, heard: [], pressed: [], outcome: { kind: 'hangup', reason: 'caller' }, durationMs: 0 };
+  const conn = new AriConnection({
+    url: options.ariUrl, user: options.user, password: options.password, app,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2 },
+  });
+  let published: PublishedOutcome | null = null;
+  let playing = 0;
+  let lastSound = 0;
+  let ended = false;
+  const caller = randomUUID();
+  const service = randomUUID();
+  const wake = new Set<() => void>();
+  const notify = () => { for (const w of [...wake]) w(); };
+
+  const onEvent = (event: AriEvent) => {
+    switch (event.type) {
+      case 'PlaybackStarted':
+      case 'PlaybackContinuing': {
+        const media = event.type === 'PlaybackContinuing' && event.playback.next_media_uri ? event.playback.next_media_uri : event.playback.media_uri;
+        if (event.type === 'PlaybackStarted') playing += 1;
+        const lang = (event.playback.language === 'en' ? 'en' : 'zh') as Lang;
+        for (const m of media.split(',')) report.heard.push({ media: m, text: textOf(options.manifest, m, lang) });
+        lastSound = Date.now();
+        break;
+      }
+      case 'PlaybackFinished':
+        playing = Math.max(0, playing - 1);
+        lastSound = Date.now();
+        break;
+      case 'ChannelVarset':
+        if (event.variable === OUTCOME_VAR) {
+          try { published = JSON.parse(event.value) as PublishedOutcome; } catch { /* not ours */ }
+        }
+        break;
+      case 'StasisEnd':
+      case 'ChannelHangupRequest':
+      case 'ChannelDestroyed':
+        ended = true;
+        break;
+      default:
+        break;
+    }
+    notify();
+  };
+
+  const waitFor = (test: () => boolean, timeoutMs: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (test()) return resolve(true);
+      const check = () => { if (test()) done(true); };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const poll = setInterval(check, 100);
+      const done = (v: boolean) => { clearTimeout(timer); clearInterval(poll); wake.delete(check); resolve(v); };
+      wake.add(check);
+    });
+
+  const quiet = () => playing === 0 && lastSound > 0 && Date.now() - lastSound >= quietMs;
+
+  try {
+    conn.start();
+    await conn.waitUntilReady(10_000);
+    await assertServiceListening(conn, options.serviceApp);
+    conn.events.onChannel(caller, onEvent, app);
+    conn.events.onChannel(service, onEvent, app);
+    await conn.client.channels.originateWithId(caller, {
+      endpoint: `Local/${options.number}@${options.context ?? 'from-external'}`,
+      app,
+      callerId: options.from,
+      timeout: 30,
+      otherChannelId: service,
+    });
+
+    for (const group of options.keys) {
+      const ready = await waitFor(() => ended || quiet(), maxCallMs);
+      if (!ready || ended) break;
+      await conn.client.channels.sendDtmf(caller, group, { between: 100, duration: 100 });
+      report.pressed.push(group);
+      // The keys take (duration + gap) each to arrive; do not mistake that for silence.
+      lastSound = Date.now() + group.length * 200;
+    }
+
+    // After the last keys: until the service ends the call, an agent answers, or
+    // the IVR is quietly waiting for input again with an outcome in hand.
+    const deadline = started + maxCallMs;
+    await waitFor(() => {
+      if (ended) return true;
+      const o = published as PublishedOutcome | null;
+      if (!o) return false;
+      if (o.kind === 'agent') return true;
+      if (o.kind === 'queued') return false;
+      return quiet();
+    }, Math.max(0, deadline - Date.now()));
+    const o = published as PublishedOutcome | null;
+    if (!ended && o?.kind === 'queued') {
+      await waitFor(() => ended || (published as PublishedOutcome | null)?.kind === 'agent', maxQueueWaitMs);
+    }
+    const final = published as PublishedOutcome | null;
+    report.outcome = final ?? { kind: 'hangup', reason: ended ? 'service' : 'caller' };
+  } catch (err) {
+    report.outcome = { kind: 'error', message: (err as Error).message };
+  } finally {
+    if (!ended) await conn.client.channels.hangup(caller).catch(() => {});
+    await conn.stop();
+    report.durationMs = Date.now() - started;
+  }
+  return report;
+}
+
+function textOf(manifest: PromptManifest, media: string, lang: Lang): string {
+  const id = idFromMedia(media);
+  return id && manifest.has(id) ? manifest.text(id, lang) : '';
+}
+
+async function assertServiceListening(conn: AriConnection, serviceApp: string): Promise<void> {
+  const apps = await conn.client.applications.list();
+  if (!apps.some((a) => a.name === serviceApp)) {
+    throw new Error(`no service is connected to ARI as Stasis app "${serviceApp}" (is the hotline service running? set ARI_APP to its app name)`);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * npm run seed [-- --file config/customers.sample.json]
+ *
+ * Loads the sample customers (every tier and edge case of DESIGN.md §9) into the
+ * built-in Redis customer store named by the configuration (REDIS_URL,
+ * REDIS_PREFIX).
+ */
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../config/load-config.js';
+import { PasswordGuard } from '../customers/password-guard.js';
+import { RedisCustomerStore } from '../customers/redis-customer-store.js';
+import { seedCustomers } from '../customers/seed-customers.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { file: { type: 'string', default: 'config/customers.sample.json' } } });
+  const config = loadConfig({ env: process.env });
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    const store = new RedisCustomerStore(redis, config.redis.keyPrefix);
+    const guard = new PasswordGuard({
+      redis, keyPrefix: config.redis.keyPrefix, customers: store,
+      maxAttempts: config.customers.password.maxAttempts, lockMinutes: config.customers.password.lockMinutes,
+    });
+    const result = await seedCustomers(store, guard, values.file!);
+    process.stdout.write(`seeded ${result.customers} customers (${result.locked} with a locked password) into ${config.redis.url}\n`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`seed failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
