@@ -95,20 +95,31 @@ export async function generatePrompts(options: GenerateOptions): Promise<Generat
         const existing = await readOptional(file);
         const record = records[key];
         const ours = existing !== null && record !== undefined && record.wav === sha256(existing);
+        let durationMs: number;
         if (existing !== null && !ours && !options.force) {
           summary.kept++;
           if (record === undefined || record.source !== source) {
             log(`kept ${key}: the file was not generated here (a recording?); use --force to replace it`);
           }
-        } else if (ours && record!.source === source && !options.force) {
-          summary.unchanged++;
+          // A recording in a format we cannot read is the operator's choice; it only leaves the total.
+          durationMs = await readWavInfo(file).then(
+            (info) => info.durationMs,
+            (err: Error) => {
+              log(`kept ${key}: its length is unknown (${err.message})`);
+              return 0;
+            },
+          );
         } else {
-          const wav = await synthesize(text, lang, file);
-          records[key] = { source, wav: sha256(wav) };
-          summary.generated++;
+          if (ours && record!.source === source && !options.force) {
+            summary.unchanged++;
+          } else {
+            const wav = await synthesize(text, lang, file);
+            records[key] = { source, wav: sha256(wav) };
+            summary.generated++;
+          }
+          durationMs = (await readWavInfo(file)).durationMs;
         }
-        // Read before adding: `total += await x` would add to a total read before the await.
-        const { durationMs } = await readWavInfo(file);
+        // Added after the awaits: `total += await x` would add to a total read before another worker's update.
         summary.totalDurationMs += durationMs;
         summary.files++;
       } catch (err) {

@@ -128,3 +128,20 @@ describe('generatePrompts', () => {
     expect(lines[0]).toMatch(/manifest-hash\.json is unreadable/);
   });
 });
+
+describe('generatePrompts with a recording it cannot read', () => {
+  it('keeps it, counts it, and says its length is unknown', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'hotline-prompts-'));
+    try {
+      const file = audioFile(outDir, 'en', 'num/7');
+      await generatePrompts({ manifest: createPromptManifest({ 'num/7': PROMPTS['num/7'] }), outDir, languages: ['en'] });
+      await writeFile(file, 'ID3 an mp3 saved with a .wav name');
+      const lines: string[] = [];
+      const summary = await generatePrompts({ manifest: createPromptManifest({ 'num/7': PROMPTS['num/7'] }), outDir, languages: ['en'], log: (l) => lines.push(l) });
+      expect(summary).toMatchObject({ kept: 1, files: 1, totalDurationMs: 0 });
+      expect(lines[0]).toMatch(/^kept en\/num\/7: its length is unknown/);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
