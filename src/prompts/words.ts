@@ -1,4 +1,5 @@
-import { joinTexts, type Lang, type Spoken } from './spoken.js';
+import { ValidationError } from '../errors.js';
+import { joinTexts, LANGS, type Lang, type Spoken } from './spoken.js';
 
 /**
  * The word prompts that spoken values are made of, with the text of each. The
@@ -117,6 +118,9 @@ export const WORDS: Readonly<Record<string, { readonly zh: string; readonly en: 
 
 /** Builds the Spoken for a list of word ids. */
 export function fromWords(ids: string[], lang: Lang): Spoken {
+  if (!LANGS.includes(lang)) {
+    throw new ValidationError(`cannot speak language ${JSON.stringify(lang)}: use ${LANGS.join(' or ')}`, { lang });
+  }
   const texts = ids.map((id) => {
     const word = WORDS[id];
     // Only our own compositions call this; an unknown id is a bug in them, not bad input.

@@ -115,3 +115,9 @@ describe('sayNumber with bad input', () => {
     }
   });
 });
+
+describe('spoken values in a language we do not speak', () => {
+  it('are refused with the languages we do speak', () => {
+    expect(() => sayNumber(7, 'fr' as 'zh')).toThrow(/cannot speak language "fr": use zh or en/);
+  });
+});
