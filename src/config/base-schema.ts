@@ -32,7 +32,7 @@ export const logSchema = z.object({
 }).strict();
 
 export const soundsSchema = z.object({
-  /** Where `npm run prompts` writes audio (sounds/<lang>/<id>.wav). */
+  /** Where `npm run prompts` writes audio (sounds/<lang>/hotline/<id>.wav). */
   dir: z.string().default('sounds'),
   /** Language of prompts played to callers: zh first, en second. */
   language: z.enum(['zh', 'en']).default('zh'),

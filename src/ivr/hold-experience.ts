@@ -32,6 +32,8 @@ export interface HoldExperienceDeps {
   /** Without it no callback is offered and the callback key is ignored. */
   callbacks?: CallbackBooking;
   now?: () => number;
+  /** Multiplies intervals and caller timeouts (tests against a time-compressed simulator). */
+  timeScale?: number;
 }
 
 /**
@@ -43,11 +45,12 @@ export interface HoldExperienceDeps {
  */
 export function createHoldExperience(deps: HoldExperienceDeps) {
   const now = deps.now ?? Date.now;
+  const scale = (ms: number) => Math.max(1, Math.round(ms * (deps.timeScale ?? 1)));
   return async (session: CallSession, queued: QueuedCall, decision: RouteDecision): Promise<SessionEnd | null> => {
     const { call } = session;
     const tierPolicy = deps.policy.snapshot().tiers[decision.tier];
     const queueSettings = deps.policy.snapshot().queues[decision.queue];
-    const intervalMs = tierPolicy.holdAnnouncementIntervalSec * 1000;
+    const intervalMs = scale(tierPolicy.holdAnnouncementIntervalSec * 1000);
     const offerThresholdMs = tierPolicy.callbackOfferThresholdSec * 1000;
 
     const settledCtl = new AbortController();
@@ -55,7 +58,7 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
     void queued.settled.then(() => { settled = true; settledCtl.abort(); });
 
     let offered = false;
-    let nextAnnouncement = now() + Math.min(intervalMs, 15_000);
+    let nextAnnouncement = now() + Math.min(intervalMs, scale(15_000));
     const lang = session.lang;
 
     // Keys pressed while waiting: the callback key asks for a callback.
@@ -72,7 +75,7 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
       for (;;) {
         if (settled || call.gone) return null;
         if (wantsCallback) {
-          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal);
+          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal, scale);
           if (end) return end;
           wantsCallback = false;
           continue;
@@ -82,7 +85,7 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
 
         if (!offered && deps.callbacks && status.estimatedWaitMs !== null && status.estimatedWaitMs > offerThresholdMs) {
           offered = true;
-          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal);
+          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal, scale);
           if (end) return end;
           continue;
         }
@@ -132,7 +135,7 @@ async function announce(call: Call, ids: string[], lang: Lang, signal: AbortSign
  */
 async function offerCallback(
   session: CallSession, queued: QueuedCall, decision: RouteDecision, deps: HoldExperienceDeps,
-  lang: Lang, signal: AbortSignal,
+  lang: Lang, signal: AbortSignal, scale: (ms: number) => number,
 ): Promise<SessionEnd | null> {
   const { call } = session;
   const play = (ids: string[], bargeIn = true) => call.play(ids.map(mediaUri), { bargeIn, language: lang, signal });
@@ -148,14 +151,14 @@ async function offerCallback(
     await play(['cb/withheld-enter-number'], false);
   } else {
     await play(['cb/offer']);
-    const got = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: 5000, interKeyTimeoutMs: 1000, signal });
+    const got = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: scale(5000), interKeyTimeoutMs: scale(1000), signal });
     if (got.kind !== 'digits') return got.kind === 'caller-gone' ? null : resume();
     choice = got.digits;
   }
   if (signal.aborted) return null;
   let number = session.callerNumber;
   if (choice === '2') {
-    const entered = await enterNumber(call, play, lang, signal);
+    const entered = await enterNumber(call, play, lang, signal, scale);
     if (!entered) return resume();
     number = entered;
   } else if (choice !== '1') {
@@ -179,15 +182,16 @@ async function enterNumber(
   play: (ids: string[], bargeIn?: boolean) => Promise<unknown>,
   lang: Lang,
   signal: AbortSignal,
+  scale: (ms: number) => number,
 ): Promise<string | null> {
   for (let attempt = 0; attempt < 3; attempt++) {
     await play(['cb/enter-number']);
-    const got = await call.collect({ maxDigits: 15, terminator: '#', firstKeyTimeoutMs: 8000, interKeyTimeoutMs: 4000, signal });
+    const got = await call.collect({ maxDigits: 15, terminator: '#', firstKeyTimeoutMs: scale(8000), interKeyTimeoutMs: scale(4000), signal });
     if (got.kind === 'caller-gone' || signal.aborted) return null;
     const digits = got.digits.replace(/\D/g, '');
     if (digits.length < 5) { await play(['common/invalid-choice']); continue; }
     await play(['cb/number-is', ...sayPhone(digits, lang).ids, 'cb/confirm-number']);
-    const confirm = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: 5000, interKeyTimeoutMs: 1000, signal });
+    const confirm = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: scale(5000), interKeyTimeoutMs: scale(1000), signal });
     if (confirm.kind === 'caller-gone' || signal.aborted) return null;
     if (confirm.kind === 'digits' && confirm.digits === '1') return digits;
   }

@@ -16,6 +16,16 @@ export interface IvrServices {
   recorder: CallRecordLog;
   handOff: HandOff;
   now: () => number;
+  /**
+   * Multiplies every caller timeout (first key, between keys). 1 in service;
+   * tests against a time-compressed simulator use less.
+   */
+  timeScale?: number;
+}
+
+/** A flow's timeout in ms, scaled for time-compressed runs. */
+export function scaled(ctx: Pick<StepContext, 'services'>, ms: number): number {
+  return Math.max(1, Math.round(ms * (ctx.services.timeScale ?? 1)));
 }
 
 export interface StepContext {

@@ -27,6 +27,8 @@ export interface HotlineServiceOptions {
   config: Config;
   logger: Logger;
   now?: () => number;
+  /** Multiplies caller timeouts and hold intervals; below 1 only against a time-compressed simulator. */
+  timeScale?: number;
   onSessionEnd?: (callId: string, end: SessionEnd) => void;
 }
 
@@ -104,11 +106,11 @@ export class HotlineService {
       policy: this.policy,
       queue: this.acd,
       recorder: this.recorder,
-      hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, now: this.now }),
+      hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, now: this.now, timeScale: options.timeScale ?? 1 }),
     });
     const handler = createIncomingCallHandler({
       flows: this.flows,
-      services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, now: this.now },
+      services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, now: this.now, timeScale: options.timeScale ?? 1 },
       recognition: new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.now),
       policy: this.policy,
       recorder: this.recorder,

@@ -1,6 +1,6 @@
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, playPrompts, type StepContext } from '../step-context.js';
+import { CALLER_GONE, scaled, playPrompts, type StepContext } from '../step-context.js';
 
 /** Variable-length input ended by `#` (or the maximum length), stored in a session variable. */
 export async function collectStep(step: StepOf<'collect'>, ctx: StepContext): Promise<StepResult> {
@@ -14,8 +14,8 @@ export async function collectStep(step: StepOf<'collect'>, ctx: StepContext): Pr
     const got = await session.call.collect({
       maxDigits: step.maxDigits,
       terminator: '#',
-      firstKeyTimeoutMs: flow.firstKeyTimeoutMs,
-      interKeyTimeoutMs: flow.interKeyTimeoutMs,
+      firstKeyTimeoutMs: scaled(ctx, flow.firstKeyTimeoutMs),
+      interKeyTimeoutMs: scaled(ctx, flow.interKeyTimeoutMs),
     });
     if (got.kind === 'caller-gone') return CALLER_GONE;
     const digits = got.digits.replace(/[^0-9]/g, '');

@@ -1,6 +1,6 @@
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, playPrompts, record, type StepContext } from '../step-context.js';
+import { CALLER_GONE, scaled, playPrompts, record, type StepContext } from '../step-context.js';
 
 /**
  * A menu: prompts with barge-in, then one key. `*` repeats the menu (not a
@@ -21,8 +21,8 @@ export async function menuStep(step: StepOf<'menu'>, ctx: StepContext): Promise<
     const got = await session.call.collect({
       maxDigits: 1,
       terminator: null,
-      firstKeyTimeoutMs: step.firstKeyTimeoutMs ?? flow.firstKeyTimeoutMs,
-      interKeyTimeoutMs: flow.interKeyTimeoutMs,
+      firstKeyTimeoutMs: scaled(ctx, step.firstKeyTimeoutMs ?? flow.firstKeyTimeoutMs),
+      interKeyTimeoutMs: scaled(ctx, flow.interKeyTimeoutMs),
     });
     if (got.kind === 'caller-gone') return CALLER_GONE;
 

@@ -1,7 +1,7 @@
 import { BackendUnavailableError } from '../../customers/customer-data.js';
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, playPrompts, record, type StepContext } from '../step-context.js';
+import { CALLER_GONE, scaled, playPrompts, record, type StepContext } from '../step-context.js';
 
 const PIN_LENGTH = 6;
 
@@ -30,8 +30,8 @@ export async function verifyPasswordStep(step: StepOf<'verify-password'>, ctx: S
       const got = await session.call.collect({
         maxDigits: PIN_LENGTH,
         terminator: '#',
-        firstKeyTimeoutMs: flow.firstKeyTimeoutMs * 2,
-        interKeyTimeoutMs: flow.interKeyTimeoutMs,
+        firstKeyTimeoutMs: scaled(ctx, flow.firstKeyTimeoutMs * 2),
+        interKeyTimeoutMs: scaled(ctx, flow.interKeyTimeoutMs),
       });
       if (got.kind === 'caller-gone') return CALLER_GONE;
       if (got.digits === '') {
