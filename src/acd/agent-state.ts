@@ -28,7 +28,8 @@ export type AgentCommand =
   | { type: 'hangup'; talkMs: number }
   | { type: 'wrap-up-done' };
 
-export type RefusalResult = 'no-answer' | 'busy' | 'unreachable';
+/** How an offer failed: nobody answered, the phone was busy, the switch could not reach it, or the dial request itself failed. */
+export type RefusalResult = 'no-answer' | 'busy' | 'unreachable' | 'failed';
 
 /** Pause reasons the ACD sets itself. */
 export const PAUSE_REASONS = {
@@ -36,12 +37,22 @@ export const PAUSE_REASONS = {
   noAnswer: 'no answer',
   busy: 'busy',
   unreachable: 'unreachable',
+  dialFailed: 'dial failed',
 } as const;
+
+/**
+ * Pauses the ACD ends by itself after a while (see Acd's busyPauseSec): a busy
+ * phone or a failed dial request is usually transient. "no answer" and
+ * "unreachable" wait for the agent or a supervisor to set ready: the person is
+ * away from the desk or the phone is not registered.
+ */
+export const SELF_ENDING_PAUSES: ReadonlySet<string> = new Set([PAUSE_REASONS.busy, PAUSE_REASONS.dialFailed]);
 
 const REFUSAL_REASON: Record<RefusalResult, string> = {
   'no-answer': PAUSE_REASONS.noAnswer,
   busy: PAUSE_REASONS.busy,
   unreachable: PAUSE_REASONS.unreachable,
+  failed: PAUSE_REASONS.dialFailed,
 };
 
 export const MAX_PAUSE_REASON_LENGTH = 64;

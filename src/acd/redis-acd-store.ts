@@ -30,6 +30,8 @@ export interface QueuedCallRecord {
   callerNumber: string;
   /** The caller's context as JSON (for the agent's desk and channel variables). */
   context: string;
+  /** Why routing sent the call here (RouteDecision.reason). */
+  reason: string;
   /** Channel id of the agent leg being rung or talking. */
   leg: string | null;
   bridge: string | null;
@@ -321,6 +323,7 @@ function encodeCall(c: QueuedCallRecord): Record<string, string> {
     tier: c.tier,
     num: c.callerNumber,
     ctx: c.context,
+    why: c.reason,
     leg: c.leg ?? '',
     bridge: c.bridge ?? '',
     offeredAt: c.offeredAt === null ? '' : String(c.offeredAt),
@@ -348,6 +351,7 @@ function decodeCall(h: Record<string, string>): QueuedCallRecord {
     tier: (h.tier ?? 'standard') as TierId,
     callerNumber: h.num ?? '',
     context: h.ctx ?? '{}',
+    reason: h.why ?? '',
     leg: h.leg || null,
     bridge: h.bridge || null,
     offeredAt: optionalNumber(h.offeredAt),

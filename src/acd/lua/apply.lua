@@ -53,7 +53,10 @@ if id ~= '' then
     agent_avail_rem(id, skills)
     agent_staff(id, skills, false)
   end
-  redis.call('ZREM', key('due'), 'w:' .. id, 'u:' .. id)
+  -- An agent timer belongs to the state it was set in: gone once the state changes.
+  if ARGV[7] == '' or not old or old.state ~= cjson.decode(ARGV[7]).state then
+    redis.call('ZREM', key('due'), 'w:' .. id, 'u:' .. id)
+  end
   if ARGV[7] == '' then
     redis.call('DEL', key('agent', id))
     redis.call('SREM', key('agents'), id)

@@ -1,0 +1,544 @@
+import type { Redis } from 'ioredis';
+import type { Call, CallControl } from '../call-control/call-control.js';
+import type { CallEvent } from '../call-records/call-event.js';
+import type { CallRecordLog } from '../call-records/call-record-log.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { genericQueueSettings } from '../routing/queue-defaults.js';
+import type { CallerContext, RouteDecision } from '../routing/types.js';
+import type { AcdContext, AcdQueueSettings } from './acd-context.js';
+import { CallAlreadyQueuedError } from './acd-errors.js';
+import type { AcdEvent, AcdEventListener } from './acd-event.js';
+import { recoverOwnedCalls } from './acd-recovery.js';
+import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL, type Agent } from './agent.js';
+import { AgentDirectory } from './agent-directory.js';
+import { dayOf, nextDayStart, SELF_ENDING_PAUSES } from './agent-state.js';
+import { AgentUpdater } from './agent-updater.js';
+import { agentVariables } from './agent-variables.js';
+import { CallConnector } from './call-connector.js';
+import type { CallQueue, EnqueueOptions, EnqueueResult, QueuedCall, QueuedCallEvent, WaitStatus } from './call-queue.js';
+import type { AgentChoice } from './choose-agent.js';
+import { effectivePriorityAt } from './choose-call.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { averageHandleTime, estimateWait } from './estimated-wait.js';
+import { LiveCall } from './live-call.js';
+import { RedisAcdStore, type OwnerNotice, type QueuedCallRecord, type Reservation, type ScriptResult } from './redis-acd-store.js';
+import { waitingMember } from './waiting-score.js';
+
+export interface AcdOptions {
+  redis: Redis;
+  keyPrefix: string;
+  callControl: CallControl;
+  /** The queues in force, read at each decision so run-time tuning applies at once. */
+  queues: () => Readonly<Record<string, Readonly<AcdQueueSettings>>>;
+  recorder: CallRecordLog;
+  logger: Logger;
+  /**
+   * This instance, stable across restarts (e.g. its Stasis app name): calls it
+   * owns are recovered by the instance that starts again with the same id.
+   */
+  instanceId: string;
+  clock?: Clock;
+  /** Among qualified free agents: longest idle (default) or fewest calls today. */
+  agentChoice?: AgentChoice | (() => AgentChoice);
+  /** How long a busy phone or a failed dial pauses the agent. Default 30 s. */
+  busyPauseSec?: number;
+  /** Handle time assumed for a queue without history, for the estimated wait. Default 180 s; null: unknown. */
+  defaultHandleSec?: number | null;
+  /** How many recent calls the average handle time is taken over. Default 20. */
+  handleTimeWindow?: number;
+  /**
+   * How often this instance looks at the shared timetable even when it has
+   * set no timer itself, to take over overflows and wrap-ups of an instance
+   * that stopped. Default 5 s.
+   */
+  sweepIntervalMs?: number;
+}
+
+export interface WaitingCallView {
+  callId: string;
+  queue: string;
+  tier: string;
+  priority: number;
+  effectivePriority: number;
+  /** 1-based place in the queue. */
+  position: number;
+  waitedMs: number;
+  overflowed: boolean;
+  callerNumber: string;
+  owner: string;
+}
+
+/** Agent timers in the timetable are retried by another instance if this one dies while applying them. */
+const TIMER_LEASE_MS = 10_000;
+const DUE_BATCH = 100;
+
+/**
+ * Automatic call distribution: skill queues and agents in Redis, assignment in
+ * one atomic script at the moment something changes — a call is enqueued, an
+ * agent becomes available, a call reaches its overflow time — never by polling.
+ * Several instances share one Redis: whichever instance's script reserves an
+ * agent, the instance owning the caller rings the agent (see lua/lib.lua).
+ *
+ * Call start() once the call control is ready (it re-adopts calls left by a
+ * previous run of this instance).
+ */
+export class Acd implements CallQueue {
+  readonly agents: AgentDirectory;
+  readonly instanceId: string;
+  private readonly options: AcdOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly store: RedisAcdStore;
+  private readonly updater: AgentUpdater;
+  private readonly connector: CallConnector;
+  private readonly ctx: AcdContext;
+  private readonly lives = new Map<string, LiveCall>();
+  private readonly listeners = new Set<AcdEventListener>();
+  private readonly inflightNotices = new Set<string>();
+  private subscriber: Redis | null = null;
+  private dueTimer: TimerHandle | null = null;
+  private dueAt: number | null = null;
+  private dueRunning = false;
+  private dueAgain = false;
+  private sweepTimer: TimerHandle | null = null;
+  private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+  private buffered: string[] = [];
+  private lastQueues: unknown = null;
+  private lastRates: Record<string, number> = {};
+
+  constructor(options: AcdOptions) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(options.instanceId)) {
+      throw new ValidationError('instanceId: letters, digits, _ . - only', { field: 'instanceId' });
+    }
+    this.options = options;
+    this.instanceId = options.instanceId;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger.child({ component: 'acd', instance: options.instanceId });
+    const choice = options.agentChoice ?? 'longest-idle';
+    this.store = new RedisAcdStore({
+      redis: options.redis,
+      keyPrefix: options.keyPrefix,
+      instanceId: options.instanceId,
+      now: () => this.clock.now(),
+      rates: () => this.rates(),
+      agentChoice: typeof choice === 'function' ? choice : () => choice,
+    });
+    this.updater = new AgentUpdater(this.store, this.clock, (r) => this.handleResult(r), (agent) => this.emitAgent(agent));
+    this.agents = new AgentDirectory(this.store, this.updater, this.clock);
+    this.ctx = {
+      store: this.store,
+      updater: this.updater,
+      callControl: options.callControl,
+      clock: this.clock,
+      logger: this.logger,
+      lives: this.lives,
+      settings: (queue) => this.settings(queue),
+      record: (callId, event, at) => this.record(callId, event, at),
+      emit: (live, event) => this.emit(live, event),
+      handleResult: (result) => this.handleResult(result),
+    };
+    this.connector = new CallConnector(this.ctx, { busyPauseMs: (options.busyPauseSec ?? 30) * 1000 });
+  }
+
+  /**
+   * Subscribe to this instance's inbox, recover the calls a previous run left
+   * (see acd-recovery.ts), catch up on the timetable and arm its timer.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`the ACD was already ${this.state}`);
+    this.state = 'starting';
+    const subscriber = this.options.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('error', (err: Error) => this.logger.warn({ err }, 'ACD inbox connection error'));
+    subscriber.on('message', (_channel: string, text: string) => {
+      if (this.state === 'starting') this.buffered.push(text);
+      else if (this.state === 'started') void this.handleInboxText(text);
+    });
+    // After a reconnection, notices published meanwhile are still in the inbox list.
+    subscriber.on('ready', () => {
+      if (this.state === 'started') void this.drainInbox();
+    });
+    await subscriber.subscribe(this.store.wakeChannel());
+    const now = this.clock.now();
+    await this.store.scheduleDayRollover(nextDayStart(now));
+    const pending = await this.store.drainInbox();
+    await recoverOwnedCalls({ ctx: this.ctx, connector: this.connector, watchCaller: (live) => this.watchCaller(live) });
+    this.state = 'started';
+    for (const text of [...new Set([...pending, ...this.buffered.splice(0)])]) await this.handleInboxText(text);
+    await this.runDue();
+    this.armSweep();
+  }
+
+  /**
+   * Stop timers and the inbox. Calls stay in Redis as they are: the next start
+   * with this instance id recovers them, and other instances keep serving the
+   * shared queues and timetable meanwhile.
+   */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    if (this.dueTimer) this.clock.clearTimeout(this.dueTimer);
+    if (this.sweepTimer) this.clock.clearTimeout(this.sweepTimer);
+    this.dueTimer = this.sweepTimer = null;
+    for (const live of this.lives.values()) live.close();
+    this.lives.clear();
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+  }
+
+  async enqueue(call: Call, decision: RouteDecision, context: CallerContext, options: EnqueueOptions = {}): Promise<EnqueueResult> {
+    if (this.state !== 'started') throw new Error('the ACD is not started');
+    const settings = this.options.queues()[decision.queue];
+    if (!settings) throw new NotFoundError('queue', decision.queue);
+    checkDecision(decision);
+    if (this.lives.has(call.id)) throw new CallAlreadyQueuedError(call.id);
+    const now = Math.floor(this.clock.now());
+    const live = new LiveCall(call.id, call, decision.queue, decision.tier, now, options.arrivedAt ?? now, agentVariables({ callId: call.id, tier: decision.tier, queue: decision.queue, accountId: context.customer?.accountId ?? null, reason: decision.reason }));
+    const record: QueuedCallRecord = {
+      id: call.id,
+      queue: decision.queue,
+      skill: decision.skill,
+      minLevel: decision.minAgentLevel,
+      priority: decision.priority,
+      preferHighestLevel: decision.preferHighestLevel,
+      overflow: decision.overflow,
+      overflowed: false,
+      enqueuedAt: now,
+      arrivedAt: live.arrivedAt,
+      state: 'waiting',
+      agent: null,
+      owner: this.instanceId,
+      member: waitingMember(now, call.id),
+      tier: decision.tier,
+      callerNumber: call.callerNumber,
+      context: JSON.stringify(context),
+      reason: decision.reason,
+      leg: null,
+      bridge: null,
+      offeredAt: null,
+      answeredAt: null,
+    };
+    this.lives.set(call.id, live);
+    let result: ScriptResult;
+    try {
+      result = await this.store.enqueue(record, settings.maxWaiting);
+    } catch (err) {
+      this.lives.delete(call.id);
+      throw err;
+    }
+    if (result.status === 'exists') {
+      this.lives.delete(call.id);
+      throw new CallAlreadyQueuedError(call.id);
+    }
+    if (result.status === 'full') {
+      this.lives.delete(call.id);
+      return { kind: 'full', queue: decision.queue, waiting: result.waiting ?? settings.maxWaiting, maxWaiting: settings.maxWaiting };
+    }
+    const position = result.position ?? 0;
+    // In call order: queued is written before anything the reservation below leads to.
+    this.record(call.id, { type: 'queued', queue: decision.queue, tier: decision.tier, priority: decision.priority, position }, now);
+    this.emit(live, { type: 'queued', callId: call.id, queue: decision.queue, position });
+    this.handleResult(result);
+    if (options.musicOnHold !== false) {
+      live.moh = call.startMoh().catch((err: unknown) => this.logger.warn({ err, callId: call.id }, 'music on hold did not start'));
+    }
+    this.watchCaller(live);
+    const estimatedWaitMs = position > 0 ? ((await this.status(call.id))?.estimatedWaitMs ?? null) : 0;
+    return this.handle(live, position, estimatedWaitMs);
+  }
+
+  /** Where a call stands: position, estimated wait; null once it is no longer waiting for an agent. */
+  async status(callId: string): Promise<WaitStatus | null> {
+    const rec = await this.store.getCall(callId);
+    if (!rec || rec.state === 'bridged') return null;
+    const window = this.options.handleTimeWindow ?? 20;
+    const figures = await this.store.waitFigures(rec, window);
+    const position = rec.state === 'waiting' && figures.rank !== null ? figures.rank + 1 : 0;
+    const defaultHandle = this.options.defaultHandleSec === undefined ? 180_000 : this.options.defaultHandleSec === null ? null : this.options.defaultHandleSec * 1000;
+    const averageHandleMs = averageHandleTime(figures.handleTimes, window, defaultHandle);
+    return {
+      stage: rec.state === 'waiting' ? 'waiting' : 'offered',
+      position,
+      waiting: figures.waiting,
+      estimatedWaitMs: estimateWait({ position, staffedAgents: figures.staffed, averageHandleMs }),
+      waitedMs: Math.max(0, this.clock.now() - rec.enqueuedAt),
+      overflowed: rec.overflowed,
+    };
+  }
+
+  /** Calls waiting for an agent (not those being offered), first served first; all queues when none is named. */
+  async waiting(queue?: string): Promise<WaitingCallView[]> {
+    const queues = this.options.queues();
+    const ids = queue === undefined ? Object.keys(queues).sort() : [queue];
+    const now = this.clock.now();
+    const out: WaitingCallView[] = [];
+    for (const q of ids) {
+      const rate = queues[q]?.agingPerMinute ?? 0;
+      const calls = await this.store.getCalls(await this.store.waitingIds(q));
+      calls.forEach((c, i) => {
+        out.push({
+          callId: c.id,
+          queue: c.queue,
+          tier: c.tier,
+          priority: c.priority,
+          effectivePriority: effectivePriorityAt({ priority: c.priority, agingPerMinute: rate, enqueuedAt: c.enqueuedAt }, now),
+          position: i + 1,
+          waitedMs: now - c.enqueuedAt,
+          overflowed: c.overflowed,
+          callerNumber: c.callerNumber,
+          owner: c.owner,
+        });
+      });
+    }
+    return out;
+  }
+
+  onEvent(listener: AcdEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private handle(live: LiveCall, position: number, estimatedWaitMs: number | null): QueuedCall {
+    return {
+      kind: 'queued',
+      callId: live.id,
+      queue: live.queue,
+      position,
+      estimatedWaitMs,
+      settled: live.settled,
+      status: () => this.status(live.id),
+      leave: (reason) => this.leave(live, reason),
+      onEvent: (listener) => live.onEvent(listener),
+    };
+  }
+
+  private async leave(live: LiveCall, reason: string): Promise<boolean> {
+    if (typeof reason !== 'string' || !reason.trim()) throw new ValidationError('reason: say why the call leaves the queue', { field: 'reason' });
+    if (live.phase === 'done' || live.phase === 'bridged' || live.callerGone) return false;
+    live.leaving ??= reason.trim();
+    if (live.phase === 'offering') {
+      live.offer?.abort.abort();
+      await live.offer?.done;
+    } else {
+      await this.connector.finishUnserved(live);
+    }
+    return live.settlement?.kind === 'removed';
+  }
+
+  private watchCaller(live: LiveCall): void {
+    const stop = live.call.on((event) => {
+      if (event.type === 'hangup' || event.type === 'end') this.callerGone(live);
+    });
+    live.addCleanup(stop);
+    if (live.call.gone) this.callerGone(live);
+  }
+
+  private callerGone(live: LiveCall): void {
+    if (live.callerGone) return;
+    live.callerGone = true;
+    switch (live.phase) {
+      case 'offering':
+        live.offer?.abort.abort();
+        return;
+      case 'bridged':
+        void this.connector.endBridged(live, 'caller');
+        return;
+      case 'waiting':
+        void this.connector.finishUnserved(live);
+        return;
+      case 'done':
+        return;
+    }
+  }
+
+  private handleResult(result: ScriptResult): void {
+    this.armDue(result.due);
+    for (const reservation of result.reservations ?? []) this.dispatch(reservation);
+    for (const notice of result.notices ?? []) void this.handleNotice(notice);
+  }
+
+  /** A script run by this instance reserved an agent for one of our calls: ring them now. */
+  private dispatch(reservation: Reservation): void {
+    this.emitAgentState(reservation.agent, 'reserved', reservation.call);
+    const live = this.lives.get(reservation.call);
+    if (live && live.phase === 'waiting' && !live.callerGone && live.leaving === null) {
+      this.connector.offer(live, reservation);
+      return;
+    }
+    void this.unservable(reservation.call, live).catch((err: unknown) => this.logger.error({ err, callId: reservation.call }, 'releasing an unservable reservation failed'));
+  }
+
+  /** A reservation for a call we cannot ring (its caller left, or it is not live here). */
+  private async unservable(callId: string, live: LiveCall | undefined): Promise<void> {
+    if (live) {
+      if (live.phase === 'waiting') await this.connector.finishUnserved(live);
+      else this.logger.error({ callId, phase: live.phase }, 'agent reserved for a call that is already being offered');
+      return;
+    }
+    const rec = await this.store.getCall(callId);
+    if (rec && rec.owner === this.instanceId && (rec.state === 'reserved' || rec.state === 'waiting')) await this.connector.abandonOrphan(rec);
+  }
+
+  private async handleInboxText(text: string): Promise<void> {
+    if (this.inflightNotices.has(text)) return;
+    this.inflightNotices.add(text);
+    try {
+      await this.handleNotice(JSON.parse(text) as OwnerNotice);
+      await this.store.ackInbox(text);
+    } catch (err) {
+      this.logger.error({ err, notice: text }, 'handling an inbox notice failed');
+    } finally {
+      this.inflightNotices.delete(text);
+    }
+  }
+
+  private async drainInbox(): Promise<void> {
+    try {
+      for (const text of await this.store.drainInbox()) await this.handleInboxText(text);
+    } catch (err) {
+      this.logger.error({ err }, 'reading the inbox failed');
+    }
+  }
+
+  /** Work another instance (or our own script) did for a call this instance owns. */
+  private async handleNotice(notice: OwnerNotice): Promise<void> {
+    if (notice.kind === 'overflowed') {
+      const live = this.lives.get(notice.call);
+      const rec = await this.store.getCall(notice.call);
+      if (!rec?.overflow || !rec.overflowed) return;
+      this.record(notice.call, { type: 'overflowed', queue: rec.queue, skill: rec.overflow.skill, minAgentLevel: rec.overflow.minAgentLevel });
+      if (live) this.emit(live, { type: 'overflowed', callId: rec.id, queue: rec.queue, skill: rec.overflow.skill, minAgentLevel: rec.overflow.minAgentLevel });
+      return;
+    }
+    // Assigned by another instance: ring the agent if the call is still reserved for them.
+    const rec = await this.store.getCall(notice.call);
+    if (!rec || rec.state !== 'reserved' || rec.agent !== notice.agent) return;
+    const live = this.lives.get(notice.call);
+    const agent = await this.store.getAgent(notice.agent);
+    if (live && agent && live.phase === 'waiting' && !live.callerGone && live.leaving === null) {
+      this.emitAgentState(agent.id, 'reserved', rec.id);
+      this.connector.offer(live, { call: rec.id, agent: agent.id, dial: agent.dial, version: agent.version });
+    } else {
+      await this.unservable(notice.call, live);
+    }
+  }
+
+  private armDue(at: number | false | undefined): void {
+    if (at === undefined || at === false || this.state !== 'started') return;
+    if (this.dueAt !== null && this.dueAt <= at) return;
+    if (this.dueTimer) this.clock.clearTimeout(this.dueTimer);
+    this.dueAt = at;
+    this.dueTimer = this.clock.setTimeout(() => {
+      this.dueTimer = null;
+      this.dueAt = null;
+      void this.runDue();
+    }, at - this.clock.now());
+  }
+
+  private armSweep(): void {
+    if (this.state !== 'started') return;
+    this.sweepTimer = this.clock.setTimeout(() => {
+      void this.runDue().finally(() => this.armSweep());
+    }, this.options.sweepIntervalMs ?? 5000);
+  }
+
+  /** Handle what fell due in the shared timetable (overflows, ends of wrap-up and busy pauses, a new day). */
+  private async runDue(): Promise<void> {
+    if (this.dueRunning) {
+      this.dueAgain = true;
+      return;
+    }
+    this.dueRunning = true;
+    try {
+      do {
+        this.dueAgain = false;
+        if (this.state !== 'started') return;
+        const now = this.clock.now();
+        const result = await this.store.due(DUE_BATCH, dayOf(now), nextDayStart(now), TIMER_LEASE_MS);
+        this.handleResult(result);
+        for (const member of result.agents ?? []) await this.agentTimer(member);
+      } while (this.dueAgain);
+    } catch (err) {
+      this.logger.error({ err }, 'processing the ACD timetable failed');
+    } finally {
+      this.dueRunning = false;
+    }
+  }
+
+  private async agentTimer(member: string): Promise<void> {
+    const id = member.slice(2);
+    try {
+      const agent = await this.store.getAgent(id);
+      let applied = false;
+      if (agent && member.startsWith('w:') && agent.state === 'wrap-up') {
+        applied = await this.connector.wrapUpDone(id);
+      } else if (agent && member.startsWith('u:') && agent.state === 'paused' && agent.pauseReason !== null && SELF_ENDING_PAUSES.has(agent.pauseReason)) {
+        await this.updater.command(id, { type: 'ready' });
+        applied = true;
+      }
+      if (!applied) await this.store.dropTimer(member);
+    } catch (err) {
+      this.logger.error({ err, agent: id, timer: member }, 'agent timer failed');
+    }
+  }
+
+  private settings(queue: string): Readonly<AcdQueueSettings> {
+    return this.options.queues()[queue] ?? genericQueueSettings(queue);
+  }
+
+  private rates(): Record<string, number> {
+    const queues = this.options.queues();
+    if (queues !== this.lastQueues) {
+      this.lastQueues = queues;
+      this.lastRates = Object.fromEntries(Object.entries(queues).map(([id, q]) => [id, q.agingPerMinute]));
+    }
+    return this.lastRates;
+  }
+
+  private record(callId: string, event: CallEvent, at: number = this.clock.now()): void {
+    this.options.recorder.append(callId, event, at).catch((err: unknown) => {
+      this.logger.error({ err, callId, event: event.type }, 'could not write the call record');
+    });
+  }
+
+  private emit(live: LiveCall | null, event: QueuedCallEvent): void {
+    live?.emit(event);
+    this.emitAll(event);
+  }
+
+  private emitAgent(agent: Agent): void {
+    this.emitAll({ type: 'agent-state', agent: agent.id, state: agent.state, pauseReason: agent.pauseReason, callId: agent.callId });
+  }
+
+  private emitAgentState(agent: string, state: 'reserved', callId: string): void {
+    this.emitAll({ type: 'agent-state', agent, state, pauseReason: null, callId });
+  }
+
+  private emitAll(event: AcdEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ err, event: event.type }, 'ACD event listener failed');
+      }
+    }
+  }
+}
+
+function checkDecision(d: RouteDecision): void {
+  const problems: { field: string; message: string }[] = [];
+  const level = (v: unknown) => Number.isInteger(v) && (v as number) >= MIN_SKILL_LEVEL && (v as number) <= MAX_SKILL_LEVEL;
+  if (typeof d.skill !== 'string' || !/^[a-z][a-z0-9-]*$/.test(d.skill)) problems.push({ field: 'skill', message: 'must be a skill name' });
+  if (!level(d.minAgentLevel)) problems.push({ field: 'minAgentLevel', message: 'must be a whole number from 1 to 5' });
+  if (!Number.isFinite(d.priority)) problems.push({ field: 'priority', message: 'must be a number' });
+  if (d.overflow) {
+    if (!Number.isInteger(d.overflow.afterMs) || d.overflow.afterMs < 0) problems.push({ field: 'overflow.afterMs', message: 'must be a whole number of ms >= 0' });
+    if (typeof d.overflow.skill !== 'string' || !/^[a-z][a-z0-9-]*$/.test(d.overflow.skill)) problems.push({ field: 'overflow.skill', message: 'must be a skill name' });
+    if (!level(d.overflow.minAgentLevel)) problems.push({ field: 'overflow.minAgentLevel', message: 'must be a whole number from 1 to 5' });
+  }
+  if (problems.length) {
+    throw new ValidationError(`invalid route decision: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { issues: problems });
+  }
+}

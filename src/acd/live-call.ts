@@ -1,0 +1,87 @@
+import type { Bridge, Call } from '../call-control/call-control.js';
+import type { TierId } from '../customers/customer.js';
+import type { CallSettlement, QueuedCallEvent } from './call-queue.js';
+
+/**
+ * What this instance holds in memory for a call it owns (its caller is in our
+ * Stasis app): the switch objects, the local phase, and the promise the IVR
+ * follows. The Redis record is the shared truth; the phase only says which
+ * local flow is driving the call right now, so that a hang-up or a `leave`
+ * reaches the flow that must finish it.
+ */
+export type LivePhase = 'waiting' | 'offering' | 'bridged' | 'done';
+
+export interface Offer {
+  agent: string;
+  abort: AbortController;
+  /** Resolves when the offer flow is over, whatever its outcome. */
+  done: Promise<void>;
+}
+
+export class LiveCall {
+  phase: LivePhase = 'waiting';
+  callerGone = false;
+  /** Set by `leave`: the reason the call is being taken out. */
+  leaving: string | null = null;
+  offer: Offer | null = null;
+  agentId: string | null = null;
+  agentCall: Call | null = null;
+  bridge: Bridge | null = null;
+  answeredAt: number | null = null;
+  /** Music on hold being started (awaited before it is stopped). */
+  moh: Promise<void> | null = null;
+  /** The flow finishing an unserved call, so two triggers run it once. */
+  finishing: Promise<void> | null = null;
+  readonly settled: Promise<CallSettlement>;
+  /** How the call settled, once it has. */
+  settlement: CallSettlement | null = null;
+  private resolveSettled!: (settlement: CallSettlement) => void;
+  private readonly listeners = new Set<(event: QueuedCallEvent) => void>();
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly call: Call,
+    readonly queue: string,
+    readonly tier: TierId,
+    readonly enqueuedAt: number,
+    readonly arrivedAt: number,
+    /** Channel variables for the agent's leg (never the service password). */
+    readonly variables: Readonly<Record<string, string>>,
+  ) {
+    this.settled = new Promise((resolve) => {
+      this.resolveSettled = resolve;
+    });
+  }
+
+  get callerNumber(): string {
+    return this.call.callerNumber;
+  }
+
+  settle(settlement: CallSettlement): boolean {
+    if (this.settlement) return false;
+    this.settlement = settlement;
+    this.resolveSettled(settlement);
+    return true;
+  }
+
+  onEvent(listener: (event: QueuedCallEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: QueuedCallEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  addCleanup(fn: () => void): void {
+    this.cleanups.push(fn);
+  }
+
+  /** The call is over for the ACD: listeners and watchers go. */
+  close(): void {
+    this.phase = 'done';
+    for (const fn of this.cleanups.splice(0)) fn();
+    this.listeners.clear();
+  }
+}
