@@ -24,6 +24,13 @@ export interface PlaceCallOptions {
   maxQueueWaitMs?: number;
   /** Longest call in all (ms). */
   maxCallMs?: number;
+  /**
+   * When each key group is pressed: after the prompts before it finished (a
+   * caller who listens), or as soon as a prompt is playing (barge-in).
+   */
+  keyTiming?: 'after-prompts' | 'during-prompt';
+  /** Hang up as the caller as soon as this returns true (checked on every event). */
+  hangupWhen?: (progress: { heard: readonly { media: string }[]; pressed: readonly string[] }) => boolean;
 }
 
 export interface CallReport {
@@ -35,6 +42,8 @@ export interface CallReport {
     | PublishedOutcome
     | { kind: 'error'; message: string };
   durationMs: number;
+  /** The service's channel (the `;2` half): the call id in its logs and call records. */
+  callId?: string;
 }
 
 /**
@@ -108,6 +117,17 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     });
 
   const quiet = () => playing === 0 && lastSound > 0 && Date.now() - lastSound >= quietMs;
+  const keyMoment = options.keyTiming === 'during-prompt' ? () => playing > 0 : quiet;
+  let hungUp = false;
+  const hangupCheck = () => {
+    if (hungUp || ended || !options.hangupWhen) return;
+    if (options.hangupWhen({ heard: report.heard, pressed: report.pressed })) {
+      hungUp = true;
+      ended = true;
+      void conn.client.channels.hangup(caller).catch(() => {});
+    }
+  };
+  wake.add(hangupCheck);
 
   try {
     conn.start();
@@ -124,10 +144,11 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     });
 
     for (const group of options.keys) {
-      const ready = await waitFor(() => ended || quiet(), maxCallMs);
+      const ready = await waitFor(() => ended || keyMoment(), maxCallMs);
       if (!ready || ended) break;
       await conn.client.channels.sendDtmf(caller, group, { between: 100, duration: 100 });
       report.pressed.push(group);
+      hangupCheck();
       // The keys take (duration + gap) each to arrive; do not mistake that for silence.
       lastSound = Date.now() + group.length * 200;
     }
@@ -148,13 +169,14 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       await waitFor(() => ended || (published as PublishedOutcome | null)?.kind === 'agent', maxQueueWaitMs);
     }
     const final = published as PublishedOutcome | null;
-    report.outcome = final ?? { kind: 'hangup', reason: ended ? 'service' : 'caller' };
+    report.outcome = final ?? { kind: 'hangup', reason: ended && !hungUp ? 'service' : 'caller' };
   } catch (err) {
     report.outcome = { kind: 'error', message: (err as Error).message };
   } finally {
-    if (!ended) await conn.client.channels.hangup(caller).catch(() => {});
+    if (!ended || hungUp) await conn.client.channels.hangup(caller).catch(() => {});
     await conn.stop();
     report.durationMs = Date.now() - started;
+    report.callId = service;
   }
   return report;
 }

@@ -18,6 +18,8 @@ export interface CallSession {
   readonly arrivedAt: number;
   lang: Lang;
   customer: Customer | null;
+  /** How the caller was recognised; 'unavailable' when the customer backend failed. */
+  recognition: 'customer' | 'unknown' | 'withheld' | 'unavailable';
   tier: TierId;
   tierReason: string;
   passwordVerified: boolean;

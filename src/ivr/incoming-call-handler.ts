@@ -43,7 +43,7 @@ export function createIncomingCallHandler(deps: IncomingCallDeps) {
     const arrivedAt = deps.now();
     const session: CallSession = {
       call, log, callId: call.id, callerNumber: call.callerNumber, dialled: call.dialled, arrivedAt,
-      lang: deps.defaultLanguage, customer: null, tier: 'standard', tierReason: 'unknown caller',
+      lang: deps.defaultLanguage, customer: null, recognition: 'unknown', tier: 'standard', tierReason: 'unknown caller',
       passwordVerified: false, asked: [], menuPath: [], results: {}, vars: {}, transfer: null,
     };
     let end: SessionEnd;
@@ -76,6 +76,7 @@ async function serve(session: CallSession, deps: IncomingCallDeps): Promise<Sess
   const customer = recognition.kind === 'customer' ? recognition.customer : null;
   const tier = classifyTier(customer, snapshot.classification, { callerNumber: call.callerNumber });
   session.customer = customer;
+  session.recognition = recognition.kind;
   session.tier = tier.tier;
   session.tierReason = recognition.kind === 'unavailable' ? `${tier.reason} (customer backend unavailable)` : tier.reason;
   if (customer?.preferredLanguage) session.lang = customer.preferredLanguage;

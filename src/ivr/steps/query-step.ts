@@ -12,7 +12,8 @@ import { CALLER_GONE, record, type StepContext } from '../step-context.js';
 export async function queryStep(step: StepOf<'query'>, ctx: StepContext): Promise<StepResult> {
   const { session, services } = ctx;
   const customer = session.customer;
-  if (!customer) return { next: step.onUnknownCustomer };
+  // The backend failed when the call arrived: "unavailable", not "you are not a customer".
+  if (!customer) return { next: session.recognition === 'unavailable' ? step.onUnavailable : step.onUnknownCustomer };
   const { customers } = services;
   const id = customer.accountId;
   try {

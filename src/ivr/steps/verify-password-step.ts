@@ -14,7 +14,7 @@ export async function verifyPasswordStep(step: StepOf<'verify-password'>, ctx: S
   const { session, services, flow } = ctx;
   if (session.passwordVerified) return { next: step.next };
   const customer = session.customer;
-  if (!customer) return { next: step.onUnknownCustomer };
+  if (!customer) return { next: session.recognition === 'unavailable' ? step.onUnavailable : step.onUnknownCustomer };
   if (!customer.passwordHash) return { next: step.onUnavailable };
 
   let silent = 0;
