@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heardIds, startHotline, type HotlineFixture } from '../support/hotline-fixture.js';
+
+/** 10000 end to end, one sample number per tier (DESIGN §2, §9), no agent logged in. */
+let hotline: HotlineFixture;
+
+beforeAll(async () => {
+  hotline = await startHotline();
+});
+afterAll(async () => {
+  await hotline?.stop();
+});
+
+async function routeOf(callId: string) {
+  await hotline.idle();
+  const events = await hotline.service.recorder.forCall(callId);
+  return { tier: events.find((e) => e.type === 'tier'), route: events.find((e) => e.type === 'route') };
+}
+
+describe('10000 differentiated by value tier', () => {
+  it.each([
+    // number,        keys,  greeting,          menu,           queue,       priority, level, tier
+    ['13800000001', [], 'greet/diamond', 'menu/diamond', 'senior', 100, 4, 'diamond'],
+    ['13800000006', [], 'greet/diamond', 'menu/diamond', 'senior', 100, 4, 'diamond'],
+    ['13800000002', ['1'], 'greet/gold', 'menu/gold', 'billing', 80, 3, 'gold'],
+    ['13800000003', ['2'], 'greet/silver', 'menu/silver', 'broadband', 60, 2, 'silver'],
+    ['13800000004', ['1'], 'greet/standard', 'menu/standard', 'billing', 20, 1, 'standard'],
+    ['02100000001', ['4'], 'greet/standard', 'menu/standard', 'complaints', 20, 1, 'standard'],
+  ] as const)('%s hears its tier\'s greeting and menu and is routed as the table says', async (from, keys, greeting, menu, queue, priority, level, tier) => {
+    const r = await hotline.call('10000', from, [...keys], { maxQueueWaitMs: 200 });
+    const ids = heardIds(r);
+    expect(ids.slice(0, 2)).toEqual([greeting, menu]);
+    expect(ids).toContain(`queue/${queue}`);
+    expect(r.outcome).toEqual({ kind: 'queued', queue, priority, tier });
+    const { tier: tierEvent, route } = await routeOf(r.callId!);
+    expect(tierEvent).toMatchObject({ tier });
+    expect(route).toMatchObject({ queue, priority, minAgentLevel: level, tier });
+  });
+
+  it('the diamond menu is shorter than the standard one', () => {
+    const text = (id: string) => hotline.service.manifest.text(id, 'zh');
+    expect(text('menu/diamond').length).toBeLessThan(text('menu/standard').length);
+  });
+
+  it('a diamond caller pressing 1 reaches self-service without being asked who they are', async () => {
+    const r = await hotline.call('10000', '13800000001', ['1', '1']);
+    const ids = heardIds(r);
+    expect(ids).toContain('ss/main-menu');
+    expect(ids).toContain('ss/balance-is');
+    expect(r.outcome).toEqual({ kind: 'self-service', item: 'balance' });
+  });
+
+  it('a standard caller who never chooses goes to general agents (rule 2)', async () => {
+    const r = await hotline.call('10000', '13800000004', [], { maxQueueWaitMs: 200 });
+    const ids = heardIds(r);
+    expect(ids.filter((id) => id === 'menu/standard')).toHaveLength(3);
+    expect(r.outcome).toMatchObject({ kind: 'queued', queue: 'general', tier: 'standard' });
+  });
+
+  it('0 from any 10000 menu goes to general agents', async () => {
+    const r = await hotline.call('10000', '13800000002', ['0'], { maxQueueWaitMs: 200 });
+    expect(r.outcome).toMatchObject({ kind: 'queued', queue: 'general', tier: 'gold', priority: 80 });
+  });
+
+  it('a withheld number is served as standard, never an error', async () => {
+    const r = await hotline.call('10000', '', ['1'], { maxQueueWaitMs: 200 });
+    expect(heardIds(r)[0]).toBe('greet/standard');
+    const { tier } = await routeOf(r.callId!);
+    expect(tier).toMatchObject({ tier: 'standard', reason: 'withheld number' });
+  });
+
+  it('changing a tier\'s policy at run time changes the next call, not the call already queued', async () => {
+    const first = hotline.call('10000', '13800000002', ['1'], { maxQueueWaitMs: 3000 });
+    // Wait until the first call is queued before changing the policy.
+    const deadline = Date.now() + 10_000;
+    while ((await hotline.service.acd.waiting('billing')).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const queuedBefore = await hotline.service.acd.waiting('billing');
+    expect(queuedBefore).toHaveLength(1);
+    hotline.service.policy.patchTier('gold', { queuePriority: 90, greetingPrompt: 'greet/diamond' }, 'test');
+    try {
+      const second = await hotline.call('10000', '13800000002', ['1'], { maxQueueWaitMs: 200 });
+      expect(heardIds(second)[0]).toBe('greet/diamond');
+      expect(second.outcome).toMatchObject({ kind: 'queued', priority: 90 });
+      const stillQueued = (await hotline.service.acd.waiting('billing')).find((w) => w.callId === queuedBefore[0]!.callId);
+      expect(stillQueued?.priority).toBe(80);
+      const firstReport = await first;
+      expect(firstReport.outcome).toMatchObject({ kind: 'queued', priority: 80 });
+    } finally {
+      hotline.service.policy.patchTier('gold', { queuePriority: 80, greetingPrompt: 'greet/gold' }, 'test');
+    }
+  });
+});
