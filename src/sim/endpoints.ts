@@ -1,0 +1,87 @@
+import type { Endpoint } from '../ari/models.js';
+import type { AgentBehaviour } from './agent-behaviour.js';
+import type { OutboundDial } from './outbound-dial.js';
+import type { SimChannel } from './sim-channel.js';
+import type { SimSwitch } from './sim-switch.js';
+
+/** A busy or unreachable phone answers the INVITE within tens of milliseconds. */
+const QUICK_FAILURE_MS = 100;
+
+/**
+ * The simulated agent phones (PJSIP endpoints) and how each reacts when
+ * dialled. A script set for resource `1001` applies to PJSIP/1001 and, through
+ * the `agents` dialplan, to Local/1001@agents; endpoints without a script
+ * behave as the default agent.
+ */
+export class EndpointDirectory {
+  private readonly scripts = new Map<string, AgentBehaviour>();
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly sw: SimSwitch,
+    private readonly defaultAgent: AgentBehaviour,
+  ) {}
+
+  setAgent(resource: string, behaviour: AgentBehaviour): void {
+    this.scripts.set(resource, behaviour);
+  }
+
+  behaviourOf(resource: string): AgentBehaviour {
+    return this.scripts.get(resource) ?? this.defaultAgent;
+  }
+
+  /** Plays the phone's part once its channel is being dialled. */
+  ring(channel: SimChannel, dial: OutboundDial, resource: string): void {
+    this.seen.add(resource);
+    const behaviour = this.behaviourOf(resource);
+    const later = (ms: number, fn: () => void) => {
+      const cancel = this.sw.clock.after(ms, () => {
+        if (!channel.gone) fn();
+      });
+      channel.signal.addEventListener('abort', cancel, { once: true });
+    };
+    switch (behaviour.kind) {
+      case 'answer':
+        this.sw.channels.setState(channel, 'Ringing');
+        later(behaviour.afterMs, () => {
+          dial.answer();
+          const talk = behaviour.hangupAfterMs;
+          if (talk !== undefined) later(talk, () => this.sw.channels.hangup(channel, 16, 'remote'));
+        });
+        break;
+      case 'no-answer':
+        this.sw.channels.setState(channel, 'Ringing');
+        break;
+      case 'busy':
+        later(QUICK_FAILURE_MS, () => this.sw.channels.hangup(channel, 17, 'remote'));
+        break;
+      case 'unreachable':
+        later(QUICK_FAILURE_MS, () => this.sw.channels.hangup(channel, 20, 'remote'));
+        break;
+    }
+  }
+
+  /** GET /endpoints and /endpoints/PJSIP: the scripted phones and those dialled so far. */
+  list(): Endpoint[] {
+    const resources = new Set([...this.scripts.keys(), ...this.seen]);
+    return [...resources].sort().map((resource) => this.endpoint(resource));
+  }
+
+  /** Any PJSIP resource exists (the default agent answers it); other technologies have no endpoints here. */
+  get(technology: string, resource: string): Endpoint | null {
+    return technology.toUpperCase() === 'PJSIP' ? this.endpoint(resource) : null;
+  }
+
+  private endpoint(resource: string): Endpoint {
+    const channelIds = this.sw.channels
+      .list()
+      .filter((c) => c.endpoint?.resource === resource && c.endpoint.technology === 'PJSIP')
+      .map((c) => c.id);
+    return {
+      technology: 'PJSIP',
+      resource,
+      state: this.behaviourOf(resource).kind === 'unreachable' ? 'offline' : 'online',
+      channel_ids: channelIds,
+    };
+  }
+}
