@@ -138,5 +138,8 @@ function liveFromRecord(rec: QueuedCallRecord, caller: Call): LiveCall {
     accountId = null;
   }
   const variables = agentVariables({ callId: rec.id, tier: rec.tier, queue: rec.queue, accountId, reason: rec.reason });
-  return new LiveCall(rec.id, caller, rec.queue, rec.tier, rec.enqueuedAt, rec.arrivedAt, variables);
+  const live = new LiveCall(rec.id, caller, rec.queue, rec.tier, rec.enqueuedAt, rec.arrivedAt, variables);
+  live.overflow = rec.overflow;
+  live.overflowRecorded = rec.overflowed;
+  return live;
 }

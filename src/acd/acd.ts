@@ -104,8 +104,6 @@ export class Acd implements CallQueue {
   private sweepTimer: TimerHandle | null = null;
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   private buffered: string[] = [];
-  private lastQueues: unknown = null;
-  private lastRates: Record<string, number> = {};
 
   constructor(options: AcdOptions) {
     if (!/^[A-Za-z0-9_.-]+$/.test(options.instanceId)) {
@@ -220,6 +218,7 @@ export class Acd implements CallQueue {
       offeredAt: null,
       answeredAt: null,
     };
+    live.overflow = decision.overflow;
     this.lives.set(call.id, live);
     let result: ScriptResult;
     try {
@@ -355,8 +354,9 @@ export class Acd implements CallQueue {
 
   private handleResult(result: ScriptResult): void {
     this.armDue(result.due);
-    for (const reservation of result.reservations ?? []) this.dispatch(reservation);
+    // Notices first: an overflow is recorded before the offer it led to.
     for (const notice of result.notices ?? []) void this.handleNotice(notice);
+    for (const reservation of result.reservations ?? []) this.dispatch(reservation);
   }
 
   /** A script run by this instance reserved an agent for one of our calls: ring them now. */
@@ -406,10 +406,19 @@ export class Acd implements CallQueue {
   private async handleNotice(notice: OwnerNotice): Promise<void> {
     if (notice.kind === 'overflowed') {
       const live = this.lives.get(notice.call);
+      if (live?.overflow) {
+        if (live.overflowRecorded) return;
+        live.overflowRecorded = true;
+        const { skill, minAgentLevel } = live.overflow;
+        this.record(live.id, { type: 'overflowed', queue: live.queue, skill, minAgentLevel });
+        this.emit(live, { type: 'overflowed', callId: live.id, queue: live.queue, skill, minAgentLevel });
+        return;
+      }
+      // Not live here (recovering): the record still gets the overflow.
       const rec = await this.store.getCall(notice.call);
-      if (!rec?.overflow || !rec.overflowed) return;
-      this.record(notice.call, { type: 'overflowed', queue: rec.queue, skill: rec.overflow.skill, minAgentLevel: rec.overflow.minAgentLevel });
-      if (live) this.emit(live, { type: 'overflowed', callId: rec.id, queue: rec.queue, skill: rec.overflow.skill, minAgentLevel: rec.overflow.minAgentLevel });
+      if (rec?.overflow && rec.overflowed) {
+        this.record(rec.id, { type: 'overflowed', queue: rec.queue, skill: rec.overflow.skill, minAgentLevel: rec.overflow.minAgentLevel });
+      }
       return;
     }
     // Assigned by another instance: ring the agent if the call is still reserved for them.
@@ -489,12 +498,9 @@ export class Acd implements CallQueue {
   }
 
   private rates(): Record<string, number> {
-    const queues = this.options.queues();
-    if (queues !== this.lastQueues) {
-      this.lastQueues = queues;
-      this.lastRates = Object.fromEntries(Object.entries(queues).map(([id, q]) => [id, q.agingPerMinute]));
-    }
-    return this.lastRates;
+    const rates: Record<string, number> = {};
+    for (const [id, queue] of Object.entries(this.options.queues())) rates[id] = queue.agingPerMinute;
+    return rates;
   }
 
   private record(callId: string, event: CallEvent, at: number = this.clock.now()): void {

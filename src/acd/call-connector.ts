@@ -232,15 +232,10 @@ export class CallConnector {
       }
       return;
     }
-    if (live.callerGone || live.leaving !== null || agentCall.gone) {
+    if (live.callerGone || live.leaving !== null) {
       void agentCall.hangup().catch(() => {});
       void bridge.destroy().catch(() => {});
-      if (agentCall.gone && !live.callerGone && live.leaving === null) {
-        // The agent hung up the moment they answered: treat it as not answered.
-        await this.refused(live, agent, 'no-answer');
-      } else {
-        await this.releaseDuringOffer(live, agent);
-      }
+      await this.releaseDuringOffer(live, agent);
       return;
     }
     const outcome = await ctx.updater.command(agent, { type: 'answer' }, {
@@ -260,6 +255,7 @@ export class CallConnector {
     ctx.record(live.id, { type: 'answered', queue: live.queue, agent, tier: live.tier, waitMs }, answeredAt);
     live.settle({ kind: 'answered', agent, waitMs });
     ctx.emit(live, { type: 'answered', callId: live.id, queue: live.queue, agent, waitMs });
+    // An agent who hangs up the moment they answer ends the call like any other hang-up.
     this.watchAgent(live, agentCall);
     if (live.callerGone) await this.endBridged(live, 'caller');
   }

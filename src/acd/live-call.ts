@@ -1,5 +1,6 @@
 import type { Bridge, Call } from '../call-control/call-control.js';
 import type { TierId } from '../customers/customer.js';
+import type { OverflowPlan } from '../routing/types.js';
 import type { CallSettlement, QueuedCallEvent } from './call-queue.js';
 
 /**
@@ -30,6 +31,9 @@ export class LiveCall {
   answeredAt: number | null = null;
   /** Music on hold being started (awaited before it is stopped). */
   moh: Promise<void> | null = null;
+  /** The overflow plan of the route decision, and whether reaching it was recorded. */
+  overflow: OverflowPlan | null = null;
+  overflowRecorded = false;
   /** The flow finishing an unserved call, so two triggers run it once. */
   finishing: Promise<void> | null = null;
   readonly settled: Promise<CallSettlement>;
