@@ -274,19 +274,18 @@ export class CallConnector {
     const now = ctx.clock.now();
     live.phase = 'waiting';
     live.agentId = null;
-    const outcome = await ctx.updater.command(agent, { type: 'refuse', result }, {
+    // Recorded first: the requeue below may offer the call to the next agent at once.
+    ctx.record(live.id, result === 'no-answer'
+      ? { type: 'agent-no-answer', queue: live.queue, agent }
+      : { type: 'agent-unavailable', queue: live.queue, agent, result }, now);
+    ctx.emit(live, { type: 'no-answer', callId: live.id, queue: live.queue, agent, result: result === 'failed' ? 'unreachable' : result });
+    await ctx.updater.command(agent, { type: 'refuse', result }, {
       call: () => ({ op: 'requeue', call: live.id, expect: ['ringing', 'reserved'], agent }),
       timer: (next) =>
         next.state === 'paused' && next.pauseReason !== null && SELF_ENDING_PAUSES.has(next.pauseReason)
           ? { member: `u:${agent}`, at: now + this.options.busyPauseMs }
           : null,
     });
-    if (outcome.kind === 'ok') {
-      ctx.record(live.id, result === 'no-answer'
-        ? { type: 'agent-no-answer', queue: live.queue, agent }
-        : { type: 'agent-unavailable', queue: live.queue, agent, result }, now);
-      ctx.emit(live, { type: 'no-answer', callId: live.id, queue: live.queue, agent, result: result === 'failed' ? 'unreachable' : result });
-    }
     this.checkGone(live);
   }
 
