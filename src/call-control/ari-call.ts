@@ -47,10 +47,10 @@ export interface CallContext {
 const MAX_BUFFERED_KEYS = 64;
 
 /**
- * One channel in our Stasis app, seen as a call. It listens to the events of
- * its own channel id only: while a caller is bridged with an agent, the
- * caller's key also shows as ChannelDtmfReceived on the agent's channel, and
- * must not count as the agent's input.
+ * One channel in our Stasis app, seen as a call. It takes keys from events of
+ * its own channel id only: while a caller is bridged with an agent, Asterisk
+ * reports the caller's key on the caller's channel and again on the agent's,
+ * so anything that gathered keys per bridge or per pair would count it twice.
  *
  * Asterisk ends a call for us with ChannelHangupRequest (the caller is going:
  * `gone`), then StasisEnd (it left the app: `ended`). The app that only holds
