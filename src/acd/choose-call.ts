@@ -18,7 +18,7 @@ export interface WaitingCall extends CallNeeds {
 }
 
 /** Effective priorities closer than this count as equal (float noise). */
-export const PRIORITY_EPSILON = 1e-9;
+export const PRIORITY_EPSILON = 1e-6;
 
 export function effectivePriorityAt(call: Pick<WaitingCall, 'priority' | 'agingPerMinute' | 'enqueuedAt'>, now: number): number {
   return call.priority + (call.agingPerMinute * Math.max(0, now - call.enqueuedAt)) / 60_000;

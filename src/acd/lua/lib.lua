@@ -42,7 +42,7 @@ local RATES = cjson.decode(ARGV[3])
 local CHOICE = ARGV[4]
 local EPOCH = 1704067200000
 local CALLS_WEIGHT = 4398046511104
-local EPS = 1e-9
+local EPS = 1e-6
 local MEMBER_PREFIX = 17
 local AHT_SAMPLES = 50
 local STAFFED = { ['available'] = true, ['reserved'] = true, ['ringing'] = true, ['on-call'] = true, ['wrap-up'] = true }
