@@ -52,7 +52,8 @@ export interface Bridge {
   video_source_id?: string;
 }
 
-export type PlaybackState = 'queued' | 'playing' | 'continuing' | 'done' | 'failed';
+/** As res_stasis_playback reports it: stopped, cancelled and completed all read 'done'. */
+export type PlaybackState = 'queued' | 'playing' | 'paused' | 'continuing' | 'done' | 'failed';
 
 export interface Playback {
   id: string;
