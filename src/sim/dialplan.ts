@@ -125,15 +125,7 @@ export class Dialplan {
     const slash = target.indexOf('/');
     const resource = target.slice(slash + 1);
     const timeoutSec = Number.parseInt(seconds, 10);
-    const leg = this.sw.channels.create({
-      id: this.sw.channels.newId(),
-      name: this.sw.channels.newName('PJSIP', resource),
-      state: 'Down',
-      caller: channel.caller,
-      connected: channel.connected,
-      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' },
-      endpoint: { technology: 'PJSIP', resource },
-    });
+    const leg = this.sw.endpoints.createChannel(resource, channel.caller, channel.connected);
     return new Promise<StepResult>((resolve) => {
       const onCallerGone = () => this.sw.channels.hangup(leg, channel.pendingCause ?? 16, 'soft');
       channel.signal.addEventListener('abort', onCallerGone, { once: true });

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../ari/models.js';
+import type { CallerID, Endpoint } from '../ari/models.js';
 import type { AgentBehaviour } from './agent-behaviour.js';
 import type { OutboundDial } from './outbound-dial.js';
 import type { SimChannel } from './sim-channel.js';
@@ -6,6 +6,9 @@ import type { SimSwitch } from './sim-switch.js';
 
 /** A busy or unreachable phone answers the INVITE within tens of milliseconds. */
 const QUICK_FAILURE_MS = 100;
+
+/** What asterisk/pjsip.conf gives every agent endpoint ([agent-endpoint] template). */
+const AGENT_ENDPOINT = { context: 'agents-out', language: 'zh' } as const;
 
 /**
  * The simulated agent phones (PJSIP endpoints) and how each reacts when
@@ -21,6 +24,20 @@ export class EndpointDirectory {
     private readonly sw: SimSwitch,
     private readonly defaultAgent: AgentBehaviour,
   ) {}
+
+  /** A new outbound channel to agent phone `resource` (state Down, in the endpoint's context and language). */
+  createChannel(resource: string, caller: CallerID, connected: CallerID, id?: string): SimChannel {
+    return this.sw.channels.create({
+      id: id || this.sw.channels.newId(),
+      name: this.sw.channels.newName('PJSIP', resource),
+      state: 'Down',
+      caller,
+      connected,
+      language: AGENT_ENDPOINT.language,
+      dialplan: { context: AGENT_ENDPOINT.context, exten: 's', priority: 1, app_name: '', app_data: '' },
+      endpoint: { technology: 'PJSIP', resource },
+    });
+  }
 
   setAgent(resource: string, behaviour: AgentBehaviour): void {
     this.scripts.set(resource, behaviour);

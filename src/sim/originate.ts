@@ -103,14 +103,8 @@ export class Originator {
   }
 
   private pjsip(resource: string, params: OriginateParams): SimChannel {
-    const channel = this.sw.channels.create({
-      id: params.channelId || this.sw.channels.newId(),
-      name: this.sw.channels.newName('PJSIP', resource),
-      state: 'Down',
-      caller: parseCallerId(params.callerId),
-      dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
-      endpoint: { technology: 'PJSIP', resource },
-    });
+    const cid = parseCallerId(params.callerId);
+    const channel = this.sw.endpoints.createChannel(resource, cid, cid, params.channelId);
     this.prepare(channel, params);
     setImmediate(() => {
       if (channel.gone) return;
