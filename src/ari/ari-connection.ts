@@ -181,7 +181,7 @@ export class AriConnection {
     try {
       await this.client.applications.unsubscribe(app, eventSource);
     } catch (err) {
-      // 404/422: the source or the subscription is already gone, which is what we wanted.
+      // 400/404/409/422: the source, the app or the subscription is already gone, which is what we wanted.
       if (!(err instanceof AriError && [400, 404, 409, 422].includes(err.ariStatus ?? 0))) throw err;
     }
   }
