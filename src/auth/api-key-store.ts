@@ -1,0 +1,162 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { API_KEY_FORMAT, generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key.js';
+import { ApiKeyConflictError, UnauthorizedError } from './auth-errors.js';
+import { roleSchema, type Role } from './roles.js';
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: number;
+  /** Last authenticated request, to within `lastUsedResolutionMs`; null if never used. */
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface CreateKeyInput {
+  role: Role;
+  name: string;
+  /** Use this key instead of generating one (the demo's IVR_DEMO_KEY); must have the key format. */
+  key?: string;
+}
+
+export interface ApiKeyStoreOptions {
+  redis: Redis;
+  keyPrefix: string;
+  now?: () => number;
+  /** Last-used times are written at most this often per key, not on every request. Default 60 s. */
+  lastUsedResolutionMs?: number;
+}
+
+export const apiKeyNameSchema = z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+const createSchema = z.object({
+  role: roleSchema,
+  name: apiKeyNameSchema,
+  key: z.string().optional(),
+}).strict();
+
+// Creates the key unless its id is taken; returns 1, or the stored hash and revocation of the key in the way.
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('HMGET', KEYS[1], 'hash', 'revokedAt')
+end
+redis.call('HSET', KEYS[1], 'name', ARGV[1], 'role', ARGV[2], 'hash', ARGV[3], 'createdAt', ARGV[4])
+redis.call('SADD', KEYS[2], ARGV[5])
+return 1`;
+
+/**
+ * API keys in Redis, shared by every instance, so a key created or revoked
+ * anywhere counts everywhere from the next request. A revoked key is kept
+ * (listed as revoked) so the audit trail can still name it.
+ */
+export class ApiKeyStore {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly now: () => number;
+  private readonly resolutionMs: number;
+
+  constructor(options: ApiKeyStoreOptions) {
+    this.redis = options.redis;
+    this.prefix = `${options.keyPrefix}:api-key`;
+    this.now = options.now ?? Date.now;
+    this.resolutionMs = options.lastUsedResolutionMs ?? 60_000;
+  }
+
+  /**
+   * A new key; the key itself is returned only here. Creating again with the
+   * same given key is harmless (the demo restarting on the same Redis): the
+   * name and role are updated, unless the key was revoked.
+   */
+  async create(input: CreateKeyInput): Promise<{ key: string; record: ApiKeyRecord }> {
+    const parsed = createSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(input)', message: i.message }));
+      throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
+    }
+    const { role, name } = parsed.data;
+    let parts: { key: string; id: string; secret: string };
+    if (parsed.data.key !== undefined) {
+      const given = parseApiKey(parsed.data.key);
+      if (!given) throw new ValidationError(`key: must have the form ${API_KEY_FORMAT}`, { field: 'key' });
+      parts = { ...given, key: parsed.data.key };
+    } else {
+      parts = generateApiKey();
+    }
+    const createdAt = this.now();
+    const hash = hashSecret(parts.secret);
+    const result = await this.redis.eval(CREATE, 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id) as 1 | [string | null, string | null];
+    if (result !== 1) {
+      const [storedHash, revokedAt] = result;
+      if (parsed.data.key === undefined || !storedHash || !secretMatches(parts.secret, storedHash)) {
+        throw new ApiKeyConflictError(parts.id, 'already exists');
+      }
+      if (revokedAt) throw new ApiKeyConflictError(parts.id, 'was revoked and cannot be created again');
+      await this.redis.hset(this.keyOf(parts.id), 'name', name, 'role', role);
+    }
+    return { key: parts.key, record: (await this.get(parts.id))! };
+  }
+
+  /** Every key, revoked ones included, oldest first. */
+  async list(): Promise<ApiKeyRecord[]> {
+    const ids = await this.redis.smembers(this.indexKey);
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter((r): r is ApiKeyRecord => r !== null).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  }
+
+  async get(id: string): Promise<ApiKeyRecord | null> {
+    const fields = await this.redis.hgetall(this.keyOf(id));
+    return toRecord(id, fields);
+  }
+
+  /** Revokes a key at once on every instance; revoking twice keeps the first time. */
+  async revoke(id: string): Promise<ApiKeyRecord> {
+    if (!/^[0-9a-f]{12}$/.test(id)) throw new NotFoundError('api-key', id);
+    const key = this.keyOf(id);
+    if (!(await this.redis.exists(key))) throw new NotFoundError('api-key', id);
+    await this.redis.hsetnx(key, 'revokedAt', String(this.now()));
+    return (await this.get(id))!;
+  }
+
+  /** The record of a presented key, or UnauthorizedError saying what is wrong with it. */
+  async verify(presented: string): Promise<ApiKeyRecord> {
+    const parts = parseApiKey(presented);
+    if (!parts) throw new UnauthorizedError('malformed-api-key', `the API key is not of the form ${API_KEY_FORMAT}`);
+    const fields = await this.redis.hgetall(this.keyOf(parts.id));
+    const record = toRecord(parts.id, fields);
+    if (!record || !fields.hash || !secretMatches(parts.secret, fields.hash)) {
+      throw new UnauthorizedError('invalid-api-key', 'unknown API key');
+    }
+    if (record.revokedAt !== null) throw new UnauthorizedError('revoked-api-key', `API key ${record.id} was revoked`);
+    const now = this.now();
+    if (record.lastUsedAt === null || now - record.lastUsedAt >= this.resolutionMs) {
+      record.lastUsedAt = now;
+      await this.redis.hset(this.keyOf(parts.id), 'lastUsedAt', String(now));
+    }
+    return record;
+  }
+
+  private get indexKey(): string {
+    return `${this.prefix}s`;
+  }
+
+  private keyOf(id: string): string {
+    return `${this.prefix}:${id}`;
+  }
+}
+
+function toRecord(id: string, fields: Record<string, string>): ApiKeyRecord | null {
+  const role = roleSchema.safeParse(fields.role);
+  if (!role.success || fields.name === undefined || fields.createdAt === undefined) return null;
+  return {
+    id,
+    name: fields.name,
+    role: role.data,
+    createdAt: Number(fields.createdAt),
+    lastUsedAt: fields.lastUsedAt ? Number(fields.lastUsedAt) : null,
+    revokedAt: fields.revokedAt ? Number(fields.revokedAt) : null,
+  };
+}

@@ -1,0 +1,32 @@
+import { AppError } from '../errors.js';
+import type { Role } from './roles.js';
+
+/**
+ * No usable credentials: answered 401 with `WWW-Authenticate: Bearer`.
+ * An unknown id and a wrong secret get the same answer, so the answer does
+ * not tell which key ids exist.
+ */
+export class UnauthorizedError extends AppError {
+  constructor(code: 'missing-api-key' | 'malformed-api-key' | 'invalid-api-key' | 'revoked-api-key', message: string) {
+    super(401, code, message);
+  }
+}
+
+/** A valid key whose role is below what the route needs. */
+export class ForbiddenError extends AppError {
+  constructor(role: Role, required: Role) {
+    super(403, 'forbidden', `this needs the ${required} role; the key has ${role}`, { role, required });
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSec: number, max: number, windowSec: number) {
+    super(429, 'rate-limited', `more than ${max} requests in ${windowSec} s with this key; retry in ${retryAfterSec} s`, { retryAfterSec, max, windowSec });
+  }
+}
+
+export class ApiKeyConflictError extends AppError {
+  constructor(id: string, why: string) {
+    super(409, 'api-key-exists', `API key ${id} ${why}`, { id });
+  }
+}

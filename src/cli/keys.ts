@@ -1,0 +1,95 @@
+/**
+ * npm run keys -- create --role <viewer|supervisor|admin> --name <name>
+ * npm run keys -- list [--json]
+ * npm run keys -- revoke <id>
+ *
+ * Manages the supervisor API keys in the Redis named by the configuration
+ * (REDIS_URL, REDIS_PREFIX). A created key is printed once and never again:
+ * only its hash is stored.
+ */
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { ApiKeyStore, type ApiKeyRecord } from '../auth/api-key-store.js';
+import { ROLES, roleSchema } from '../auth/roles.js';
+import { loadConfig } from '../config/load-config.js';
+import { AppError } from '../errors.js';
+
+const USAGE = `usage:
+  npm run keys -- create --role <${ROLES.join('|')}> --name <name>
+  npm run keys -- list [--json]
+  npm run keys -- revoke <id>`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    if (command === undefined) throw new UsageError('no command given');
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  const args = parse(rest, command);
+  const config = loadConfig({ env: process.env });
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    const store = new ApiKeyStore({ redis, keyPrefix: config.redis.keyPrefix });
+    if (command === 'create') {
+      const { key, record } = await store.create({ role: roleSchema.parse(args.role), name: args.name! });
+      process.stdout.write(`created ${record.role} key ${record.id} for ${record.name}; it is shown only this once:\n${key}\n`);
+    } else if (command === 'list') {
+      const keys = await store.list();
+      process.stdout.write(args.json ? `${JSON.stringify(keys, null, 2)}\n` : table(keys));
+    } else {
+      const record = await store.revoke(args.id!);
+      process.stdout.write(`revoked key ${record.id} (${record.name}, ${record.role})\n`);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function parse(rest: string[], command: string): { role?: string; name?: string; json?: boolean; id?: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: command === 'revoke',
+      options: command === 'create'
+        ? { role: { type: 'string' }, name: { type: 'string' } }
+        : command === 'list' ? { json: { type: 'boolean' } } : {},
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  if (command === 'create') {
+    if (typeof values.role !== 'string') throw new UsageError('create needs --role');
+    if (!roleSchema.safeParse(values.role).success) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not ${JSON.stringify(values.role)}`);
+    if (typeof values.name !== 'string' || values.name.trim() === '') throw new UsageError('create needs --name');
+    return { role: values.role, name: values.name };
+  }
+  if (command === 'revoke') {
+    if (positionals.length !== 1) throw new UsageError('revoke needs exactly one key id (see npm run keys -- list)');
+    return { id: positionals[0]! };
+  }
+  return { json: values.json === true };
+}
+
+function table(keys: ApiKeyRecord[]): string {
+  if (keys.length === 0) return 'no API keys\n';
+  const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+  const rows = [['id', 'role', 'name', 'created', 'last used', 'revoked'], ...keys.map((k) => [k.id, k.role, k.name, time(k.createdAt), time(k.lastUsedAt), time(k.revokedAt)])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
+    process.exit(64);
+  }
+  process.stderr.write(`keys: ${err instanceof AppError ? err.message : (err as Error).message}\n`);
+  process.exit(1);
+});
