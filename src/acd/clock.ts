@@ -53,9 +53,22 @@ export class ManualClock implements Clock {
     return this.current;
   }
 
+  /**
+   * A timer due now (or in the past) fires on the next turn of the event loop
+   * without waiting for `advance`, as on the wall clock: work that finishes
+   * after an advance and finds something already due must not stall until the
+   * next one. Later timers wait for `advance`.
+   */
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const timer: ManualTimer = { id: this.nextId++, at: this.current + Math.max(0, ms), fn };
     this.timers.push(timer);
+    if (timer.at <= this.current) {
+      setImmediate(() => {
+        if (!this.timers.includes(timer)) return;
+        this.timers = this.timers.filter((t) => t !== timer);
+        timer.fn();
+      });
+    }
     return timer;
   }
 

@@ -10,7 +10,7 @@ import type { RecordedCallEvent } from '../../../src/call-records/call-event.js'
 import type { CallerContext, RouteDecision } from '../../../src/routing/types.js';
 import { FakeCallControl } from './fake-call-control.js';
 
-export const silentLogger = pino({ level: 'silent' });
+export const silentLogger = pino({ level: process.env.ACD_TEST_LOG ?? 'silent' });
 
 export function queueSettings(id: string, overrides: Partial<AcdQueueSettings> = {}): AcdQueueSettings {
   return { id, agingPerMinute: 0, wrapUpSec: 0, ringTimeoutSec: 15, maxWaiting: 1000, ...overrides };
