@@ -46,6 +46,8 @@ export async function recoverOwnedCalls(deps: RecoveryDeps): Promise<RecoveryRep
   const report: RecoveryReport = { adopted: [], closed: [] };
   const records = await ctx.store.getCalls(await ctx.store.ownedCalls());
   for (const rec of records) {
+    // A call enqueued by this run while the recovery started is not a leftover.
+    if (ctx.lives.has(rec.id)) continue;
     try {
       if (await recoverCall(deps, rec)) report.adopted.push(rec.id);
       else report.closed.push(rec.id);

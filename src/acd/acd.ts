@@ -71,6 +71,8 @@ export interface WaitingCallView {
 
 /** Agent timers in the timetable are retried by another instance if this one dies while applying them. */
 const TIMER_LEASE_MS = 10_000;
+/** How often start() looks whether the call control has become ready, to recover calls. */
+const READY_CHECK_MS = 100;
 const DUE_BATCH = 100;
 
 /**
@@ -80,8 +82,8 @@ const DUE_BATCH = 100;
  * Several instances share one Redis: whichever instance's script reserves an
  * agent, the instance owning the caller rings the agent (see lua/lib.lua).
  *
- * Call start() once the call control is ready (it re-adopts calls left by a
- * previous run of this instance).
+ * start() may come before the call control is ready: calls left by a
+ * previous run of this instance are re-adopted once it is.
  */
 export class Acd implements CallQueue {
   readonly agents: AgentDirectory;
@@ -103,7 +105,11 @@ export class Acd implements CallQueue {
   private dueAgain = false;
   private sweepTimer: TimerHandle | null = null;
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+  private recovery: Promise<void> | null = null;
+  private isRecovered = false;
+  /** Notices and reservations for our calls that came before the recovery. */
   private buffered: string[] = [];
+  private deferred: Reservation[] = [];
 
   constructor(options: AcdOptions) {
     if (!/^[A-Za-z0-9_.-]+$/.test(options.instanceId)) {
@@ -140,8 +146,12 @@ export class Acd implements CallQueue {
   }
 
   /**
-   * Subscribe to this instance's inbox, recover the calls a previous run left
-   * (see acd-recovery.ts), catch up on the timetable and arm its timer.
+   * Subscribe to this instance's inbox and take calls. The calls a previous
+   * run with this instance id left in Redis are recovered (see
+   * acd-recovery.ts) as soon as the call control is ready — at once when it
+   * already is, otherwise in the background (`recovered()` tells when); until
+   * then the timetable and other instances' notices wait, so no call is
+   * judged gone merely because the switch connection is not up yet.
    */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`the ACD was already ${this.state}`);
@@ -150,20 +160,37 @@ export class Acd implements CallQueue {
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => this.logger.warn({ err }, 'ACD inbox connection error'));
     subscriber.on('message', (_channel: string, text: string) => {
-      if (this.state === 'starting') this.buffered.push(text);
-      else if (this.state === 'started') void this.handleInboxText(text);
+      if (this.state !== 'started') return;
+      if (!this.isRecovered) this.buffered.push(text);
+      else void this.handleInboxText(text);
     });
     // After a reconnection, notices published meanwhile are still in the inbox list.
     subscriber.on('ready', () => {
-      if (this.state === 'started') void this.drainInbox();
+      if (this.state === 'started' && this.isRecovered) void this.drainInbox();
     });
     await subscriber.subscribe(this.store.wakeChannel());
-    const now = this.clock.now();
-    await this.store.scheduleDayRollover(nextDayStart(now));
+    await this.store.scheduleDayRollover(nextDayStart(this.clock.now()));
+    this.state = 'started';
+    this.recovery = this.recoverWhenReady();
+    if (this.options.callControl.ready) await this.recovery;
+  }
+
+  /** Resolves once the calls of a previous run have been recovered. */
+  recovered(): Promise<void> {
+    return this.recovery ?? Promise.reject(new Error('the ACD is not started'));
+  }
+
+  private async recoverWhenReady(): Promise<void> {
+    while (!this.options.callControl.ready) {
+      if (this.state !== 'started') return;
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, READY_CHECK_MS));
+    }
+    if (this.state !== 'started') return;
     const pending = await this.store.drainInbox();
     await recoverOwnedCalls({ ctx: this.ctx, connector: this.connector, watchCaller: (live) => this.watchCaller(live) });
-    this.state = 'started';
+    this.isRecovered = true;
     for (const text of [...new Set([...pending, ...this.buffered.splice(0)])]) await this.handleInboxText(text);
+    for (const r of this.deferred.splice(0)) await this.handleNotice({ kind: 'assigned', call: r.call, agent: r.agent });
     await this.runDue();
     this.armSweep();
   }
@@ -363,6 +390,11 @@ export class Acd implements CallQueue {
   private dispatch(reservation: Reservation): void {
     this.emitAgentState(reservation.agent, 'reserved', reservation.call);
     const live = this.lives.get(reservation.call);
+    if (!live && !this.isRecovered) {
+      // One of the calls a previous run left: ring once it is recovered (or close it then).
+      this.deferred.push(reservation);
+      return;
+    }
     if (live && live.phase === 'waiting' && !live.callerGone && live.leaving === null) {
       this.connector.offer(live, reservation);
       return;
@@ -463,7 +495,7 @@ export class Acd implements CallQueue {
     try {
       do {
         this.dueAgain = false;
-        if (this.state !== 'started') return;
+        if (this.state !== 'started' || !this.isRecovered) return;
         const now = this.clock.now();
         const result = await this.store.due(DUE_BATCH, dayOf(now), nextDayStart(now), TIMER_LEASE_MS);
         this.handleResult(result);

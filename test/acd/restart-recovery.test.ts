@@ -104,4 +104,28 @@ describe('restart recovery', () => {
     await until(async () => (await after.acd.agents.get('1005')).state === 'available', 'wrap-up over');
     for (const id of ['1003', '1004']) await until(async () => (await after.acd.agents.get(id)).state === 'available', `${id} free`);
   });
+
+  it('started before the switch connection is ready, the ACD waits for it instead of closing the calls it owns', async () => {
+    const prefix = uniquePrefix('recovery-late');
+    const clock = new ManualClock();
+    const sw = new FakeCallControl();
+    const before = await startAcd({ redisUrl, prefix, clock, instanceId: 'node-l', queues, callControl: sw });
+    await before.acd.agents.add(agentDef('1001', { billing: 2 }));
+    await before.acd.enqueue(sw.caller('c-1'), decision(), context('c-1'));
+    await before.close();
+
+    sw.ready = false;
+    const after = await startAcd({ redisUrl, prefix, clock, instanceId: 'node-l', queues, callControl: sw });
+    fixtures.push(after);
+    // An agent becoming free before the recovery is given the call, rung only once it is recovered.
+    await after.acd.agents.login('1001');
+    await clock.advance(1000);
+    expect(sw.rings).toHaveLength(0);
+    expect(await eventTypes(after.recorder, 'c-1')).toEqual(['queued']);
+    sw.ready = true;
+    await clock.advance(100);
+    await after.acd.recovered();
+    const ring = await until(() => sw.rings[0], 'ring after the recovery');
+    expect([ring.callId, ring.endpoint]).toEqual(['c-1', 'Local/1001@agents']);
+  });
 });

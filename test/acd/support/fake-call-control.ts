@@ -114,7 +114,7 @@ export class FakeBridge implements Bridge {
 }
 
 export class FakeCallControl implements CallControl {
-  readonly ready = true;
+  ready = true;
   readonly rings: Ring[] = [];
   readonly bridges: FakeBridge[] = [];
   readonly calls = new Map<string, FakeCall>();
