@@ -67,7 +67,12 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
     reconnect: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2 },
   });
   let published: PublishedOutcome | null = null;
-  let playing = 0;
+  const active = new Set<string>();
+  const announcedNext = new Map<string, string>();
+  const hear = (media: string, language: string) => {
+    const lang: Lang = language === 'en' ? 'en' : 'zh';
+    report.heard.push({ media, text: textOf(options.manifest, media, lang) });
+  };
   let lastSound = 0;
   let ended = false;
   const caller = randomUUID();
@@ -77,17 +82,29 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
 
   const onEvent = (event: AriEvent) => {
     switch (event.type) {
-      case 'PlaybackStarted':
+      // Asterisk announces each item of a media list: PlaybackStarted, then
+      // PlaybackContinuing (with next_media_uri) between items; some versions
+      // also send PlaybackStarted for every item. Count each item once.
+      case 'PlaybackStarted': {
+        active.add(event.playback.id);
+        const media = event.playback.media_uri;
+        if (announcedNext.get(event.playback.id) !== media) hear(media, event.playback.language);
+        announcedNext.delete(event.playback.id);
+        lastSound = Date.now();
+        break;
+      }
       case 'PlaybackContinuing': {
-        const media = event.type === 'PlaybackContinuing' && event.playback.next_media_uri ? event.playback.next_media_uri : event.playback.media_uri;
-        if (event.type === 'PlaybackStarted') playing += 1;
-        const lang = (event.playback.language === 'en' ? 'en' : 'zh') as Lang;
-        for (const m of media.split(',')) report.heard.push({ media: m, text: textOf(options.manifest, m, lang) });
+        const next = event.playback.next_media_uri;
+        if (next) {
+          hear(next, event.playback.language);
+          announcedNext.set(event.playback.id, next);
+        }
         lastSound = Date.now();
         break;
       }
       case 'PlaybackFinished':
-        playing = Math.max(0, playing - 1);
+        active.delete(event.playback.id);
+        announcedNext.delete(event.playback.id);
         lastSound = Date.now();
         break;
       case 'ChannelVarset':
@@ -116,8 +133,8 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       wake.add(check);
     });
 
-  const quiet = () => playing === 0 && lastSound > 0 && Date.now() - lastSound >= quietMs;
-  const keyMoment = options.keyTiming === 'during-prompt' ? () => playing > 0 : quiet;
+  const quiet = () => active.size === 0 && lastSound > 0 && Date.now() - lastSound >= quietMs;
+  const keyMoment = options.keyTiming === 'during-prompt' ? () => active.size > 0 : quiet;
   let hungUp = false;
   const hangupCheck = () => {
     if (hungUp || ended || !options.hangupWhen) return;

@@ -62,7 +62,8 @@ export class HotlineService {
     this.config = config;
     this.logger = logger;
     this.now = options.now ?? Date.now;
-    this.instanceId = config.instance.id ?? `${hostname()}:${process.pid}`;
+    // Stable across restarts: the ACD recovers the calls an instance owned by this id.
+    this.instanceId = config.instance.id ?? `${hostname()}:${config.ari.app}`;
 
     this.manifest = loadPromptManifest(config.prompts.manifest);
     this.flows = validateFlows(allFlows, this.manifest);
@@ -99,7 +100,6 @@ export class HotlineService {
       recorder: this.recorder,
       logger: logger.child({ component: 'acd' }),
       instanceId: this.instanceId,
-      agents: config.agents,
     });
 
     const handOff = createHandOff({
@@ -130,6 +130,7 @@ export class HotlineService {
   /** Starts Redis, the ACD, the ARI connection and the HTTP server; resolves once listening. */
   async start(): Promise<{ url: string }> {
     await this.redis.connect();
+    await this.acd.agents.seed(this.config.agents);
     await this.acd.start();
     this.ari.start();
     this.http = await createServer({

@@ -4,6 +4,8 @@ import type { StepResult } from '../call-session.js';
 import { CALLER_GONE, scaled, playPrompts, record, type StepContext } from '../step-context.js';
 
 const PIN_LENGTH = 6;
+/** Room for the terminating #, so it is not left over as the next menu's key. */
+const PIN_INPUT_MAX = PIN_LENGTH + 1;
 
 /**
  * The 6-digit service password, asked at most once per call. Wrong attempts
@@ -28,7 +30,7 @@ export async function verifyPasswordStep(step: StepOf<'verify-password'>, ctx: S
       const played = await playPrompts(ctx, [...lead, 'pw/enter']);
       if (played.kind === 'caller-gone') return CALLER_GONE;
       const got = await session.call.collect({
-        maxDigits: PIN_LENGTH,
+        maxDigits: PIN_INPUT_MAX,
         terminator: '#',
         firstKeyTimeoutMs: scaled(ctx, flow.firstKeyTimeoutMs * 2),
         interKeyTimeoutMs: scaled(ctx, flow.interKeyTimeoutMs),
