@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { placeCall, type CallReport, type PlaceCallOptions } from '../../src/call-tool/place-call.js';
-import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { deepMerge, loadConfig, type Config } from '../../src/config/load-config.js';
 import { PasswordGuard } from '../../src/customers/password-guard.js';
 import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
 import { seedCustomers } from '../../src/customers/seed-customers.js';
@@ -40,6 +40,8 @@ export interface FixtureOptions {
   shareSim?: SimulatedAsterisk;
   /** Share another fixture's Redis prefix (a second service instance). */
   sharePrefix?: string;
+  /** Caller timeouts relative to service defaults (default 0.2: a 5 s menu wait becomes 1 s). */
+  timeScale?: number;
 }
 
 /**
@@ -53,21 +55,20 @@ export async function startHotline(options: FixtureOptions = {}): Promise<Hotlin
   const sim = options.shareSim ?? await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: app, ...options.sim });
   const config = loadConfig({
     env: {},
-    overrides: {
+    overrides: deepMerge({
       redis: { url: inject('redisUrl'), keyPrefix: prefix },
       ari: { url: sim.url, app: options.shareSim ? `${app}` : app, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } },
       server: { host: '127.0.0.1', port: 0 },
       log: { level: 'silent' },
       instance: { id: `test-${app}` },
-      ...options.overrides,
-    },
+    }, options.overrides ?? {}),
   });
   const ends = new Map<string, SessionEnd>();
   const service = new HotlineService({
     config,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     // Caller timeouts at a fifth: a 5 s menu wait becomes 1 s, well above the call tool's quiet time.
-    timeScale: 0.2,
+    timeScale: options.timeScale ?? 0.2,
     onSessionEnd: (id, end) => ends.set(id, end),
   });
   await service.start();
