@@ -1,28 +1,69 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.js';
+import { errorHandler } from './error-handler.js';
 import { healthRoutes, type HealthProbe } from './health-routes.js';
+import { metricsRoutes } from './metrics/metrics-routes.js';
+import { supervisorApi } from './supervisor-api.js';
+import type { SupervisorDeps } from './supervisor-deps.js';
+import { wallboardRoutes } from './wallboard/wallboard-routes.js';
 
 export interface ServerDeps {
   logger: Logger;
   health: HealthProbe;
+  /** The supervisor API, metrics, wallboard and docs; without it only /healthz and /readyz are served. */
+  supervisor?: SupervisorDeps;
 }
 
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+
 /**
- * The service's HTTP server: health and readiness now, the supervisor API on
- * top. Typed errors map to their status and code in one place.
+ * The service's HTTP server: /healthz and /readyz; the supervisor API under
+ * /v1 with its OpenAPI description (/docs, /docs/json); /metrics for
+ * Prometheus; /wallboard. Requests are validated with zod and every error
+ * becomes a response in one handler (error-handler.ts): bad input always gets
+ * a 4xx naming the field, never a 5xx.
  */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger.child({ component: 'http' }), disableRequestLogging: true }) as unknown as FastifyInstance;
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof AppError) {
-      return reply.code(err.status).send({ error: err.code, message: err.message, details: err.details });
-    }
-    const e = err as { statusCode?: number; message?: string };
-    const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
-    if (status >= 500) deps.logger.error({ err }, 'request failed');
-    return reply.code(status).send({ error: status >= 500 ? 'internal-error' : 'bad-request', message: status >= 500 ? 'internal error' : e.message });
-  });
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.supervisor?.settings.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    routerOptions: { maxParamLength: 200 },
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler(deps.logger));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'no-such-route', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
   await app.register(healthRoutes, deps.health);
+
+  const supervisor = deps.supervisor;
+  if (!supervisor) return app;
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Hotline supervisor API',
+        description: 'Live statistics and live tuning of the hotline\'s queues, tiers and agents. Every /v1 route needs Authorization: Bearer <API key>; roles: viewer (read), supervisor (queues, agents), admin (keys, tiers, rollback).',
+        version: '1',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'hk_<id>_<secret>, from npm run keys -- create' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(rateLimit, {
+    global: false,
+    max: supervisor.settings.rateLimit.max,
+    timeWindow: supervisor.settings.rateLimit.windowSec * 1000,
+    ...(supervisor.settings.rateLimit.store === 'redis' ? { redis: supervisor.redis, nameSpace: `${supervisor.keyPrefix}:rate-limit:` } : {}),
+  });
+  await app.register(supervisorApi, { prefix: '/v1', deps: supervisor });
+  await app.register(metricsRoutes, { metrics: supervisor.metrics, realtime: supervisor.realtime });
+  await app.register(wallboardRoutes);
   return app;
 }

@@ -1,0 +1,84 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { RealtimeReport } from '../../stats/realtime-stats.js';
+import type { SupervisorEvent } from '../stream/supervisor-events.js';
+
+/**
+ * The service's Prometheus metrics, in a registry of its own (several
+ * instances can live in one process in tests). Gauges are set from the
+ * realtime figures at each scrape (`update`), so a scrape always reads the
+ * state of that moment; counters are fed as things happen.
+ */
+export class HotlineMetrics {
+  readonly registry = new Registry();
+  private readonly assignments: Counter<'queue'>;
+  private readonly ariReconnects: Counter;
+  private readonly callbackOutcomes: Counter<'outcome'>;
+  private readonly waiting: Gauge<'queue'>;
+  private readonly longestWait: Gauge<'queue'>;
+  private readonly estimatedWait: Gauge<'queue'>;
+  private readonly tierWaiting: Gauge<'tier'>;
+  private readonly serviceLevel: Gauge<'kind' | 'id'>;
+  private readonly serviceLevelTarget: Gauge<'tier'>;
+  private readonly callsToday: Gauge<'kind' | 'id' | 'result'>;
+  private readonly agents: Gauge<'state'>;
+  private readonly callbacks: Gauge<'tier' | 'status'>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'hotline_' });
+    this.assignments = new Counter({ name: 'hotline_assignments_total', help: 'Calls given to an agent (reserved and rung), by queue', labelNames: ['queue'], registers });
+    this.ariReconnects = new Counter({ name: 'hotline_ari_reconnects_total', help: 'Times the ARI events connection was restored after a loss', registers });
+    this.callbackOutcomes = new Counter({ name: 'hotline_callback_outcomes_total', help: 'Callback attempts by outcome', labelNames: ['outcome'], registers });
+    this.waiting = new Gauge({ name: 'hotline_queue_waiting_calls', help: 'Calls waiting for an agent now', labelNames: ['queue'], registers });
+    this.longestWait = new Gauge({ name: 'hotline_queue_longest_wait_seconds', help: 'Wait so far of the longest-waiting call', labelNames: ['queue'], registers });
+    this.estimatedWait = new Gauge({ name: 'hotline_queue_estimated_wait_seconds', help: 'Expected wait of a call joining the queue now (absent when unknown)', labelNames: ['queue'], registers });
+    this.tierWaiting = new Gauge({ name: 'hotline_tier_waiting_calls', help: 'Calls of the tier waiting for an agent now', labelNames: ['tier'], registers });
+    this.serviceLevel = new Gauge({ name: 'hotline_service_level_ratio', help: "Today's service level (0-1) by queue or tier; absent before the first answered or late-abandoned call", labelNames: ['kind', 'id'], registers });
+    this.serviceLevelTarget = new Gauge({ name: 'hotline_service_level_target_ratio', help: "The tier's service-level target (0-1)", labelNames: ['tier'], registers });
+    this.callsToday = new Gauge({ name: 'hotline_calls_today', help: 'Calls since local midnight by queue or tier and result (offered, answered, abandoned)', labelNames: ['kind', 'id', 'result'], registers });
+    this.agents = new Gauge({ name: 'hotline_agents', help: 'Agents by state', labelNames: ['state'], registers });
+    this.callbacks = new Gauge({ name: 'hotline_callbacks', help: 'Callbacks not yet made, by tier; status pending or overdue', labelNames: ['tier', 'status'], registers });
+  }
+
+  /** Counts what the event stream reports (assignments). */
+  observe(event: SupervisorEvent): void {
+    if (event.kind === 'call' && event.event.type === 'assigned') this.assignments.inc({ queue: event.event.queue });
+  }
+
+  ariReconnected(): void {
+    this.ariReconnects.inc();
+  }
+
+  callbackOutcome(outcome: string): void {
+    this.callbackOutcomes.inc({ outcome });
+  }
+
+  /** Sets every gauge from the figures of this moment (queues or tiers gone since disappear). */
+  update(report: RealtimeReport): void {
+    for (const gauge of [this.waiting, this.longestWait, this.estimatedWait, this.tierWaiting, this.serviceLevel, this.serviceLevelTarget, this.callsToday, this.agents, this.callbacks]) {
+      gauge.reset();
+    }
+    for (const q of report.queues) {
+      this.waiting.set({ queue: q.id }, q.waiting);
+      this.longestWait.set({ queue: q.id }, (q.longestWaitMs ?? 0) / 1000);
+      if (q.estimatedWaitMs !== null) this.estimatedWait.set({ queue: q.id }, q.estimatedWaitMs / 1000);
+      if (q.today.serviceLevelPercent !== null) this.serviceLevel.set({ kind: 'queue', id: q.id }, q.today.serviceLevelPercent / 100);
+      this.setCalls('queue', q.id, q.today);
+    }
+    for (const t of report.tiers) {
+      this.tierWaiting.set({ tier: t.id }, t.waiting);
+      if (t.today.serviceLevelPercent !== null) this.serviceLevel.set({ kind: 'tier', id: t.id }, t.today.serviceLevelPercent / 100);
+      if (t.today.target.percent !== null) this.serviceLevelTarget.set({ tier: t.id }, t.today.target.percent / 100);
+      this.setCalls('tier', t.id, t.today);
+      this.callbacks.set({ tier: t.id, status: 'pending' }, t.callbacks.pending);
+      this.callbacks.set({ tier: t.id, status: 'overdue' }, t.callbacks.overdue);
+    }
+    for (const [state, n] of Object.entries(report.agents)) this.agents.set({ state }, n);
+  }
+
+  private setCalls(kind: string, id: string, today: { offered: number; answered: number; abandoned: number }): void {
+    this.callsToday.set({ kind, id, result: 'offered' }, today.offered);
+    this.callsToday.set({ kind, id, result: 'answered' }, today.answered);
+    this.callsToday.set({ kind, id, result: 'abandoned' }, today.abandoned);
+  }
+}

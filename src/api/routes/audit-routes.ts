@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { roleSchema } from '../../auth/roles.js';
+import { authErrors, isoTime, queryInt } from '../schemas/common-schemas.js';
+import type { SupervisorDeps } from '../supervisor-deps.js';
+
+const auditQuery = z.object({
+  limit: queryInt(1, 500).optional().describe('Entries per page (default 50)'),
+  before: z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be an entry id from a previous page, e.g. 1767574800000-0').optional(),
+}).strict();
+
+const auditEntry = z.object({
+  id: z.string(),
+  at: z.string().describe('ISO 8601 UTC'),
+  actor: z.object({ keyId: z.string(), name: z.string(), role: roleSchema }),
+  action: z.string(),
+  target: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  routingVersion: z.number().int().nullable(),
+}).describe('AuditEntry');
+
+export const auditRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
+  app.get('/audit', {
+    config: { role: 'viewer' },
+    schema: {
+      tags: ['audit'],
+      summary: 'Who changed what, when, from what to what: newest first',
+      querystring: auditQuery,
+      response: { 200: z.object({ entries: z.array(auditEntry), next: z.string().nullable().describe('Pass as `before` for the next page') }), ...authErrors },
+    },
+  }, async (req) => {
+    const limit = req.query.limit ?? 50;
+    const entries = await deps.audit.list(limit, req.query.before);
+    return {
+      entries: entries.map((e) => ({ ...e, at: isoTime(e.at) })),
+      next: entries.length === limit ? entries[entries.length - 1]!.id : null,
+    };
+  });
+};

@@ -1,0 +1,63 @@
+import type { AcdEvent } from '../../acd/acd-event.js';
+import type { QueuedCallEvent } from '../../acd/call-queue.js';
+import type { RoutingChange } from '../../routing/routing-policy.js';
+
+/**
+ * What /v1/stream tells supervisors as it happens, besides the periodic
+ * figures: agents changing state, calls moving through the queues, routing
+ * versions coming into force. Call events carry no caller number.
+ */
+export type SupervisorEvent =
+  | { kind: 'agent'; event: Extract<AcdEvent, { type: 'agent-state' }> }
+  | { kind: 'call'; event: QueuedCallEvent }
+  | { kind: 'routing'; version: number; changedBy: string; change: string };
+
+export type SupervisorEventListener = (event: SupervisorEvent) => void;
+
+/** Where the stream gets its events; the service feeds it (see SupervisorEventHub). */
+export interface SupervisorEventSource {
+  /** Calls `listener` for every event from now on; returns the function that stops it. */
+  subscribe(listener: SupervisorEventListener): () => void;
+}
+
+/**
+ * An in-process fan-out. The service publishes what this instance sees —
+ * its ACD's events and every routing change — and each open stream gets
+ * them. A listener that throws cannot stop the others: its error goes to
+ * `onError`.
+ */
+export class SupervisorEventHub implements SupervisorEventSource {
+  private readonly listeners = new Set<SupervisorEventListener>();
+
+  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  subscribe(listener: SupervisorEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(event: SupervisorEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  /** For `acd.onEvent`. */
+  publishAcd(event: AcdEvent): void {
+    this.publish(event.type === 'agent-state' ? { kind: 'agent', event } : { kind: 'call', event });
+  }
+
+  /** For `policy.onChange`. */
+  publishRouting(change: RoutingChange): void {
+    const { version, changedBy, change: what } = change.after;
+    this.publish({ kind: 'routing', version, changedBy, change: what });
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+}

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { installAuthentication } from './authenticate.js';
+import { agentRoutes } from './routes/agent-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { keyRoutes } from './routes/key-routes.js';
+import { queueRoutes } from './routes/queue-routes.js';
+import { routingRoutes } from './routes/routing-routes.js';
+import { statsRoutes } from './routes/stats-routes.js';
+import { streamRoutes } from './routes/stream-routes.js';
+import { tierRoutes } from './routes/tier-routes.js';
+import type { SupervisorDeps } from './supervisor-deps.js';
+
+/**
+ * The /v1 routes (DESIGN §6). Every one needs a Bearer API key and states the
+ * lowest role it allows: viewer reads, supervisor tunes queues and agents,
+ * admin manages keys, tiers and rollbacks. A route that states no role is
+ * refused when it is registered.
+ */
+export const supervisorApi: FastifyPluginAsync<{ deps: SupervisorDeps }> = async (app, { deps }) => {
+  installAuthentication(app, deps.keys, deps.settings.rateLimit);
+  for (const routes of [statsRoutes, queueRoutes, tierRoutes, routingRoutes, auditRoutes, agentRoutes, keyRoutes, streamRoutes]) {
+    await app.register(routes, { deps });
+  }
+};

@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import type { ApiKeyStore } from '../auth/api-key-store.js';
+import type { AuditLog } from '../auth/audit-log.js';
+import type { RoutingPolicy } from '../routing/routing-policy.js';
+import type { PolicySync } from '../routing-sync/policy-sync.js';
+import type { RealtimeStats } from '../stats/realtime-stats.js';
+import type { StatsAggregator } from '../stats/stats-aggregator.js';
+import type { StatsConfig } from '../stats/stats-config.js';
+import type { AgentAdmin } from './agent-admin.js';
+import type { ApiConfig } from './api-config.js';
+import type { HotlineMetrics } from './metrics/hotline-metrics.js';
+import type { SupervisorEventSource } from './stream/supervisor-events.js';
+
+/** Everything the supervisor API works with; built by the service. */
+export interface SupervisorDeps {
+  settings: ApiConfig;
+  statsSettings: StatsConfig;
+  /** For the shared rate-limit counters (when settings.rateLimit.store is redis). */
+  redis: Redis;
+  keyPrefix: string;
+  keys: ApiKeyStore;
+  audit: AuditLog;
+  policy: RoutingPolicy;
+  sync: PolicySync;
+  stats: StatsAggregator;
+  realtime: RealtimeStats;
+  agents: AgentAdmin;
+  events: SupervisorEventSource;
+  metrics: HotlineMetrics;
+  now?: () => number;
+}
