@@ -10,16 +10,18 @@ import type { AcdContext, AcdQueueSettings } from './acd-context.js';
 import { CallAlreadyQueuedError } from './acd-errors.js';
 import type { AcdEvent, AcdEventListener } from './acd-event.js';
 import { recoverOwnedCalls } from './acd-recovery.js';
-import { MAX_SKILL_LEVEL, MIN_SKILL_LEVEL, type Agent } from './agent.js';
+import { AcdTimetable } from './acd-timetable.js';
+import type { Agent } from './agent.js';
 import { AgentDirectory } from './agent-directory.js';
-import { dayOf, nextDayStart, SELF_ENDING_PAUSES } from './agent-state.js';
+import { nextDayStart } from './agent-state.js';
 import { AgentUpdater } from './agent-updater.js';
 import { agentVariables } from './agent-variables.js';
 import { CallConnector } from './call-connector.js';
+import { checkDecision } from './check-decision.js';
 import type { CallQueue, EnqueueOptions, EnqueueResult, QueuedCall, QueuedCallEvent, WaitStatus } from './call-queue.js';
 import type { AgentChoice } from './choose-agent.js';
 import { effectivePriorityAt } from './choose-call.js';
-import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { averageHandleTime, estimateWait } from './estimated-wait.js';
 import { LiveCall } from './live-call.js';
 import { RedisAcdStore, type OwnerNotice, type QueuedCallRecord, type Reservation, type ScriptResult } from './redis-acd-store.js';
@@ -99,11 +101,7 @@ export class Acd implements CallQueue {
   private readonly listeners = new Set<AcdEventListener>();
   private readonly inflightNotices = new Set<string>();
   private subscriber: Redis | null = null;
-  private dueTimer: TimerHandle | null = null;
-  private dueAt: number | null = null;
-  private dueRunning = false;
-  private dueAgain = false;
-  private sweepTimer: TimerHandle | null = null;
+  private readonly timetable: AcdTimetable;
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   private recovery: Promise<void> | null = null;
   private isRecovered = false;
@@ -143,6 +141,16 @@ export class Acd implements CallQueue {
       handleResult: (result) => this.handleResult(result),
     };
     this.connector = new CallConnector(this.ctx, { busyPauseMs: (options.busyPauseSec ?? 30) * 1000 });
+    this.timetable = new AcdTimetable({
+      store: this.store,
+      updater: this.updater,
+      connector: this.connector,
+      clock: this.clock,
+      logger: this.logger,
+      handleResult: (result) => this.handleResult(result),
+      active: () => this.state === 'started' && this.isRecovered,
+      sweepIntervalMs: options.sweepIntervalMs ?? 5000,
+    });
   }
 
   /**
@@ -191,8 +199,8 @@ export class Acd implements CallQueue {
     this.isRecovered = true;
     for (const text of [...new Set([...pending, ...this.buffered.splice(0)])]) await this.handleInboxText(text);
     for (const r of this.deferred.splice(0)) await this.handleNotice({ kind: 'assigned', call: r.call, agent: r.agent });
-    await this.runDue();
-    this.armSweep();
+    await this.timetable.run();
+    this.timetable.startSweep();
   }
 
   /**
@@ -203,9 +211,7 @@ export class Acd implements CallQueue {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
-    if (this.dueTimer) this.clock.clearTimeout(this.dueTimer);
-    if (this.sweepTimer) this.clock.clearTimeout(this.sweepTimer);
-    this.dueTimer = this.sweepTimer = null;
+    this.timetable.stop();
     for (const live of this.lives.values()) live.close();
     this.lives.clear();
     const subscriber = this.subscriber;
@@ -380,7 +386,7 @@ export class Acd implements CallQueue {
   }
 
   private handleResult(result: ScriptResult): void {
-    this.armDue(result.due);
+    this.timetable.arm(result.due);
     // Notices first: an overflow is recorded before the offer it led to.
     for (const notice of result.notices ?? []) void this.handleNotice(notice);
     for (const reservation of result.reservations ?? []) this.dispatch(reservation);
@@ -466,65 +472,6 @@ export class Acd implements CallQueue {
     }
   }
 
-  private armDue(at: number | false | undefined): void {
-    if (at === undefined || at === false || this.state !== 'started') return;
-    if (this.dueAt !== null && this.dueAt <= at) return;
-    if (this.dueTimer) this.clock.clearTimeout(this.dueTimer);
-    this.dueAt = at;
-    this.dueTimer = this.clock.setTimeout(() => {
-      this.dueTimer = null;
-      this.dueAt = null;
-      void this.runDue();
-    }, at - this.clock.now());
-  }
-
-  private armSweep(): void {
-    if (this.state !== 'started') return;
-    this.sweepTimer = this.clock.setTimeout(() => {
-      void this.runDue().finally(() => this.armSweep());
-    }, this.options.sweepIntervalMs ?? 5000);
-  }
-
-  /** Handle what fell due in the shared timetable (overflows, ends of wrap-up and busy pauses, a new day). */
-  private async runDue(): Promise<void> {
-    if (this.dueRunning) {
-      this.dueAgain = true;
-      return;
-    }
-    this.dueRunning = true;
-    try {
-      do {
-        this.dueAgain = false;
-        if (this.state !== 'started' || !this.isRecovered) return;
-        const now = this.clock.now();
-        const result = await this.store.due(DUE_BATCH, dayOf(now), nextDayStart(now), TIMER_LEASE_MS);
-        this.handleResult(result);
-        for (const member of result.agents ?? []) await this.agentTimer(member);
-      } while (this.dueAgain);
-    } catch (err) {
-      this.logger.error({ err }, 'processing the ACD timetable failed');
-    } finally {
-      this.dueRunning = false;
-    }
-  }
-
-  private async agentTimer(member: string): Promise<void> {
-    const id = member.slice(2);
-    try {
-      const agent = await this.store.getAgent(id);
-      let applied = false;
-      if (agent && member.startsWith('w:') && agent.state === 'wrap-up') {
-        applied = await this.connector.wrapUpDone(id);
-      } else if (agent && member.startsWith('u:') && agent.state === 'paused' && agent.pauseReason !== null && SELF_ENDING_PAUSES.has(agent.pauseReason)) {
-        await this.updater.command(id, { type: 'ready' });
-        applied = true;
-      }
-      if (!applied) await this.store.dropTimer(member);
-    } catch (err) {
-      this.logger.error({ err, agent: id, timer: member }, 'agent timer failed');
-    }
-  }
-
   private settings(queue: string): Readonly<AcdQueueSettings> {
     return this.options.queues()[queue] ?? genericQueueSettings(queue);
   }
@@ -562,21 +509,5 @@ export class Acd implements CallQueue {
         this.logger.error({ err, event: event.type }, 'ACD event listener failed');
       }
     }
-  }
-}
-
-function checkDecision(d: RouteDecision): void {
-  const problems: { field: string; message: string }[] = [];
-  const level = (v: unknown) => Number.isInteger(v) && (v as number) >= MIN_SKILL_LEVEL && (v as number) <= MAX_SKILL_LEVEL;
-  if (typeof d.skill !== 'string' || !/^[a-z][a-z0-9-]*$/.test(d.skill)) problems.push({ field: 'skill', message: 'must be a skill name' });
-  if (!level(d.minAgentLevel)) problems.push({ field: 'minAgentLevel', message: 'must be a whole number from 1 to 5' });
-  if (!Number.isFinite(d.priority)) problems.push({ field: 'priority', message: 'must be a number' });
-  if (d.overflow) {
-    if (!Number.isInteger(d.overflow.afterMs) || d.overflow.afterMs < 0) problems.push({ field: 'overflow.afterMs', message: 'must be a whole number of ms >= 0' });
-    if (typeof d.overflow.skill !== 'string' || !/^[a-z][a-z0-9-]*$/.test(d.overflow.skill)) problems.push({ field: 'overflow.skill', message: 'must be a skill name' });
-    if (!level(d.overflow.minAgentLevel)) problems.push({ field: 'overflow.minAgentLevel', message: 'must be a whole number from 1 to 5' });
-  }
-  if (problems.length) {
-    throw new ValidationError(`invalid route decision: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { issues: problems });
   }
 }

@@ -119,9 +119,14 @@ export class CallConnector {
    * record. Runs once per call however many triggers ask.
    */
   finishUnserved(live: LiveCall): Promise<void> {
-    live.finishing ??= this.runFinishUnserved(live).catch((err: unknown) => {
-      this.ctx.logger.error({ err, callId: live.id }, 'finishing a queued call failed');
-    });
+    live.finishing ??= this.runFinishUnserved(live)
+      .catch((err: unknown) => {
+        this.ctx.logger.error({ err, callId: live.id }, 'finishing a queued call failed');
+      })
+      .finally(() => {
+        // Handed over to the offer flow (or failed): a later trigger must run it again.
+        if (live.phase !== 'done') live.finishing = null;
+      });
     return live.finishing;
   }
 
