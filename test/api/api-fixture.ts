@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { systemClock } from '../../src/acd/clock.js';
+import { apiConfigSchema, type ApiConfig } from '../../src/api/api-config.js';
+import { createServer } from '../../src/api/create-server.js';
+import { HotlineMetrics } from '../../src/api/metrics/hotline-metrics.js';
+import { SupervisorEventHub } from '../../src/api/stream/supervisor-events.js';
+import { ApiKeyStore } from '../../src/auth/api-key-store.js';
+import { AuditLog } from '../../src/auth/audit-log.js';
+import type { Role } from '../../src/auth/roles.js';
+import { CallRecordLog } from '../../src/call-records/call-record-log.js';
+import { defaultQueuesConfig } from '../../src/routing/queues-config.js';
+import { RoutingPolicy } from '../../src/routing/routing-policy.js';
+import { defaultTiersConfig } from '../../src/routing/tiers-config.js';
+import { PolicySync } from '../../src/routing-sync/policy-sync.js';
+import { RealtimeStats } from '../../src/stats/realtime-stats.js';
+import { StatsAggregator } from '../../src/stats/stats-aggregator.js';
+import { statsConfigSchema } from '../../src/stats/stats-config.js';
+import { startAcd, type AcdFixture } from '../acd/support/acd-fixture.js';
+import { uniquePrefix } from './sync-fixture.js';
+import { TestLiveStats } from './test-live-stats.js';
+
+export interface ApiFixture {
+  app: FastifyInstance;
+  /** Base URL when started with `listen`. */
+  url: string;
+  prefix: string;
+  redis: Redis;
+  /** A valid key of each role. */
+  keys: Record<Role, string>;
+  revokedKey: string;
+  keyStore: ApiKeyStore;
+  policy: RoutingPolicy;
+  recorder: CallRecordLog;
+  live: TestLiveStats;
+  events: SupervisorEventHub;
+  acd: AcdFixture;
+  close(): Promise<void>;
+}
+
+export interface ApiFixtureOptions {
+  redisUrl: string;
+  /** Share Redis data with another fixture (two instances of one deployment). */
+  prefix?: string;
+  listen?: boolean;
+  api?: Partial<{ rateLimit: Partial<ApiConfig['rateLimit']>; streamIntervalSec: number; bodyLimitBytes: number }>;
+  /** Keys to reuse instead of creating new ones (a second instance). */
+  keys?: Record<Role, string>;
+}
+
+export const silent = pino({ level: 'silent' });
+
+/** A supervisor API on the shared test Redis with a real routing sync, statistics, keys and ACD (fake switch). */
+export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> {
+  const prefix = options.prefix ?? uniquePrefix('api');
+  const redis = new Redis(options.redisUrl);
+  const settings = apiConfigSchema.parse({ ...options.api, rateLimit: { max: 100_000, ...options.api?.rateLimit } });
+  const statsSettings = statsConfigSchema.parse({});
+  const policy = new RoutingPolicy({ routing: defaultTiersConfig, queues: defaultQueuesConfig });
+  const audit = new AuditLog({ redis, keyPrefix: prefix });
+  const sync = new PolicySync({ redis, keyPrefix: prefix, policy, audit, logger: silent });
+  await sync.start();
+  const recorder = new CallRecordLog({ redis, keyPrefix: prefix });
+  const stats = new StatsAggregator({ redis, streamKey: recorder.key, settings: statsSettings });
+  const live = new TestLiveStats();
+  const realtime = new RealtimeStats({ aggregator: stats, live, snapshot: () => policy.snapshot(), timeZone: statsSettings.timeZone });
+  const events = new SupervisorEventHub();
+  policy.onChange((change) => events.publishRouting(change));
+  const metrics = new HotlineMetrics({ defaultMetrics: false });
+  events.subscribe((event) => metrics.observe(event));
+  const acd = await startAcd({ redisUrl: options.redisUrl, prefix, clock: systemClock, queues: { ...defaultQueuesConfig }, instanceId: `api-${Math.random().toString(36).slice(2, 8)}` });
+  const offAcd = acd.acd.onEvent((event) => events.publishAcd(event));
+  const keyStore = new ApiKeyStore({ redis, keyPrefix: prefix });
+  const keys = options.keys ?? {
+    viewer: (await keyStore.create({ role: 'viewer', name: 'vera' })).key,
+    supervisor: (await keyStore.create({ role: 'supervisor', name: 'sam' })).key,
+    admin: (await keyStore.create({ role: 'admin', name: 'ada' })).key,
+  };
+  const revoked = await keyStore.create({ role: 'admin', name: 'gone' });
+  await keyStore.revoke(revoked.record.id);
+  if (!options.keys) await acd.acd.agents.add({ id: '1001', name: 'Li Na', dial: 'PJSIP/1001', skills: { billing: 3, general: 2 } });
+
+  const app = await createServer({
+    logger: silent,
+    health: { ariReady: () => true, redisReady: async () => true },
+    supervisor: {
+      settings, statsSettings, redis, keyPrefix: prefix, keys: keyStore, audit, policy, sync, stats, realtime,
+      agents: acd.acd.agents, events, metrics,
+    },
+  });
+  let url = '';
+  if (options.listen) url = await app.listen({ host: '127.0.0.1', port: 0 });
+  else await app.ready();
+  return {
+    app, url, prefix, redis, keys, revokedKey: revoked.key, keyStore, policy, recorder, live, events, acd,
+    async close() {
+      await app.close();
+      offAcd();
+      await acd.close();
+      await sync.stop();
+      redis.disconnect();
+    },
+  };
+}
+
+export function bearer(key: string): { authorization: string } {
+  return { authorization: `Bearer ${key}` };
+}

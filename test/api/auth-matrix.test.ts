@@ -1,0 +1,133 @@
+import Fastify from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { installAuthentication } from '../../src/api/authenticate.js';
+import { ApiKeyStore } from '../../src/auth/api-key-store.js';
+import { ROLES, roleAllows, type Role } from '../../src/auth/roles.js';
+import { startApi, type ApiFixture } from './api-fixture.js';
+
+/**
+ * Every /v1 route with the lowest role it allows (DESIGN §6) and a request
+ * that reaches it without changing anything. The first test checks that this
+ * table lists exactly the routes the API documents, so a new route cannot be
+ * left out of the matrix.
+ */
+const ROUTES: Record<string, { role: Role; path?: string; body?: unknown }> = {
+  'GET /v1/stats/realtime': { role: 'viewer' },
+  'GET /v1/stats/intervals': { role: 'viewer', path: '/v1/stats/intervals?from=x&to=y' },
+  'GET /v1/queues': { role: 'viewer' },
+  'GET /v1/queues/{id}': { role: 'viewer', path: '/v1/queues/billing' },
+  'PATCH /v1/queues/{id}': { role: 'supervisor', path: '/v1/queues/billing', body: {} },
+  'GET /v1/tiers': { role: 'viewer' },
+  'GET /v1/tiers/{id}': { role: 'viewer', path: '/v1/tiers/gold' },
+  'PATCH /v1/tiers/{id}': { role: 'admin', path: '/v1/tiers/gold', body: {} },
+  'GET /v1/routing/versions': { role: 'viewer' },
+  'POST /v1/routing/rollback': { role: 'admin', body: {} },
+  'GET /v1/audit': { role: 'viewer' },
+  'GET /v1/agents': { role: 'viewer' },
+  'POST /v1/agents': { role: 'supervisor', body: {} },
+  'GET /v1/agents/{id}': { role: 'viewer', path: '/v1/agents/1001' },
+  'PATCH /v1/agents/{id}': { role: 'supervisor', path: '/v1/agents/1001', body: {} },
+  'DELETE /v1/agents/{id}': { role: 'supervisor', path: '/v1/agents/nobody' },
+  'POST /v1/agents/{id}/state': { role: 'supervisor', path: '/v1/agents/1001/state', body: {} },
+  'GET /v1/keys': { role: 'admin' },
+  'POST /v1/keys': { role: 'admin', body: {} },
+  'DELETE /v1/keys/{id}': { role: 'admin', path: '/v1/keys/000000000000' },
+  'GET /v1/stream': { role: 'viewer' },
+};
+
+const CASES = Object.entries(ROUTES).map(([route, spec]) => {
+  const [method, template] = route.split(' ') as [string, string];
+  return { route, method, path: spec.path ?? template, role: spec.role, body: spec.body };
+});
+
+let api: ApiFixture;
+
+beforeAll(async () => {
+  api = await startApi({ redisUrl: inject('redisUrl'), listen: true });
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+/** Status and headers only: an event stream is cancelled once its head has come. */
+async function call(method: string, path: string, headers: Record<string, string>, body?: unknown) {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? (await res.body?.cancel(), '') : await res.text();
+  return { status: res.status, headers: res.headers, text };
+}
+
+describe('the route table of the matrix', () => {
+  it('lists exactly the routes the API documents', async () => {
+    const doc = (await (await fetch(`${api.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  it('refuses to register a route that states no role', async () => {
+    const app = Fastify();
+    await app.register(rateLimit, { global: false });
+    const starting = (async () => {
+      await app.register(async (scope) => {
+        installAuthentication(scope, new ApiKeyStore({ redis: api.redis, keyPrefix: api.prefix }), { max: 10, windowSec: 60 });
+        scope.get('/forgotten', async () => 'open');
+      });
+      await app.ready();
+    })();
+    await expect(starting).rejects.toThrow(/GET \/forgotten states no role/);
+    await app.close();
+  });
+});
+
+describe('each role on each route', () => {
+  for (const c of CASES) {
+    for (const role of ROLES) {
+      const allowed = roleAllows(role, c.role);
+      it(`${c.route}: ${role} is ${allowed ? 'let through' : 'refused with 403'}`, async () => {
+        const res = await call(c.method, c.path, { authorization: `Bearer ${api.keys[role]}` }, c.body);
+        if (allowed) {
+          expect([401, 403]).not.toContain(res.status);
+          expect(res.status).toBeLessThan(500);
+        } else {
+          expect(res.status).toBe(403);
+          expect(JSON.parse(res.text)).toMatchObject({ error: 'forbidden', details: { role, required: c.role } });
+        }
+      });
+    }
+  }
+});
+
+describe('requests without a usable key', () => {
+  const bad: [string, () => Record<string, string>, string][] = [
+    ['no Authorization header', () => ({}), 'missing-api-key'],
+    ['another scheme', () => ({ authorization: `Basic ${Buffer.from('ada:secret').toString('base64')}` }), 'malformed-api-key'],
+    ['a malformed key', () => ({ authorization: 'Bearer hk_nothex_short' }), 'malformed-api-key'],
+    ['an unknown key', () => ({ authorization: `Bearer hk_0123456789ab_${'A'.repeat(43)}` }), 'invalid-api-key'],
+    ['a known id with a wrong secret', () => ({ authorization: `Bearer ${api.keys.admin.slice(0, 16)}${'B'.repeat(43)}` }), 'invalid-api-key'],
+    ['a revoked key', () => ({ authorization: `Bearer ${api.revokedKey}` }), 'revoked-api-key'],
+  ];
+  for (const c of CASES) {
+    for (const [what, headers, code] of bad) {
+      it(`${c.route} with ${what} gets 401 ${code} and a Bearer challenge`, async () => {
+        const res = await call(c.method, c.path, headers(), c.body);
+        expect(res.status).toBe(401);
+        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="hotline"/);
+        expect(JSON.parse(res.text)).toMatchObject({ error: code });
+      });
+    }
+  }
+
+  it('takes the key from ?key= on /v1/stream only', async () => {
+    const stream = await call('GET', `/v1/stream?key=${encodeURIComponent(api.keys.viewer)}`, {});
+    expect(stream.status).toBe(200);
+    const other = await call('GET', `/v1/queues?key=${encodeURIComponent(api.keys.viewer)}`, {});
+    expect(other.status).toBe(401);
+  });
+});
