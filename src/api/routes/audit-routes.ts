@@ -6,7 +6,7 @@ import type { SupervisorDeps } from '../supervisor-deps.js';
 
 const auditQuery = z.object({
   limit: queryInt(1, 500).optional().describe('Entries per page (default 50)'),
-  before: z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be an entry id from a previous page, e.g. 1767574800000-0').optional(),
+  before: z.string().regex(/^\d{1,15}-\d{1,15}$/, 'must be an entry id from a previous page, e.g. 1767574800000-0').optional(),
 }).strict();
 
 const auditEntry = z.object({
