@@ -99,7 +99,7 @@ describe('agents through the ACD', () => {
   it('logs an agent in, pauses with a reason and refuses what the state does not allow', async () => {
     const f = await startApi({ redisUrl });
     try {
-      const state = (body: unknown) => f.app.inject({ method: 'POST', url: '/v1/agents/1001/state', headers: bearer(f.keys.supervisor), payload: body });
+      const state = (body: Record<string, string>) => f.app.inject({ method: 'POST', url: '/v1/agents/1001/state', headers: bearer(f.keys.supervisor), payload: body });
       expect((await state({ action: 'ready' })).json()).toMatchObject({ error: 'illegal-agent-transition' });
       expect((await state({ action: 'login' })).json()).toMatchObject({ state: 'available' });
       expect((await state({ action: 'pause', reason: 'training' })).json()).toMatchObject({ state: 'paused', pauseReason: 'training' });
