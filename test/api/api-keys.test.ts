@@ -1,0 +1,127 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../../src/auth/api-key.js';
+import { ApiKeyStore } from '../../src/auth/api-key-store.js';
+import { ValidationError } from '../../src/errors.js';
+import { uniquePrefix } from './sync-fixture.js';
+
+let redis: Redis;
+
+beforeAll(() => {
+  redis = new Redis(inject('redisUrl'));
+});
+
+afterAll(() => {
+  redis.disconnect();
+});
+
+function store(now = () => Date.now()): { keys: ApiKeyStore; prefix: string } {
+  const prefix = uniquePrefix('keys');
+  return { keys: new ApiKeyStore({ redis, keyPrefix: prefix, now }), prefix };
+}
+
+describe('API key format', () => {
+  it('is hk_, a 12-hex-digit id and 32 random bytes in base64url', () => {
+    const { key, id, secret } = generateApiKey();
+    expect(key).toBe(`hk_${id}_${secret}`);
+    expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
+    expect(parseApiKey(key)).toEqual({ id, secret });
+  });
+
+  it('reads a secret containing underscores, and nothing of another shape', () => {
+    const secret = `${'_'.repeat(3)}${'a'.repeat(40)}`;
+    expect(parseApiKey(`hk_0123456789ab_${secret}`)).toEqual({ id: '0123456789ab', secret });
+    for (const text of ['', 'hk_', 'hk_0123456789AB_' + 'a'.repeat(43), 'hk_0123456789ab_' + 'a'.repeat(42), 'hk_0123456789ab_' + 'a'.repeat(44), 'xx_0123456789ab_' + 'a'.repeat(43), ' hk_0123456789ab_' + 'a'.repeat(43)]) {
+      expect(parseApiKey(text)).toBeNull();
+    }
+  });
+
+  it('compares the hash of the secret, not the secret', () => {
+    const { secret } = generateApiKey();
+    expect(secretMatches(secret, hashSecret(secret))).toBe(true);
+    const other = (secret[0] === 'A' ? 'B' : 'A') + secret.slice(1);
+    expect(secretMatches(other, hashSecret(secret))).toBe(false);
+    expect(secretMatches(secret, 'abcd')).toBe(false);
+  });
+});
+
+describe('API key store', () => {
+  it('stores only a hash of the secret with name, role and times', async () => {
+    let now = 1_000;
+    const { keys, prefix } = store(() => now);
+    const { key, record } = await keys.create({ role: 'supervisor', name: 'alice' });
+    const stored = await redis.hgetall(`${prefix}:api-key:${record.id}`);
+    expect(JSON.stringify(stored)).not.toContain(parseApiKey(key)!.secret);
+    expect(stored.hash).toBe(hashSecret(parseApiKey(key)!.secret));
+    expect(record).toEqual({ id: record.id, name: 'alice', role: 'supervisor', createdAt: 1_000, lastUsedAt: null, revokedAt: null });
+    now = 5_000;
+    expect(await keys.verify(key)).toMatchObject({ id: record.id, lastUsedAt: 5_000 });
+    expect((await keys.get(record.id))!.lastUsedAt).toBe(5_000);
+  });
+
+  it('writes the last-used time at most once a minute per key', async () => {
+    let now = 0;
+    const { keys } = store(() => now);
+    const { key, record } = await keys.create({ role: 'viewer', name: 'wall' });
+    now = 100_000;
+    await keys.verify(key);
+    now = 130_000;
+    await keys.verify(key);
+    expect((await keys.get(record.id))!.lastUsedAt).toBe(100_000);
+    now = 160_000;
+    await keys.verify(key);
+    expect((await keys.get(record.id))!.lastUsedAt).toBe(160_000);
+  });
+
+  it('tells unknown, wrong-secret, malformed and revoked keys apart only as far as is safe', async () => {
+    const { keys } = store();
+    const { key, record } = await keys.create({ role: 'admin', name: 'root' });
+    await expect(keys.verify('nonsense')).rejects.toMatchObject({ status: 401, code: 'malformed-api-key' });
+    await expect(keys.verify(`hk_ffffffffffff_${'a'.repeat(43)}`)).rejects.toMatchObject({ status: 401, code: 'invalid-api-key', message: 'unknown API key' });
+    await expect(keys.verify(`hk_${record.id}_${'a'.repeat(43)}`)).rejects.toMatchObject({ status: 401, code: 'invalid-api-key', message: 'unknown API key' });
+    await keys.revoke(record.id);
+    await expect(keys.verify(key)).rejects.toMatchObject({ status: 401, code: 'revoked-api-key' });
+    await expect(keys.verify(`hk_${record.id}_${'a'.repeat(43)}`)).rejects.toMatchObject({ code: 'invalid-api-key' });
+  });
+
+  it('lists keys oldest first, revoked ones marked', async () => {
+    let now = 10;
+    const { keys } = store(() => now);
+    const a = await keys.create({ role: 'viewer', name: 'a' });
+    now = 20;
+    await keys.create({ role: 'admin', name: 'b' });
+    now = 30;
+    await keys.revoke(a.record.id);
+    expect((await keys.list()).map((k) => [k.name, k.revokedAt])).toEqual([['a', 30], ['b', null]]);
+    await expect(keys.revoke('000000000000')).rejects.toMatchObject({ status: 404, code: 'no-such-api-key' });
+  });
+
+  it('creates the demo key from a given key, again harmlessly on restart, and refuses a malformed one', async () => {
+    const { keys } = store();
+    const given = generateApiKey().key;
+    const first = await keys.create({ role: 'admin', name: 'demo', key: given });
+    expect(first.key).toBe(given);
+    expect(await keys.verify(given)).toMatchObject({ role: 'admin', name: 'demo' });
+    const again = await keys.create({ role: 'admin', name: 'demo', key: given });
+    expect(again.record.id).toBe(first.record.id);
+    expect(await keys.list()).toHaveLength(1);
+    await expect(keys.create({ role: 'admin', name: 'demo', key: 'letmein' })).rejects.toThrow(ValidationError);
+    await expect(keys.create({ role: 'admin', name: 'demo', key: 'letmein' })).rejects.toThrow(/^key: must have the form hk_/);
+  });
+
+  it('refuses a given key whose id is taken by another secret, or that was revoked', async () => {
+    const { keys } = store();
+    const { record } = await keys.create({ role: 'viewer', name: 'v' });
+    await expect(keys.create({ role: 'admin', name: 'x', key: `hk_${record.id}_${'Z'.repeat(43)}` })).rejects.toMatchObject({ status: 409, code: 'api-key-exists' });
+    const given = generateApiKey().key;
+    const made = await keys.create({ role: 'admin', name: 'demo', key: given });
+    await keys.revoke(made.record.id);
+    await expect(keys.create({ role: 'admin', name: 'demo', key: given })).rejects.toThrow(/was revoked/);
+  });
+
+  it('refuses an unknown role or an empty name, naming the field', async () => {
+    const { keys } = store();
+    await expect(keys.create({ role: 'root' as 'admin', name: 'x' })).rejects.toThrow(/^role: /);
+    await expect(keys.create({ role: 'viewer', name: '   ' })).rejects.toThrow(/^name: must not be empty/);
+  });
+});
