@@ -94,11 +94,3 @@ describe('operations on a channel in Stasis', () => {
     expect((await rest(sim, 'POST', `/ari/channels/${two}/answer`)).status).toBe(204);
   });
 });
-    const ringing = (await rest(sim, 'POST', '/ari/channels', { endpoint: 'PJSIP/1001', app: 'ivr' })).body.id as string;
-    await ivr.waitFor((e) => e.type === 'ChannelStateChange' && e.channel?.id === ringing, 'ringing');
-    // Not in Stasis until answered: 409 rather than 412.
-    expect((await rest(sim, 'POST', `/ari/channels/${ringing}/answer`)).status).toBe(409);
-    expect((await rest(sim, 'POST', `/ari/channels/${two}/ring`)).status).toBe(204);
-    expect((await rest(sim, 'POST', `/ari/channels/${two}/answer`)).status).toBe(204);
-  });
-});
