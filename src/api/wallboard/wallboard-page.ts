@@ -19,7 +19,7 @@ export const WALLBOARD_HTML = String.raw`<!doctype html>
   :root { --bg:#0b0f14; --card:#151c25; --line:#263241; --text:#e8eef5; --dim:#8fa1b5; --good:#2ecc71; --warn:#f5b041; --bad:#ff5c5c; }
   * { box-sizing: border-box; }
   html, body { margin: 0; background: var(--bg); color: var(--text); font-family: "Noto Sans CJK SC", "PingFang SC", "Segoe UI", system-ui, sans-serif; }
-  body { padding: 1.2vw 1.6vw; font-size: clamp(16px, 1.35vw, 40px); }
+  body { padding: 1vw 1.4vw; font-size: clamp(14px, 1.05vw, 36px); }
   header { display: flex; align-items: baseline; gap: 2vw; margin-bottom: 1vw; }
   h1 { font-size: 2em; margin: 0; letter-spacing: .02em; }
   h2 { font-size: 1.1em; color: var(--dim); text-transform: uppercase; letter-spacing: .12em; margin: 1vw 0 .6vw; }
@@ -30,19 +30,18 @@ export const WALLBOARD_HTML = String.raw`<!doctype html>
   #agents { display: flex; gap: 1.5vw; font-size: 1.1em; color: var(--dim); flex-wrap: wrap; }
   #agents b { color: var(--text); font-size: 1.5em; font-variant-numeric: tabular-nums; margin-right: .25em; }
   .grid { display: grid; gap: .9vw; }
-  #tiers { grid-template-columns: repeat(4, 1fr); }
-  #queues { grid-template-columns: repeat(auto-fill, minmax(22vw, 1fr)); }
+  #tiers, #queues { grid-template-columns: repeat(4, minmax(0, 1fr)); }
   .card { background: var(--card); border: 2px solid var(--line); border-radius: .6vw; padding: .8vw 1vw; }
   .card.bad { border-color: var(--bad); }
   .card.warn { border-color: var(--warn); }
-  .name { font-size: 1.3em; font-weight: 700; display: flex; justify-content: space-between; }
-  .name small { color: var(--dim); font-weight: 400; }
-  .big { display: flex; gap: 1.5vw; align-items: flex-end; margin: .4vw 0; }
-  .metric { display: flex; flex-direction: column; }
-  .metric .v { font-size: 2.6em; font-weight: 700; line-height: 1.05; font-variant-numeric: tabular-nums; }
+  .name { font-size: 1.4em; font-weight: 700; display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: 0 .6em; }
+  .name small { color: var(--dim); font-weight: 400; font-size: .7em; }
+  .big { display: grid; grid-template-columns: 1fr 1.2fr 1.5fr; gap: .8vw; align-items: end; margin: .4vw 0; }
+  .metric { display: flex; flex-direction: column; min-width: 0; }
+  .metric .v { font-size: 2.6em; font-weight: 700; line-height: 1.05; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .metric .l { color: var(--dim); font-size: .8em; }
   .sl.good .v { color: var(--good); } .sl.warn .v { color: var(--warn); } .sl.bad .v { color: var(--bad); } .sl.none .v { color: var(--dim); }
-  .row { display: flex; gap: 1em; flex-wrap: wrap; color: var(--dim); font-size: .95em; font-variant-numeric: tabular-nums; }
+  .row { display: flex; gap: .2em 1em; flex-wrap: wrap; color: var(--dim); font-size: .95em; font-variant-numeric: tabular-nums; margin-top: .2em; }
   .row span b { color: var(--text); }
   .overdue b { color: var(--bad) !important; }
   #message { color: var(--bad); font-size: 1.2em; }
@@ -75,10 +74,14 @@ export const WALLBOARD_HTML = String.raw`<!doctype html>
     return e;
   }
 
+  /** 42s, 1:05, 1:02:05: short enough for a large figure. */
   function seconds(ms) {
     if (ms === null || ms === undefined) return '–';
     var s = Math.round(ms / 1000);
-    return s < 60 ? s + 's' : Math.floor(s / 60) + 'm' + String(s % 60).padStart(2, '0') + 's';
+    if (s < 60) return s + 's';
+    var m = Math.floor(s / 60), h = Math.floor(m / 60);
+    var mm = h > 0 ? String(m % 60).padStart(2, '0') : String(m);
+    return (h > 0 ? h + ':' : '') + mm + ':' + String(s % 60).padStart(2, '0');
   }
 
   /** Green at or above target, amber within 5 points below, red further below; grey without a target or figure. */
@@ -182,7 +185,9 @@ export const WALLBOARD_HTML = String.raw`<!doctype html>
     var key = takeKey();
     if (!key) {
       status('no API key', 'down');
-      document.getElementById('message').textContent = 'Open this page with ?key=<API key>';
+      var message = document.getElementById('message');
+      // Keep the reason a refused key was refused; otherwise say how to give one.
+      if (!message.textContent) message.textContent = 'Open this page with ?key=<API key>';
       return;
     }
     fetch('/v1/stats/realtime', { headers: { authorization: 'Bearer ' + key } }).then(function (res) {
