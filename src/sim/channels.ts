@@ -212,10 +212,9 @@ export class ChannelRegistry {
 
   /** Asterisk restarted: every channel vanishes without an event; new ids start from a new epoch. */
   reset(): void {
-    for (const channel of this.byId.values()) {
-      channel.gone = true;
-      channel.control.close();
-    }
+    // Everything is gone before anything is told so: no hang-up logic runs for any of them.
+    for (const channel of this.byId.values()) channel.gone = true;
+    for (const channel of this.byId.values()) channel.control.close();
     this.byId.clear();
     this.nameCounters.clear();
     this.epoch = startEpoch(this.epoch);

@@ -63,11 +63,11 @@ export class SimSwitch {
 
   /** Like an Asterisk restart: every call, bridge, playback and app is gone, without events. */
   reset(): void {
+    this.hub.reset();
     this.clock.cancelAll();
     this.playbacks.reset();
     this.channels.reset();
     this.bridges.reset();
-    this.hub.reset();
     this.startedAt = new Date();
   }
 }
