@@ -29,6 +29,11 @@ export class SseClient {
     return new Promise((resolve) => this.waiters.push({ match: test, resolve }));
   }
 
+  /** Resolves when the server ends the stream (or close() is called). */
+  get ended(): Promise<void> {
+    return this.done;
+  }
+
   async close(): Promise<void> {
     this.controller.abort();
     await this.done;

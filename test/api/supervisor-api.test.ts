@@ -209,6 +209,16 @@ describe('the event stream', () => {
   });
 });
 
+describe('shutting down', () => {
+  it('ends open streams so that the server can close', async () => {
+    const f = await startApi({ redisUrl, listen: true });
+    const stream = await SseClient.open(`${f.url}/v1/stream`, bearer(f.keys.viewer));
+    await stream.next('stats');
+    await f.close();
+    await stream.ended;
+  });
+});
+
 describe('operations endpoints', () => {
   it('exposes Prometheus metrics read from the live figures at scrape time', async () => {
     api.live.waitingNow = { queues: { senior: { waiting: 5, longestWaitMs: 12_500, estimatedWaitMs: null } }, tiers: {} };
