@@ -56,7 +56,9 @@ export function addControlRoutes(router: Router, sim: SimControl): void {
 
   router.on('POST', '/restart', () => {
     // Answer first: the restart closes this very connection.
-    setImmediate(() => void sim.restart());
+    setImmediate(() => {
+      sim.restart().catch(() => undefined);
+    });
     return { status: 202, body: { restarting: true } };
   });
 

@@ -89,6 +89,7 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
   const requests = new RequestLog();
   const wss = new WebSocketServer({ noServer: true });
   let port = options.port ?? 8088;
+  let restarting: Promise<void> | null = null;
 
   const api: SimulatedAsterisk & { clearRequests(): void; pushEvent(e: Record<string, unknown>): number } = {
     get url() {
@@ -99,14 +100,25 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
     },
     setAgent: (resource, behaviour) => sw.endpoints.setAgent(resource, parseAgentBehaviour(behaviour)),
     dropWebSockets: () => sw.hub.dropSockets(),
-    restart: async () => {
-      log('restarting');
-      sw.reset();
-      await stopServer(server);
-      await sleep(RESTART_PAUSE_MS);
-      server = createHttpServer();
-      await listen(server, port, host);
-      log(`listening again on ${api.url}`);
+    restart: () => {
+      // A second restart asked for while one runs joins it.
+      restarting ??= (async () => {
+        log('restarting');
+        sw.reset();
+        await stopServer(server);
+        await sleep(RESTART_PAUSE_MS);
+        server = createHttpServer();
+        await listen(server, port, host);
+        log(`listening again on ${api.url}`);
+      })()
+        .catch((err: unknown) => {
+          log(`restart failed: ${(err as Error).message}`);
+          throw err;
+        })
+        .finally(() => {
+          restarting = null;
+        });
+      return restarting;
     },
     failNextRequests: (count, status = 500) => requests.failNext(count, status),
     requests: () => requests.list(),
