@@ -177,8 +177,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       if (ended) return true;
       const o = published as PublishedOutcome | null;
       if (!o) return false;
-      if (o.kind === 'agent') return true;
-      if (o.kind === 'queued') return false;
+      if (o.kind === 'agent' || o.kind === 'queued') return true;
       return quiet();
     }, Math.max(0, deadline - Date.now()));
     const o = published as PublishedOutcome | null;
