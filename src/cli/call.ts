@@ -63,9 +63,20 @@ async function main(): Promise<number> {
   return report.outcome.kind === 'error' ? 1 : 0;
 }
 
+/** Mandarin words run together; English ones would need spaces, so keep one for readability. */
+const WORD_JOIN = '';
+
 function describe(r: CallReport): string {
   const lines = [`call to ${r.number} from ${maskPhone(r.from) || '(withheld)'}`];
-  for (const h of r.heard) lines.push(`  heard   ${h.text || h.media}`);
+  // Word prompts of a spoken value (五 十 六 点 七 八 元) read as one line.
+  let words: string[] = [];
+  const flush = () => { if (words.length) lines.push(`  heard   ${words.join(WORD_JOIN)}`); words = []; };
+  for (const h of r.heard) {
+    if (/^sound:hotline\/(num|unit|word|ord|month)\//.test(h.media)) { words.push(h.text || h.media); continue; }
+    flush();
+    lines.push(`  heard   ${h.text || h.media}`);
+  }
+  flush();
   if (r.pressed.length) lines.push(`  pressed ${r.pressed.join(' ')}`);
   const o = r.outcome;
   const detail = Object.entries(o).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}=${v}`).join(' ');

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   });
   mkdirSync('.tmp', { recursive: true });
   const logFile = '.tmp/demo.log';
-  const logger = pino({ level: config.log.level, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: logFile, sync: false }));
+  const logger = pino({ level: config.log.level, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: logFile, sync: true }));
   const service = new HotlineService({ config, logger, timeScale: 1 / speed });
   await service.start();
   await service.ari.waitUntilReady(10_000);

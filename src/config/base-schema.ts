@@ -40,7 +40,7 @@ export const soundsSchema = z.object({
 
 export const instanceSchema = z.object({
   /** Names this service instance in call records and logs (default: host name + pid). */
-  id: z.string().regex(/^[A-Za-z0-9_.:-]+$/).optional(),
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').optional(),
 }).strict();
 
 export const promptsSchema = z.object({

@@ -63,7 +63,7 @@ export class HotlineService {
     this.logger = logger;
     this.now = options.now ?? Date.now;
     // Stable across restarts: the ACD recovers the calls an instance owned by this id.
-    this.instanceId = config.instance.id ?? `${hostname()}:${config.ari.app}`;
+    this.instanceId = config.instance.id ?? `${hostname()}-${config.ari.app}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 
     this.manifest = loadPromptManifest(config.prompts.manifest);
     this.flows = validateFlows(allFlows, this.manifest);
