@@ -63,14 +63,12 @@ async function main(): Promise<number> {
   return report.outcome.kind === 'error' ? 1 : 0;
 }
 
-/** Mandarin words run together; English ones would need spaces, so keep one for readability. */
-const WORD_JOIN = '';
-
 function describe(r: CallReport): string {
   const lines = [`call to ${r.number} from ${maskPhone(r.from) || '(withheld)'}`];
   // Word prompts of a spoken value (五 十 六 点 七 八 元) read as one line.
   let words: string[] = [];
-  const flush = () => { if (words.length) lines.push(`  heard   ${words.join(WORD_JOIN)}`); words = []; };
+  // Mandarin words run together; English ones are separated by spaces.
+  const flush = () => { if (words.length) lines.push(`  heard   ${words.join(words.some((w) => /[A-Za-z]/.test(w)) ? ' ' : '')}`); words = []; };
   for (const h of r.heard) {
     if (/^sound:hotline\/(num|unit|word|ord|month)\//.test(h.media)) { words.push(h.text || h.media); continue; }
     flush();
