@@ -24,7 +24,8 @@ import { effectivePriorityAt } from './choose-call.js';
 import { systemClock, type Clock } from './clock.js';
 import { averageHandleTime, estimateWait } from './estimated-wait.js';
 import { LiveCall } from './live-call.js';
-import { RedisAcdStore, type OwnerNotice, type QueuedCallRecord, type Reservation, type ScriptResult } from './redis-acd-store.js';
+import { RedisAcdStore, VIRTUAL_OWNER, type OwnerNotice, type QueuedCallRecord, type Reservation, type ScriptResult } from './redis-acd-store.js';
+import { VirtualCalls } from './virtual-calls.js';
 import { waitingMember } from './waiting-score.js';
 
 export interface AcdOptions {
@@ -69,6 +70,8 @@ export interface WaitingCallView {
   overflowed: boolean;
   callerNumber: string;
   owner: string;
+  /** A place kept for a caller who is not on the line (a callback). */
+  virtual: boolean;
 }
 
 /** Agent timers in the timetable are retried by another instance if this one dies while applying them. */
@@ -89,6 +92,8 @@ const DUE_BATCH = 100;
  */
 export class Acd implements CallQueue {
   readonly agents: AgentDirectory;
+  /** Places kept in the queues for callers who are not on the line (callbacks). */
+  readonly virtual: VirtualCalls;
   readonly instanceId: string;
   private readonly options: AcdOptions;
   private readonly clock: Clock;
@@ -140,7 +145,9 @@ export class Acd implements CallQueue {
       emit: (live, event) => this.emit(live, event),
       handleResult: (result) => this.handleResult(result),
     };
-    this.connector = new CallConnector(this.ctx, { busyPauseMs: (options.busyPauseSec ?? 30) * 1000 });
+    const busyPauseMs = (options.busyPauseSec ?? 30) * 1000;
+    this.connector = new CallConnector(this.ctx, { busyPauseMs });
+    this.virtual = new VirtualCalls(this.ctx, this.connector, { busyPauseMs, queues: () => this.options.queues() });
     this.timetable = new AcdTimetable({
       store: this.store,
       updater: this.updater,
@@ -167,16 +174,21 @@ export class Acd implements CallQueue {
     const subscriber = this.options.redis.duplicate();
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => this.logger.warn({ err }, 'ACD inbox connection error'));
-    subscriber.on('message', (_channel: string, text: string) => {
+    const virtualWake = this.store.wakeChannel(VIRTUAL_OWNER);
+    subscriber.on('message', (channel: string, text: string) => {
       if (this.state !== 'started') return;
-      if (!this.isRecovered) this.buffered.push(text);
+      if (channel === virtualWake) this.virtual.notify();
+      else if (!this.isRecovered) this.buffered.push(text);
       else void this.handleInboxText(text);
     });
-    // After a reconnection, notices published meanwhile are still in the inbox list.
+    // After a reconnection, notices published meanwhile are still in the inbox list
+    // (and virtual reservations in theirs).
     subscriber.on('ready', () => {
-      if (this.state === 'started' && this.isRecovered) void this.drainInbox();
+      if (this.state !== 'started') return;
+      if (this.isRecovered) void this.drainInbox();
+      this.virtual.notify();
     });
-    await subscriber.subscribe(this.store.wakeChannel());
+    await subscriber.subscribe(this.store.wakeChannel(), virtualWake);
     await this.store.scheduleDayRollover(nextDayStart(this.clock.now()));
     this.state = 'started';
     this.recovery = this.recoverWhenReady();
@@ -250,6 +262,7 @@ export class Acd implements CallQueue {
       bridge: null,
       offeredAt: null,
       answeredAt: null,
+      virtual: false,
     };
     live.overflow = decision.overflow;
     this.lives.set(call.id, live);
@@ -278,7 +291,7 @@ export class Acd implements CallQueue {
     }
     this.watchCaller(live);
     const estimatedWaitMs = position > 0 ? ((await this.status(call.id))?.estimatedWaitMs ?? null) : 0;
-    return this.handle(live, position, estimatedWaitMs);
+    return this.handle(live, decision.priority, position, estimatedWaitMs);
   }
 
   /** Where a call stands: position, estimated wait; null once it is no longer waiting for an agent. */
@@ -321,6 +334,7 @@ export class Acd implements CallQueue {
           overflowed: c.overflowed,
           callerNumber: c.callerNumber,
           owner: c.owner,
+          virtual: c.virtual,
         });
       });
     }
@@ -332,13 +346,15 @@ export class Acd implements CallQueue {
     return () => this.listeners.delete(listener);
   }
 
-  private handle(live: LiveCall, position: number, estimatedWaitMs: number | null): QueuedCall {
+  private handle(live: LiveCall, priority: number, position: number, estimatedWaitMs: number | null): QueuedCall {
     return {
       kind: 'queued',
       callId: live.id,
       queue: live.queue,
       position,
       estimatedWaitMs,
+      enqueuedAt: live.enqueuedAt,
+      priority,
       settled: live.settled,
       status: () => this.status(live.id),
       leave: (reason) => this.leave(live, reason),

@@ -76,7 +76,7 @@ export class CallConnector {
     await this.afterTalk(live.id, live.queue, agent, talkMs, endedAt);
     ctx.record(live.id, { type: 'agent-ended', queue: live.queue, agent, talkMs }, endedAt);
     ctx.record(live.id, { type: 'ended', outcome: 'handled', durationMs: endedAt - live.arrivedAt }, endedAt);
-    ctx.emit(live, { type: 'ended', callId: live.id, queue: live.queue, agent, talkMs, by });
+    ctx.emit(live, { type: 'ended', callId: live.id, queue: live.queue, agent, talkMs, by, tier: live.tier, callerNumber: live.callerNumber, virtual: false });
     this.forget(live);
   }
 

@@ -1,5 +1,5 @@
 import type { Call } from '../call-control/call-control.js';
-import type { CallerContext, RouteDecision } from '../routing/types.js';
+import type { CallerContext, RouteDecision, TierId } from '../routing/types.js';
 
 /**
  * The hand-off from the IVR to the ACD. The IVR routes a caller (RouteDecision),
@@ -44,6 +44,13 @@ export interface QueuedCall {
   position: number;
   /** Estimated wait in ms when enqueued; null when unknown (nobody staffed for the skill). */
   estimatedWaitMs: number | null;
+  /**
+   * When the call joined the queue (ms since epoch) and its base priority:
+   * with the queue's aging rate they fix its place, so a callback taking over
+   * the call's place keeps them.
+   */
+  enqueuedAt: number;
+  priority: number;
   /**
    * Resolves once: `answered` when an agent answered and the two are bridged
    * (the ACD then owns the call until it ends), `abandoned` when the caller hung
@@ -90,4 +97,5 @@ export type QueuedCallEvent =
   | { type: 'answered'; callId: string; queue: string; agent: string; waitMs: number }
   | { type: 'abandoned'; callId: string; queue: string; waitMs: number; stage: 'queue' | 'ringing' }
   | { type: 'removed'; callId: string; queue: string; reason: string }
-  | { type: 'ended'; callId: string; queue: string; agent: string; talkMs: number; by: 'caller' | 'agent' | 'system' };
+  /** A conversation with an agent is over (the caller's number and tier for the care after the call). */
+  | { type: 'ended'; callId: string; queue: string; agent: string; talkMs: number; by: 'caller' | 'agent' | 'system'; tier: TierId; callerNumber: string; virtual: boolean };

@@ -37,7 +37,15 @@ export interface QueuedCallRecord {
   bridge: string | null;
   offeredAt: number | null;
   answeredAt: number | null;
+  /**
+   * A virtual call: a place kept in the queue for a caller who is not on the
+   * line (a callback). Owned by VIRTUAL_OWNER; see lua/lib.lua.
+   */
+  virtual: boolean;
 }
+
+/** Owner of every virtual call: no instance's Stasis app holds its caller. */
+export const VIRTUAL_OWNER = '@virtual';
 
 export type QueuedCallState = 'waiting' | 'reserved' | 'ringing' | 'bridged';
 
@@ -72,7 +80,8 @@ export type CallOperation =
   | { op: 'ring'; call: string; expect: QueuedCallState[]; agent: string; leg: string }
   | { op: 'answer'; call: string; expect: QueuedCallState[]; agent: string; bridge: string }
   | { op: 'requeue'; call: string; expect: QueuedCallState[]; agent?: string }
-  | { op: 'remove'; call: string; expect: QueuedCallState[]; agent?: string; handleMs?: number };
+  | { op: 'remove'; call: string; expect: QueuedCallState[]; agent?: string; handleMs?: number }
+  | { op: 'prioritize'; call: string; expect: QueuedCallState[]; priority: number };
 
 export interface AgentWrite {
   id: string;
@@ -97,6 +106,12 @@ export interface RedisAcdStoreOptions {
 type ScriptFn = (...args: (string | number)[]) => Promise<string>;
 
 const SCRIPTS = { acdEnqueue: 'enqueue.lua', acdApply: 'apply.lua', acdDue: 'due.lua' } as const;
+
+/** Takes a virtual reservation out of B:vres if it is still the one handed over (same reservation time). */
+const ACK_VIRTUAL = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0`;
 
 /**
  * The ACD's state in Redis: agents, queued calls, the indexes the assignment
@@ -216,6 +231,19 @@ export class RedisAcdStore {
     };
   }
 
+  /** Virtual calls that were given an agent and wait for the virtual-call connector, oldest first. */
+  async virtualReservations(limit: number): Promise<{ call: string; offeredAt: number }[]> {
+    const flat = await this.redis.zrange(this.key('vres'), 0, limit - 1, 'WITHSCORES');
+    const out: { call: string; offeredAt: number }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ call: flat[i]!, offeredAt: Number(flat[i + 1]) });
+    return out;
+  }
+
+  /** The connector has taken the reservation made at `offeredAt` (a later one for the same call stays). */
+  async ackVirtualReservation(call: string, offeredAt: number): Promise<void> {
+    await (this.redis as unknown as Record<string, ScriptFn>).acdAckVirtual!.call(this.redis, this.key('vres'), call, String(offeredAt));
+  }
+
   /** Takes every entry of an instance's inbox (work other instances did for its calls). */
   async drainInbox(instanceId: string = this.instanceId): Promise<string[]> {
     const key = this.key('inbox', instanceId);
@@ -251,6 +279,7 @@ function defineScripts(redis: Redis): void {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys: 1, lua: `${lib}\n${readLua(file)}` });
   }
+  redis.defineCommand('acdAckVirtual', { numberOfKeys: 1, lua: ACK_VIRTUAL });
   defined.add(redis);
 }
 
@@ -328,6 +357,7 @@ function encodeCall(c: QueuedCallRecord): Record<string, string> {
     bridge: c.bridge ?? '',
     offeredAt: c.offeredAt === null ? '' : String(c.offeredAt),
     answeredAt: c.answeredAt === null ? '' : String(c.answeredAt),
+    virt: c.virtual ? '1' : '',
   };
 }
 
@@ -356,5 +386,6 @@ function decodeCall(h: Record<string, string>): QueuedCallRecord {
     bridge: h.bridge || null,
     offeredAt: optionalNumber(h.offeredAt),
     answeredAt: optionalNumber(h.answeredAt),
+    virtual: h.virt === '1',
   };
 }

@@ -7,8 +7,17 @@ const ms = z.number().int().min(0).max(24 * 3600 * 1000);
  * Local/1001@agents) reacts when it is dialled.
  */
 export const agentBehaviourSchema = z.discriminatedUnion('kind', [
-  /** Rings `afterMs`, answers; hangs up after talking `hangupAfterMs` when given. */
-  z.object({ kind: z.literal('answer'), afterMs: ms, hangupAfterMs: ms.optional() }).strict(),
+  /**
+   * Rings `afterMs`, answers; hangs up after talking `hangupAfterMs` when
+   * given; presses `keys` once answered (a customer answering a survey), one
+   * every 200 ms, `w` waiting 0.5 s and `W` 1 s.
+   */
+  z.object({
+    kind: z.literal('answer'),
+    afterMs: ms,
+    hangupAfterMs: ms.optional(),
+    keys: z.string().regex(/^[0-9A-Da-d*#wW]+$/, 'keys: digits, A-D, * and #, w/W for pauses').optional(),
+  }).strict(),
   /** Rings until the dial times out: ChannelDestroyed cause 19, never enters Stasis. */
   z.object({ kind: z.literal('no-answer') }).strict(),
   /** Refuses at once: cause 17. */

@@ -6,6 +6,9 @@ import type { SimSwitch } from './sim-switch.js';
 
 /** A busy or unreachable phone answers the INVITE within tens of milliseconds. */
 const QUICK_FAILURE_MS = 100;
+/** A key every 200 ms, each tone lasting 100 ms (as POST /channels/{id}/dtmf does by default). */
+const KEY_MS = 200;
+const KEY_TONE_MS = 100;
 
 /** What asterisk/pjsip.conf gives every agent endpoint ([agent-endpoint] template). */
 const AGENT_ENDPOINT = { context: 'agents-out', language: 'zh' } as const;
@@ -14,7 +17,8 @@ const AGENT_ENDPOINT = { context: 'agents-out', language: 'zh' } as const;
  * The simulated agent phones (PJSIP endpoints) and how each reacts when
  * dialled. A script set for resource `1001` applies to PJSIP/1001 and, through
  * the `agents` dialplan, to Local/1001@agents; endpoints without a script
- * behave as the default agent.
+ * behave as the default agent. A number dialled through a trunk
+ * (PJSIP/13800000001@trunk) is the phone scripted as `13800000001`.
  */
 export class EndpointDirectory {
   private readonly scripts = new Map<string, AgentBehaviour>();
@@ -44,7 +48,7 @@ export class EndpointDirectory {
   }
 
   behaviourOf(resource: string): AgentBehaviour {
-    return this.scripts.get(resource) ?? this.defaultAgent;
+    return this.scripts.get(resource) ?? this.scripts.get(resource.split('@')[0] ?? resource) ?? this.defaultAgent;
   }
 
   /** Plays the phone's part once its channel is being dialled. */
@@ -64,6 +68,7 @@ export class EndpointDirectory {
           dial.answer();
           const talk = behaviour.hangupAfterMs;
           if (talk !== undefined) later(talk, () => this.sw.channels.hangup(channel, 16, 'remote'));
+          if (behaviour.keys) this.pressKeys(channel, behaviour.keys, later);
         });
         break;
       case 'no-answer':
@@ -75,6 +80,19 @@ export class EndpointDirectory {
       case 'unreachable':
         later(QUICK_FAILURE_MS, () => this.sw.channels.hangup(channel, 20, 'remote'));
         break;
+    }
+  }
+
+  /** The person at the phone presses keys once it answered: one key every 200 ms, `w` waits 0.5 s and `W` 1 s. */
+  private pressKeys(channel: SimChannel, keys: string, later: (ms: number, fn: () => void) => void): void {
+    let at = 0;
+    for (const key of keys) {
+      if (key === 'w' || key === 'W') {
+        at += key === 'w' ? 500 : 1000;
+        continue;
+      }
+      at += KEY_MS;
+      later(at, () => this.sw.channels.receiveDtmf(channel, key.toUpperCase(), KEY_TONE_MS));
     }
   }
 

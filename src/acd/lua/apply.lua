@@ -6,7 +6,9 @@
 --   ARGV[9] call operation as JSON ('' for none):
 --           {op, call, expect = [states], agent? (the call must be this agent's),
 --            leg?, bridge?, handleMs?}
---           op = ring | answer | requeue | remove
+--           op = ring | answer | requeue | remove | prioritize (with priority:
+--           the call's base priority changed, keeping its enqueue time; a
+--           waiting call is re-placed at once, an offered one when requeued)
 -- The agent's version guards against lost updates: the caller computed the
 -- new fields with the pure state machine from the version it read, and
 -- retries on `conflict`. Statuses: ok, conflict, exists, missing,
@@ -89,10 +91,17 @@ if op then
     -- was: ahead of every call that was behind it when it was offered.
     hash_set(ck, { state = 'waiting', agent = '', leg = '' })
     c.state = 'waiting'
+    redis.call('ZREM', key('vres'), c.id)
     place_call(c)
+  elseif op.op == 'prioritize' then
+    if c.state == 'waiting' then call_unindex(c) end
+    c.pri = num(op.priority)
+    hash_set(ck, { pri = c.pri })
+    if c.state == 'waiting' then place_call(c) end
   elseif op.op == 'remove' then
     if c.state == 'waiting' then call_unindex(c) end
     redis.call('ZREM', key('due'), 'o:' .. c.id)
+    redis.call('ZREM', key('vres'), c.id)
     redis.call('DEL', ck)
     redis.call('SREM', key('owned', c.owner), c.id)
     if op.handleMs ~= nil then

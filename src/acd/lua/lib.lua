@@ -25,6 +25,15 @@
 --   B:owned:<instance>       calls owned by an instance (whose Stasis app holds the caller)
 --   B:inbox:<instance>       work for an instance done by another (assignments, overflows)
 --   B:aht:<queue>            recent handle times (ms), newest first
+--   B:vres                   virtual calls with an agent reserved, waiting for the
+--                            virtual-call connector, score = when reserved
+--
+-- Virtual calls (field virt = '1', owner '@virtual') keep a place in a queue
+-- for a caller who is not on the line (a callback): they are scored, aged,
+-- overflowed and assigned exactly like live calls. When one is given an
+-- agent, no Stasis app holds a caller to ring the agent for, so instead of a
+-- reservation for an owner the call id goes into B:vres and is announced on
+-- B:wake:@virtual; any instance's virtual-call connector takes it from there.
 --
 -- Waiting score: lower is served first,
 --   score = agingPerMinute * (enqueuedAt - EPOCH) / 60000 - priority
@@ -45,6 +54,7 @@ local CALLS_WEIGHT = 4398046511104
 local EPS = 1e-6
 local MEMBER_PREFIX = 17
 local AHT_SAMPLES = 50
+local VIRTUAL_OWNER = '@virtual'
 local STAFFED = { ['available'] = true, ['reserved'] = true, ['ringing'] = true, ['on-call'] = true, ['wrap-up'] = true }
 
 local out = { reservations = {}, notices = {} }
@@ -251,7 +261,10 @@ local function reserve(a, skills, c)
   hash_set(key('agent', a.id), { state = 'reserved', since = num(NOW), call = c.id, reason = '', v = v })
   call_unindex(c)
   hash_set(key('call', c.id), { state = 'reserved', agent = a.id, offeredAt = num(NOW) })
-  if c.owner == SELF then
+  if c.virt == '1' then
+    redis.call('ZADD', key('vres'), num(NOW), c.id)
+    redis.call('PUBLISH', key('wake', VIRTUAL_OWNER), c.id)
+  elseif c.owner == SELF then
     out.reservations[#out.reservations + 1] = { call = c.id, agent = a.id, dial = a.dial, version = v }
   else
     notify(c.owner, { kind = 'assigned', call = c.id, agent = a.id })
@@ -264,7 +277,8 @@ local function promote(c)
   c.stage = '1'
   redis.call('HSET', key('call', c.id), 'stage', '1')
   redis.call('ZREM', key('due'), 'o:' .. c.id)
-  notify(c.owner, { kind = 'overflowed', call = c.id })
+  -- Nobody is on the line of a virtual call to be told.
+  if c.virt ~= '1' then notify(c.owner, { kind = 'overflowed', call = c.id }) end
 end
 
 -- Give the waiting call `c` (not indexed) an agent, or put it in the indexes.
