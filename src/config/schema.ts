@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { agentsConfigSchema } from '../acd/agents-config.js';
+import { apiConfigSchema } from '../api/api-config.js';
+import { statsConfigSchema } from '../stats/stats-config.js';
 import { customersSectionSchema } from '../customers/customers-config.js';
 import { queuesConfigSchema } from '../routing/queues-config.js';
 import { tiersConfigSchema } from '../routing/tiers-config.js';
@@ -18,6 +20,10 @@ export const configSchema = z.object({
   sounds: soundsSchema.prefault({}),
   prompts: promptsSchema.prefault({}),
   customers: customersSectionSchema.prefault({}),
+  /** The supervisor API: rate limits, body size, stream interval. */
+  api: apiConfigSchema.prefault({}),
+  /** Statistics: time zone of "today", short-abandon threshold. */
+  stats: statsConfigSchema.prefault({}),
   /** config/tiers.yaml: value tiers, classification, transfer priority. */
   routing: tiersConfigSchema,
   /** config/queues.yaml: the skill queues. */

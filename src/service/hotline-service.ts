@@ -22,6 +22,15 @@ import type { SessionEnd } from '../ivr/call-session.js';
 import { loadPromptManifest, type PromptManifest } from '../prompts/prompt-manifest.js';
 import { RoutingPolicy } from '../routing/routing-policy.js';
 import { checkPolicyReferences } from './check-policy-references.js';
+import { AcdLiveStats } from './acd-live-stats.js';
+import { ApiKeyStore } from '../auth/api-key-store.js';
+import { AuditLog } from '../auth/audit-log.js';
+import { PolicySync } from '../routing-sync/policy-sync.js';
+import { StatsAggregator } from '../stats/stats-aggregator.js';
+import { RealtimeStats } from '../stats/realtime-stats.js';
+import { SupervisorEventHub } from '../api/stream/supervisor-events.js';
+import { HotlineMetrics } from '../api/metrics/hotline-metrics.js';
+import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
 
 export interface HotlineServiceOptions {
   config: Config;
@@ -53,6 +62,14 @@ export class HotlineService {
   readonly manifest: PromptManifest;
   readonly flows: FlowSet;
   readonly acd: Acd;
+  readonly keys: ApiKeyStore;
+  readonly audit: AuditLog;
+  /** Every run-time routing change goes through here, so it reaches every instance. */
+  readonly sync: PolicySync;
+  readonly stats: StatsAggregator;
+  readonly realtime: RealtimeStats;
+  readonly events: SupervisorEventHub;
+  readonly metrics: HotlineMetrics;
   readonly sessions = new Set<Promise<SessionEnd>>();
   private http: FastifyInstance | null = null;
   private readonly now: () => number;
@@ -67,10 +84,8 @@ export class HotlineService {
 
     this.manifest = loadPromptManifest(config.prompts.manifest);
     this.flows = validateFlows(allFlows, this.manifest);
-    this.policy = new RoutingPolicy(
-      { routing: config.routing, queues: config.queues },
-      { validate: (candidate) => checkPolicyReferences(candidate, this.flows, this.manifest) },
-    );
+    const validate = (candidate: RoutingSnapshot) => checkPolicyReferences(candidate, this.flows, this.manifest);
+    this.policy = new RoutingPolicy({ routing: config.routing, queues: config.queues }, { validate });
 
     this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
     this.redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
@@ -102,6 +117,28 @@ export class HotlineService {
       instanceId: this.instanceId,
     });
 
+    this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix });
+    this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
+    this.sync = new PolicySync({ redis: this.redis, keyPrefix: prefix, policy: this.policy, audit: this.audit, validate, logger: logger.child({ component: 'routing-sync' }) });
+    this.stats = new StatsAggregator({ redis: this.redis, streamKey: this.recorder.key, settings: config.stats, now: this.now });
+    this.events = new SupervisorEventHub((err) => logger.warn({ err }, 'supervisor event listener failed'));
+    this.metrics = new HotlineMetrics();
+    this.acd.onEvent((event) => this.events.publishAcd(event));
+    this.policy.onChange((change) => this.events.publishRouting(change));
+    this.events.subscribe((event) => this.metrics.observe(event));
+    let reconnectsSeen = 0;
+    this.ari.on('ready', () => {
+      while (reconnectsSeen < this.ari.reconnects) { reconnectsSeen += 1; this.metrics.ariReconnected(); }
+    });
+    const queueSkills = () => Object.fromEntries(Object.entries(this.policy.snapshot().queues).map(([id, q]) => [id, q.skill]));
+    this.realtime = new RealtimeStats({
+      aggregator: this.stats,
+      live: new AcdLiveStats(this.acd, queueSkills),
+      snapshot: () => this.policy.snapshot(),
+      timeZone: config.stats.timeZone,
+      now: this.now,
+    });
+
     const handOff = createHandOff({
       policy: this.policy,
       queue: this.acd,
@@ -130,11 +167,20 @@ export class HotlineService {
   /** Starts Redis, the ACD, the ARI connection and the HTTP server; resolves once listening. */
   async start(): Promise<{ url: string }> {
     await this.redis.connect();
+    // The routing stored by supervisors (if newer than the files) is in force before the first call.
+    await this.sync.start();
     await this.acd.agents.seed(this.config.agents);
     await this.acd.start();
     this.ari.start();
+    await this.stats.refresh();
+    const prefix = this.config.redis.keyPrefix;
     this.http = await createServer({
       logger: this.logger,
+      supervisor: {
+        settings: this.config.api, statsSettings: this.config.stats, redis: this.redis, keyPrefix: prefix,
+        keys: this.keys, audit: this.audit, policy: this.policy, sync: this.sync, stats: this.stats,
+        realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, now: this.now,
+      },
       health: {
         ariReady: () => this.ari.ready,
         redisReady: async () => {
@@ -158,6 +204,7 @@ export class HotlineService {
 
   async stop(): Promise<void> {
     await this.http?.close();
+    await this.sync.stop();
     await this.acd.stop();
     this.ari.stop();
     await Promise.allSettled([...this.sessions]);
