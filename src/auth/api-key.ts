@@ -24,10 +24,19 @@ export function generateApiKey(): ApiKeyParts & { key: string } {
   return { key: `hk_${id}_${secret}`, id, secret };
 }
 
-/** The id and secret of a well-formed key; null for anything else. */
+/**
+ * A key chosen by an operator instead of generated (the demo's IVR_DEMO_KEY):
+ * any 12 to 256 printable ASCII characters without spaces that do not start
+ * with `hk_`. Its id is derived from its hash, so it needs no structure.
+ */
+const OPAQUE_PATTERN = /^(?!hk_)[\x21-\x7e]{12,256}$/;
+
+/** The id and secret of a well-formed key (generated or chosen); null for anything else. */
 export function parseApiKey(text: string): ApiKeyParts | null {
   const match = KEY_PATTERN.exec(text);
-  return match ? { id: match[1]!, secret: match[2]! } : null;
+  if (match) return { id: match[1]!, secret: match[2]! };
+  if (OPAQUE_PATTERN.test(text)) return { id: hashSecret(`id:${text}`).slice(0, 12), secret: text };
+  return null;
 }
 
 export function hashSecret(secret: string): string {
@@ -41,4 +50,4 @@ export function secretMatches(secret: string, storedHash: string): boolean {
   return stored.length === given.length && timingSafeEqual(given, stored);
 }
 
-export const API_KEY_FORMAT = 'hk_<12 hex digits>_<43 base64url characters>';
+export const API_KEY_FORMAT = 'hk_<12 hex digits>_<43 base64url characters> (or a chosen key of 12 to 256 printable characters)';

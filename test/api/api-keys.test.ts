@@ -31,9 +31,16 @@ describe('API key format', () => {
   it('reads a secret containing underscores, and nothing of another shape', () => {
     const secret = `${'_'.repeat(3)}${'a'.repeat(40)}`;
     expect(parseApiKey(`hk_0123456789ab_${secret}`)).toEqual({ id: '0123456789ab', secret });
-    for (const text of ['', 'hk_', 'hk_0123456789AB_' + 'a'.repeat(43), 'hk_0123456789ab_' + 'a'.repeat(42), 'hk_0123456789ab_' + 'a'.repeat(44), 'xx_0123456789ab_' + 'a'.repeat(43), ' hk_0123456789ab_' + 'a'.repeat(43)]) {
+    for (const text of ['', 'hk_', 'hk_0123456789AB_' + 'a'.repeat(43), 'hk_0123456789ab_' + 'a'.repeat(42), 'hk_0123456789ab_' + 'a'.repeat(44), ' hk_0123456789ab_' + 'a'.repeat(43), 'letmein', 'short-key12', 'has space in it ok', 'x'.repeat(257)]) {
       expect(parseApiKey(text)).toBeNull();
     }
+  });
+
+  it('accepts a chosen key of 12 to 256 printable characters, its id derived from it', () => {
+    const chosen = parseApiKey('demo-admin-key-2026');
+    expect(chosen).toEqual({ id: expect.stringMatching(/^[0-9a-f]{12}$/), secret: 'demo-admin-key-2026' });
+    expect(parseApiKey('demo-admin-key-2026')).toEqual(chosen);
+    expect(parseApiKey('demo-admin-key-2027')!.id).not.toBe(chosen!.id);
   });
 
   it('compares the hash of the secret, not the secret', () => {
@@ -107,6 +114,14 @@ describe('API key store', () => {
     expect(await keys.list()).toHaveLength(1);
     await expect(keys.create({ role: 'admin', name: 'demo', key: 'letmein' })).rejects.toThrow(ValidationError);
     await expect(keys.create({ role: 'admin', name: 'demo', key: 'letmein' })).rejects.toThrow(/^key: must have the form hk_/);
+  });
+
+  it('creates and verifies a chosen demo key that is not of the generated form', async () => {
+    const { keys } = store();
+    const { key, record } = await keys.create({ role: 'admin', name: 'demo', key: 'my-demo-admin-key' });
+    expect(key).toBe('my-demo-admin-key');
+    expect(await keys.verify('my-demo-admin-key')).toMatchObject({ id: record.id, role: 'admin' });
+    await expect(keys.verify('my-demo-admin-kez')).rejects.toMatchObject({ status: 401, code: 'invalid-api-key' });
   });
 
   it('refuses a given key whose id is taken by another secret, or that was revoked', async () => {
