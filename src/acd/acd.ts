@@ -16,7 +16,7 @@ import { AgentDirectory } from './agent-directory.js';
 import { nextDayStart } from './agent-state.js';
 import { AgentUpdater } from './agent-updater.js';
 import { agentVariables } from './agent-variables.js';
-import { CallConnector } from './call-connector.js';
+import { CallConnector, type TransferRelease } from './call-connector.js';
 import { checkDecision } from './check-decision.js';
 import type { CallQueue, EnqueueOptions, EnqueueResult, QueuedCall, QueuedCallEvent, WaitStatus } from './call-queue.js';
 import type { AgentChoice } from './choose-agent.js';
@@ -339,6 +339,34 @@ export class Acd implements CallQueue {
       });
     }
     return out;
+  }
+
+  /**
+   * Takes a call that is talking to an agent out of its bridge for a blind
+   * transfer (the agent to wrap-up). Null when this instance does not hold the
+   * call bridged (not here, not answered yet, or already ended).
+   */
+  async releaseForTransfer(callId: string, toQueue: string, by: string): Promise<TransferRelease | null> {
+    const live = this.lives.get(callId);
+    if (!live) return null;
+    return this.connector.releaseForTransfer(live, toQueue, by);
+  }
+
+  /** Where a queued or bridged call stands in the shared state: null when no instance has it. */
+  async callState(callId: string): Promise<{ state: string; owner: string; queue: string; agent: string | null } | null> {
+    const rec = await this.store.getCall(callId);
+    return rec ? { state: rec.state, owner: rec.owner, queue: rec.queue, agent: rec.agent } : null;
+  }
+
+  /** The call an agent's leg (channel id) of this instance belongs to. */
+  callByAgentLeg(legId: string): string | null {
+    for (const live of this.lives.values()) if (live.agentCall?.id === legId) return live.id;
+    return null;
+  }
+
+  /** Whether this instance holds the call (its caller is in our Stasis app). */
+  holds(callId: string): boolean {
+    return this.lives.has(callId);
   }
 
   onEvent(listener: AcdEventListener): () => void {

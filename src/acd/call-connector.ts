@@ -81,6 +81,39 @@ export class CallConnector {
   }
 
   /**
+   * A blind transfer of a bridged call (DESIGN §3 rule 3): the agent's leg is
+   * hung up and the agent goes to wrap-up as after any call, while the caller
+   * stays in our Stasis app, out of the bridge, for the service to route again
+   * with the context the call came with. The call's `ended` is not written
+   * here: the call goes on.
+   */
+  async releaseForTransfer(live: LiveCall, toQueue: string, by: string): Promise<TransferRelease | null> {
+    if (live.phase !== 'bridged' || live.callerGone) return null;
+    live.phase = 'done';
+    const { ctx } = this;
+    const agent = live.agentId!;
+    const rec = await ctx.store.getCall(live.id);
+    const endedAt = ctx.clock.now();
+    const talkMs = Math.max(0, endedAt - (live.answeredAt ?? endedAt));
+    // Out of the bridge first, so the agent's hang-up does not reach the caller.
+    await live.bridge?.remove(live.call).catch(() => {});
+    void live.agentCall?.hangup().catch(() => {});
+    void live.bridge?.destroy().catch(() => {});
+    await this.afterTalk(live.id, live.queue, agent, talkMs, endedAt);
+    ctx.record(live.id, { type: 'agent-ended', queue: live.queue, agent, talkMs }, endedAt);
+    ctx.record(live.id, { type: 'transferred', fromQueue: live.queue, toQueue, by }, endedAt);
+    ctx.emit(live, { type: 'ended', callId: live.id, queue: live.queue, agent, talkMs, by: 'system', tier: live.tier, callerNumber: live.callerNumber, virtual: false });
+    this.forget(live);
+    return {
+      call: live.call,
+      fromQueue: live.queue,
+      fromAgent: agent,
+      arrivedAt: live.arrivedAt,
+      context: rec?.context ?? '{}',
+    };
+  }
+
+  /**
    * The agent is done talking: wrap-up for the queue's time (then available via
    * the shared timetable), the call record removed and its handle time kept
    * for the estimated wait.
@@ -380,4 +413,14 @@ export class CallConnector {
     live.close();
     if (this.ctx.lives.get(live.id) === live) this.ctx.lives.delete(live.id);
   }
+}
+
+/** What a transferred caller takes to the next queue. */
+export interface TransferRelease {
+  call: Call;
+  fromQueue: string;
+  fromAgent: string;
+  arrivedAt: number;
+  /** The caller's context (CallerContext as JSON) as it was queued. */
+  context: string;
 }
