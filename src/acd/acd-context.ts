@@ -1,3 +1,4 @@
+import type { AcdEvent } from './acd-event.js';
 import type { CallControl } from '../call-control/call-control.js';
 import type { CallEvent } from '../call-records/call-event.js';
 import type { Logger } from '../log/logger.js';
@@ -26,6 +27,8 @@ export interface AcdContext {
   record(callId: string, event: CallEvent, at?: number): void;
   /** Reports a call event to the call's listeners and the ACD's. */
   emit(live: LiveCall | null, event: QueuedCallEvent): void;
+  /** Reports an event to the ACD's listeners only (not a call's own). */
+  report(event: AcdEvent): void;
   /** Follows up a script result: ring reserved agents, handle notices, re-arm the timetable. */
   handleResult(result: ScriptResult): void;
 }

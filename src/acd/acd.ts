@@ -143,6 +143,7 @@ export class Acd implements CallQueue {
       settings: (queue) => this.settings(queue),
       record: (callId, event, at) => this.record(callId, event, at),
       emit: (live, event) => this.emit(live, event),
+      report: (event) => this.emitAll(event),
       handleResult: (result) => this.handleResult(result),
     };
     const busyPauseMs = (options.busyPauseSec ?? 30) * 1000;

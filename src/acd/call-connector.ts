@@ -4,6 +4,7 @@ import type { AcdContext } from './acd-context.js';
 import { IllegalAgentTransitionError } from './acd-errors.js';
 import { SELF_ENDING_PAUSES, type RefusalResult } from './agent-state.js';
 import type { LiveCall } from './live-call.js';
+import { TRANSFER_VARIABLE } from './acd-event.js';
 import type { QueuedCallRecord, Reservation } from './redis-acd-store.js';
 
 export interface CallConnectorOptions {
@@ -116,9 +117,9 @@ export class CallConnector {
   /**
    * The agent is done talking: wrap-up for the queue's time (then available via
    * the shared timetable), the call record removed and its handle time kept
-   * for the estimated wait.
+   * for the estimated wait. False when the call had already been finished.
    */
-  async afterTalk(callId: string, queue: string, agent: string, talkMs: number, endedAt: number): Promise<void> {
+  async afterTalk(callId: string, queue: string, agent: string, talkMs: number, endedAt: number): Promise<boolean> {
     const { ctx } = this;
     const wrapMs = ctx.settings(queue).wrapUpSec * 1000;
     try {
@@ -126,11 +127,17 @@ export class CallConnector {
         call: () => ({ op: 'remove', call: callId, expect: ['bridged'], agent, handleMs: talkMs + wrapMs }),
         timer: (next) => (next.state === 'wrap-up' && wrapMs > 0 ? { member: `w:${agent}`, at: endedAt + wrapMs } : null),
       });
-      if (outcome.kind === 'call-changed') ctx.logger.warn({ callId, agent }, 'bridged call was already finished');
-      else if (wrapMs === 0) await this.wrapUpDone(agent);
+      if (outcome.kind === 'call-changed') {
+        ctx.logger.warn({ callId, agent }, 'bridged call was already finished');
+        return false;
+      }
+      if (wrapMs === 0) await this.wrapUpDone(agent);
+      return true;
     } catch (err) {
       ctx.logger.error({ err, callId, agent }, 'could not put the agent in wrap-up; removing the call');
-      ctx.handleResult(await ctx.store.apply(null, { op: 'remove', call: callId, expect: ['bridged'] }));
+      const result = await ctx.store.apply(null, { op: 'remove', call: callId, expect: ['bridged'] });
+      ctx.handleResult(result);
+      return result.status === 'ok';
     }
   }
 
@@ -302,6 +309,9 @@ export class CallConnector {
   watchAgent(live: LiveCall, agentCall: Call): void {
     const stop = agentCall.on((event) => {
       if (event.type === 'hangup' || event.type === 'end') void this.endBridged(live, 'agent');
+      if (event.type === 'var' && event.name === TRANSFER_VARIABLE && event.value.trim() !== '' && live.phase === 'bridged') {
+        this.ctx.report({ type: 'transfer-requested', callId: live.id, queue: live.queue, agent: live.agentId!, toQueue: event.value.trim() });
+      }
     });
     live.addCleanup(stop);
     if (agentCall.gone) void this.endBridged(live, 'agent');

@@ -10,6 +10,7 @@ import type { AgentAdmin } from './agent-admin.js';
 import type { ApiConfig } from './api-config.js';
 import type { HotlineMetrics } from './metrics/hotline-metrics.js';
 import type { SupervisorEventSource } from './stream/supervisor-events.js';
+import type { TransferDesk } from '../service/transfer-desk.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -27,5 +28,7 @@ export interface SupervisorDeps {
   agents: AgentAdmin;
   events: SupervisorEventSource;
   metrics: HotlineMetrics;
+  /** Blind transfers of calls in progress; without it the /v1/calls routes are not offered. */
+  transfers?: Pick<TransferDesk, 'request'>;
   now?: () => number;
 }

@@ -217,6 +217,9 @@ export class AriCall implements Call, CallInternals {
       case 'PlaybackFinished':
         for (const watcher of [...this.watchers]) watcher.playback?.(event);
         return;
+      case 'ChannelVarset':
+        if (event.channel?.id === this.id && !this.isGone) this.emit({ type: 'var', name: event.variable, value: event.value });
+        return;
       default:
         return;
     }

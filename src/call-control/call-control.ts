@@ -76,7 +76,9 @@ export type OriginateResult =
 export type CallEvent =
   | { type: 'key'; digit: string }
   | { type: 'hangup'; cause: number | null }
-  | { type: 'end' };
+  | { type: 'end' }
+  /** A channel variable was set on this call's channel (by the dialplan, a phone's feature code, or us). */
+  | { type: 'var'; name: string; value: string };
 
 export interface Call {
   readonly id: string;

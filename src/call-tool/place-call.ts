@@ -29,6 +29,8 @@ export interface PlaceCallOptions {
    * caller who listens), or as soon as a prompt is playing (barge-in).
    */
   keyTiming?: 'after-prompts' | 'during-prompt';
+  /** How long to stay on the line once an agent answers (ms); 0 hangs up at once. */
+  talkMs?: number;
   /** Hang up as the caller as soon as this returns true (checked on every event). */
   hangupWhen?: (progress: { heard: readonly { media: string }[]; pressed: readonly string[] }) => boolean;
 }
@@ -60,6 +62,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const quietMs = options.quietMs ?? 1200;
   const maxQueueWaitMs = options.maxQueueWaitMs ?? 120_000;
   const maxCallMs = options.maxCallMs ?? 300_000;
+  const talkMs = options.talkMs ?? 0;
   const app = `${options.serviceApp}-caller-${randomUUID().slice(0, 8)}`;
   const report: CallReport = { number: options.number, from: options.from, heard: [], pressed: [], outcome: { kind: 'hangup', reason: 'caller' }, durationMs: 0 };
   const conn = new AriConnection({
@@ -180,9 +183,17 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       if (o.kind === 'agent' || o.kind === 'queued') return true;
       return quiet();
     }, Math.max(0, deadline - Date.now()));
-    const o = published as PublishedOutcome | null;
-    if (!ended && o?.kind === 'queued') {
-      await waitFor(() => ended || (published as PublishedOutcome | null)?.kind === 'agent', maxQueueWaitMs);
+    const kind = () => (published as PublishedOutcome | null)?.kind;
+    // Queued: wait for an agent. Talking: stay on the line for talkMs; a
+    // transfer puts the call back in a queue, and the wait starts again.
+    for (let legs = 0; !ended && legs < 10; legs++) {
+      if (kind() === 'queued') {
+        const answered = await waitFor(() => ended || kind() === 'agent', maxQueueWaitMs);
+        if (!answered) break;
+      }
+      if (ended || kind() !== 'agent' || talkMs <= 0) break;
+      await waitFor(() => ended || kind() !== 'agent', talkMs);
+      if (kind() !== 'queued') break;
     }
     const final = published as PublishedOutcome | null;
     report.outcome = final ?? { kind: 'hangup', reason: ended && !hungUp ? 'service' : 'caller' };

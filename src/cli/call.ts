@@ -15,7 +15,7 @@ import { placeCall, type CallReport } from '../call-tool/place-call.js';
 import { maskPhone } from '../log/mask.js';
 import { loadPromptManifest } from '../prompts/prompt-manifest.js';
 
-const USAGE = 'usage: npm run call -- <number> --from <calling number> [--keys 1] [--keys 123456#] [--json] [--max-wait <seconds>]';
+const USAGE = 'usage: npm run call -- <number> --from <calling number> [--keys 1] [--keys 123456#] [--json] [--max-wait <seconds>] [--talk <seconds>]';
 
 async function main(): Promise<number> {
   let parsed;
@@ -27,6 +27,7 @@ async function main(): Promise<number> {
         keys: { type: 'string', multiple: true, default: [] },
         json: { type: 'boolean', default: false },
         'max-wait': { type: 'string' },
+        talk: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -47,6 +48,9 @@ async function main(): Promise<number> {
   const maxWait = values['max-wait'] === undefined ? 120 : Number(values['max-wait']);
   if (!Number.isFinite(maxWait) || maxWait <= 0) { process.stderr.write('--max-wait must be a positive number of seconds\n'); return 2; }
 
+  const talk = values.talk === undefined ? 0 : Number(values.talk);
+  if (!Number.isFinite(talk) || talk < 0) { process.stderr.write('--talk must be a number of seconds (0 or more)\n'); return 2; }
+
   const env = process.env;
   const report = await placeCall({
     ariUrl: env.ARI_URL ?? `http://127.0.0.1:${env.ARI_SIM_PORT ?? '8088'}`,
@@ -58,6 +62,7 @@ async function main(): Promise<number> {
     keys,
     manifest: loadPromptManifest(env.PROMPTS_MANIFEST ?? 'config/prompts.yaml'),
     maxQueueWaitMs: maxWait * 1000,
+    talkMs: talk * 1000,
   });
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : describe(report));
   return report.outcome.kind === 'error' ? 1 : 0;

@@ -23,6 +23,8 @@ import { loadPromptManifest, type PromptManifest } from '../prompts/prompt-manif
 import { RoutingPolicy } from '../routing/routing-policy.js';
 import { checkPolicyReferences } from './check-policy-references.js';
 import { AcdLiveStats } from './acd-live-stats.js';
+import { TransferDesk } from './transfer-desk.js';
+import { resumeTransferred } from '../ivr/resume-transferred.js';
 import { ApiKeyStore } from '../auth/api-key-store.js';
 import { AuditLog } from '../auth/audit-log.js';
 import { PolicySync } from '../routing-sync/policy-sync.js';
@@ -70,6 +72,7 @@ export class HotlineService {
   readonly realtime: RealtimeStats;
   readonly events: SupervisorEventHub;
   readonly metrics: HotlineMetrics;
+  readonly transfers: TransferDesk;
   readonly sessions = new Set<Promise<SessionEnd>>();
   private http: FastifyInstance | null = null;
   private readonly now: () => number;
@@ -145,10 +148,19 @@ export class HotlineService {
       recorder: this.recorder,
       hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, now: this.now, timeScale: options.timeScale ?? 1 }),
     });
+    const recognition = new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.now);
+    this.transfers = new TransferDesk({
+      acd: this.acd, redis: this.redis, keyPrefix: prefix,
+      queues: () => this.policy.snapshot().queues,
+      resume: (release, toQueue, by) => this.track(resumeTransferred(release, toQueue, by, {
+        handOff, recognition, recorder: this.recorder, logger, defaultLanguage: config.sounds.language, now: this.now,
+      })),
+      logger: logger.child({ component: 'transfers' }),
+    });
     const handler = createIncomingCallHandler({
       flows: this.flows,
       services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, now: this.now, timeScale: options.timeScale ?? 1 },
-      recognition: new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.now),
+      recognition,
       policy: this.policy,
       recorder: this.recorder,
       logger,
@@ -157,11 +169,13 @@ export class HotlineService {
       now: this.now,
       ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
     });
-    this.callControl.onIncomingCall((call) => {
-      const session = handler(call);
-      this.sessions.add(session);
-      void session.finally(() => this.sessions.delete(session));
-    });
+    this.callControl.onIncomingCall((call) => this.track(handler(call)));
+  }
+
+  /** Keeps a running session so stop() can wait for it. */
+  private track(session: Promise<SessionEnd>): void {
+    this.sessions.add(session);
+    void session.finally(() => this.sessions.delete(session));
   }
 
   /** Starts Redis, the ACD, the ARI connection and the HTTP server; resolves once listening. */
@@ -171,6 +185,7 @@ export class HotlineService {
     await this.sync.start();
     await this.acd.agents.seed(this.config.agents);
     await this.acd.start();
+    await this.transfers.start();
     this.ari.start();
     await this.stats.refresh();
     const prefix = this.config.redis.keyPrefix;
@@ -180,6 +195,7 @@ export class HotlineService {
         settings: this.config.api, statsSettings: this.config.stats, redis: this.redis, keyPrefix: prefix,
         keys: this.keys, audit: this.audit, policy: this.policy, sync: this.sync, stats: this.stats,
         realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, now: this.now,
+        transfers: this.transfers,
       },
       health: {
         ariReady: () => this.ari.ready,
@@ -205,6 +221,7 @@ export class HotlineService {
   async stop(): Promise<void> {
     await this.http?.close();
     await this.sync.stop();
+    await this.transfers.stop();
     await this.acd.stop();
     this.ari.stop();
     await Promise.allSettled([...this.sessions]);

@@ -20,6 +20,7 @@ import { statsConfigSchema } from '../../src/stats/stats-config.js';
 import { startAcd, type AcdFixture } from '../acd/support/acd-fixture.js';
 import { uniquePrefix } from './sync-fixture.js';
 import { TestLiveStats } from './test-live-stats.js';
+import { TransferDesk } from '../../src/service/transfer-desk.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -87,6 +88,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     supervisor: {
       settings, statsSettings, redis, keyPrefix: prefix, keys: keyStore, audit, policy, sync, stats, realtime,
       agents: acd.acd.agents, events, metrics,
+      transfers: new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent }),
     },
   });
   let url = '';

@@ -30,6 +30,7 @@ const ROUTES: Record<string, { role: Role; path?: string; body?: unknown }> = {
   'PATCH /v1/agents/{id}': { role: 'supervisor', path: '/v1/agents/1001', body: {} },
   'DELETE /v1/agents/{id}': { role: 'supervisor', path: '/v1/agents/nobody' },
   'POST /v1/agents/{id}/state': { role: 'supervisor', path: '/v1/agents/1001/state', body: {} },
+  'POST /v1/calls/{id}/transfer': { role: 'supervisor', path: '/v1/calls/no-such-call/transfer', body: {} },
   'GET /v1/keys': { role: 'admin' },
   'POST /v1/keys': { role: 'admin', body: {} },
   'DELETE /v1/keys/{id}': { role: 'admin', path: '/v1/keys/000000000000' },

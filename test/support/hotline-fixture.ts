@@ -28,7 +28,7 @@ export interface HotlineFixture {
   stop(): Promise<void>;
 }
 
-export type CallOptions = Pick<PlaceCallOptions, 'maxQueueWaitMs' | 'keyTiming' | 'hangupWhen'>;
+export type CallOptions = Pick<PlaceCallOptions, 'maxQueueWaitMs' | 'keyTiming' | 'hangupWhen' | 'talkMs'>;
 
 export interface FixtureOptions {
   /** Config overrides merged over config/*.yaml. */

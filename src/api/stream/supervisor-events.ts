@@ -9,7 +9,7 @@ import type { RoutingChange } from '../../routing/routing-policy.js';
  */
 export type SupervisorEvent =
   | { kind: 'agent'; event: Extract<AcdEvent, { type: 'agent-state' }> }
-  | { kind: 'call'; event: QueuedCallEvent }
+  | { kind: 'call'; event: QueuedCallEvent | Extract<AcdEvent, { type: 'transfer-requested' }> }
   | { kind: 'routing'; version: number; changedBy: string; change: string };
 
 export type SupervisorEventListener = (event: SupervisorEvent) => void;

@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import type { TransferRelease } from '../acd/call-connector.js';
+import type { CallRecordLog } from '../call-records/call-record-log.js';
+import type { CustomerRecognition } from '../customers/customer-recognition.js';
+import { callLogger } from '../log/logger.js';
+import type { Lang } from '../prompts/spoken.js';
+import type { CallerContext, Need } from '../routing/types.js';
+import type { CallSession, SessionEnd } from './call-session.js';
+import type { HandOff } from './step-context.js';
+import { recordSafely } from './step-context.js';
+
+export interface ResumeDeps {
+  handOff: HandOff;
+  recognition: CustomerRecognition;
+  recorder: CallRecordLog;
+  logger: Logger;
+  defaultLanguage: Lang;
+  now: () => number;
+}
+
+/**
+ * A caller an agent transferred (rule 3): routed again to the target queue
+ * with the transfer priority, keeping everything the call came with — tier,
+ * identity, password already verified, what was asked — so the next agent
+ * sees it and the caller is asked nothing again.
+ */
+export async function resumeTransferred(release: TransferRelease, toQueue: Need, by: string, deps: ResumeDeps): Promise<SessionEnd> {
+  const context = parseContext(release.context);
+  const call = release.call;
+  const log = callLogger(deps.logger, call.id, call.callerNumber);
+  const recognition = context.customer ? await deps.recognition.recognise(context.customer.phone, log) : null;
+  const session: CallSession = {
+    call, log, callId: call.id,
+    callerNumber: context.callerNumber || call.callerNumber,
+    dialled: context.dialled || call.dialled,
+    arrivedAt: release.arrivedAt,
+    lang: deps.defaultLanguage,
+    customer: recognition?.kind === 'customer' ? recognition.customer : null,
+    recognition: recognition?.kind ?? 'unknown',
+    tier: context.tier ?? 'standard',
+    tierReason: context.tierReason ?? 'transferred',
+    passwordVerified: context.passwordVerified === true,
+    asked: [...(context.asked ?? [])],
+    menuPath: [...(context.menuPath ?? [])],
+    results: {},
+    vars: {},
+    transfer: { from: 'agent', fromQueue: release.fromQueue, fromAgent: release.fromAgent, note: `transferred by ${by}` },
+  };
+  if (session.customer?.preferredLanguage) session.lang = session.customer.preferredLanguage;
+  log.info({ fromQueue: release.fromQueue, toQueue, by }, 'call transferred');
+  let end: SessionEnd;
+  try {
+    end = call.gone ? { outcome: 'caller-hangup' } : await deps.handOff(session, toQueue);
+  } catch (err) {
+    log.error({ err }, 'transfer failed');
+    end = { outcome: 'failed' };
+    await call.hangup('normal');
+  }
+  if (!end.recorded) {
+    await recordSafely(deps.recorder, session, { type: 'ended', outcome: end.outcome, durationMs: deps.now() - release.arrivedAt });
+  }
+  return end;
+}
+
+function parseContext(text: string): Partial<CallerContext> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' ? value as Partial<CallerContext> : {};
+  } catch {
+    return {};
+  }
+}
