@@ -139,14 +139,15 @@ export class VirtualOffer {
     return true;
   }
 
-  /** The conversation is over: the agent to wrap-up, the callback out of the ACD. */
-  async ended(by: 'caller' | 'agent' | 'system'): Promise<void> {
+  /** The conversation is over: the agent to wrap-up, the callback out of the ACD. False when it was already ended. */
+  async ended(by: 'caller' | 'agent' | 'system'): Promise<boolean> {
     const { ctx } = this;
     const endedAt = ctx.clock.now();
     const talkMs = Math.max(0, endedAt - (this.answeredAt ?? endedAt));
-    await this.connector.afterTalk(this.callId, this.queue, this.agent, talkMs, endedAt);
+    if (!(await this.connector.afterTalk(this.callId, this.queue, this.agent, talkMs, endedAt))) return false;
     ctx.record(this.callId, { type: 'agent-ended', queue: this.queue, agent: this.agent, talkMs }, endedAt);
     ctx.emit(null, { type: 'ended', callId: this.callId, queue: this.queue, agent: this.agent, talkMs, by, tier: this.tier, callerNumber: this.number, virtual: true });
+    return true;
   }
 
   /** One agent command with its call change: ok, the call changed meanwhile, or the agent is not in a state for it. */

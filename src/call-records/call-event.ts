@@ -25,7 +25,20 @@ export type CallEvent =
   | { type: 'left-queue'; queue: string; tier: TierId; waitMs: number; reason: string }
   | { type: 'transferred'; fromQueue: string | null; toQueue: string; by: string }
   | { type: 'callback-requested'; queue: string; callbackId: string; tier: TierId }
+  /** A customer dial of a callback, once its agent answered (written to the requesting call's record, as are the next two). */
+  | { type: 'callback-dialled'; callbackId: string; queue: string; tier: TierId; attempt: number; agent: string }
+  /**
+   * How a callback or one of its dials ended: connected (customer and agent
+   * talking); retry (busy, no answer, failed: `result`, another try is
+   * scheduled); and the final no-answer (after `attempts` tries), cancelled
+   * (by a supervisor: `by`, `reason`) and expired (not completed in time).
+   */
+  | { type: 'callback-outcome'; callbackId: string; queue: string; tier: TierId; outcome: CallbackOutcome; attempts: number; result?: string; by?: string; reason?: string }
+  | { type: 'callback-rescheduled'; callbackId: string; queue: string; tier: TierId; notBefore: number; by: string }
   | { type: 'complaint-opened'; ticketId: string; tier: TierId }
+  | { type: 'complaint-resolved'; ticketId: string; tier: TierId; by: string; overdue: boolean }
+  /** A satisfaction survey after the call was answered: score 1–5 (null: no score), comment when the customer asked for a callback. */
+  | { type: 'survey-answered'; surveyId: string; tier: TierId; queue: string; agent: string; score: number | null; comment: boolean }
   | { type: 'agent-ended'; queue: string; agent: string; talkMs: number }
   | { type: 'ended'; outcome: CallOutcome; durationMs: number };
 
@@ -41,6 +54,8 @@ export type CallOutcome =
   | 'failed';           // an internal failure ended the call (logged)
 
 export type CallEventType = CallEvent['type'];
+
+export type CallbackOutcome = 'connected' | 'retry' | 'no-answer' | 'cancelled' | 'expired';
 
 /** A stored event: the call it belongs to and when it happened (ms since epoch). */
 export type RecordedCallEvent = CallEvent & { callId: string; at: number; id?: string };

@@ -1,0 +1,295 @@
+import type { VirtualOffer } from '../acd/virtual-offer.js';
+import type { Bridge, Call, OriginateResult } from '../call-control/call-control.js';
+import { maskPhone } from '../log/mask.js';
+import { mediaUri } from '../prompts/prompt-manifest.js';
+import type { Callback, DialResult } from './callback.js';
+import type { CallbackLifecycle } from './callback-lifecycle.js';
+import type { CallbacksContext, DialJob } from './callbacks-context.js';
+import { customerDialString, hangUpLeftover, OUTBOUND_LEG_ARGS } from './outbound-legs.js';
+
+/** How one run of a dial job ended (for logs and tests). */
+export type ConnectorOutcome =
+  | 'stale' | 'not-waiting' | 'quiet-hours' | 'agent-refused' | 'agent-leg-lost' | 'stopping'
+  | 'connected' | 'not-connected' | 'agent-dropped' | 'recovered';
+
+/** The service is stopping: the attempt is left as it is in Redis for the next run to take over. */
+export class ConnectorStoppingError extends Error {
+  constructor() {
+    super('the callback service is stopping; the attempt is left for the next run');
+    this.name = 'ConnectorStoppingError';
+  }
+}
+
+/**
+ * The virtual-call connector: works one ACD offer of a callback's place to a
+ * reserved agent, inside a BullMQ job (`dial-<callback>-<offeredAt>`):
+ *
+ * 1. ring the agent (the queue's ring timeout, the customer's number shown);
+ *    no answer, busy or unreachable: the agent is paused as for any call and
+ *    the callback goes back to its place in the queue;
+ * 2. whisper to the agent: "callback customer", the tier, the reason (queue);
+ * 3. claim the dial in Redis (once per offer: B:claim, see CallbackStore) —
+ *    only then dial the customer, the agent hearing music meanwhile;
+ * 4. answered: the customer hears cb/greeting, then the two are bridged and
+ *    the callback is connected; the conversation is followed to its end
+ *    (agent to wrap-up, `ended` reported for the follow-up survey);
+ * 5. busy, no answer, failed, or the customer hung up on the greeting: the
+ *    agent is released without penalty and the retry scheduled (or the
+ *    callback ends after its last try).
+ *
+ * If the job runs again for the same offer (its worker died, BullMQ found it
+ * stalled), the claim tells that the customer was already dialled: no second
+ * dial. A conversation still up is taken over; anything else is hung up and
+ * the dial counts as made ("interrupted"), to be retried after its delay.
+ */
+export class CallbackConnector {
+  private readonly stopped: Promise<void>;
+
+  constructor(
+    private readonly ctx: CallbacksContext,
+    private readonly lifecycle: CallbackLifecycle,
+    private readonly stopping: AbortSignal,
+  ) {
+    this.stopped = new Promise((resolve) => {
+      if (stopping.aborted) resolve();
+      else stopping.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  async run(job: DialJob): Promise<ConnectorOutcome> {
+    const { ctx } = this;
+    const offer = await ctx.virtual.offer({ call: job.callbackId, offeredAt: job.offeredAt });
+    const claimed = await ctx.store.claimOf(job.callbackId, job.offeredAt);
+    const cb = await ctx.store.get(job.callbackId);
+    if (claimed !== null) return this.resume(offer, cb, claimed);
+    if (!offer) return 'stale';
+    if (!cb || cb.state !== 'waiting') {
+      // Cancelled, rescheduled or parked while the agent was being reserved.
+      await offer.release('remove');
+      return 'not-waiting';
+    }
+    const now = ctx.clock.now();
+    if (ctx.quiet.isQuiet(now)) {
+      await offer.release('remove');
+      await this.lifecycle.park(cb, 'quiet-hours', ctx.quiet.nextAllowed(now));
+      return 'quiet-hours';
+    }
+    if (offer.state === 'ringing') {
+      // An earlier run rang the agent and stopped: that leg is stale.
+      await hangUpLeftover(ctx.callControl, offer.leg);
+      await offer.release('requeue');
+      return 'agent-leg-lost';
+    }
+    if (offer.state === 'bridged') {
+      ctx.logger.error({ callbackId: cb.id }, 'callback bridged without a dial claimed; ending it');
+      await hangUpLeftover(ctx.callControl, offer.leg);
+      await offer.ended('system');
+      return 'recovered';
+    }
+    return this.ringAgent(offer, cb);
+  }
+
+  private async ringAgent(offer: VirtualOffer, cb: Callback): Promise<ConnectorOutcome> {
+    const { ctx } = this;
+    const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent });
+    const leg = `${cb.id}-a${offer.offeredAt}`;
+    if (!(await offer.ringing(leg))) return 'stale';
+    let result: OriginateResult;
+    try {
+      result = await ctx.callControl.originate({
+        endpoint: offer.dial,
+        callerId: cb.number,
+        timeoutSec: offer.ringTimeoutSec,
+        variables: { ...offer.variables, HOTLINE_CALLBACK_ID: cb.id, HOTLINE_CALLBACK_ATTEMPT: String(cb.attempts + 1) },
+        channelId: leg,
+        args: [OUTBOUND_LEG_ARGS.callbackAgent, cb.id],
+        signal: this.stopping,
+      });
+    } catch (err) {
+      log.warn({ err }, 'could not ring the agent for a callback');
+      result = { kind: 'failed', cause: null, message: (err as Error).message };
+    }
+    switch (result.kind) {
+      case 'cancelled':
+        await offer.release('requeue');
+        return 'stopping';
+      case 'no-answer':
+        await offer.refused('no-answer');
+        return 'agent-refused';
+      case 'busy':
+        await offer.refused('busy');
+        return 'agent-refused';
+      case 'failed':
+        await offer.refused(result.cause === null ? 'failed' : 'unreachable');
+        return 'agent-refused';
+      case 'answered':
+        return this.whisperAndDial(offer, cb, result.call, leg);
+    }
+  }
+
+  private async whisperAndDial(offer: VirtualOffer, cb: Callback, agentCall: Call, agentLeg: string): Promise<ConnectorOutcome> {
+    const { ctx } = this;
+    const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent, to: maskPhone(cb.number) });
+    const queueName = ctx.policy.snapshot().queues[cb.queue]?.namePrompt ?? 'queue/general';
+    const whisper = ['whisper/callback', `whisper/tier-${cb.tier}`, 'whisper/reason-prefix', queueName];
+    await agentCall.play(whisper.map(mediaUri), { bargeIn: false });
+    if (agentCall.gone) {
+      // The agent hung up on the whisper: declined, as if not answered.
+      await offer.refused('no-answer');
+      return 'agent-refused';
+    }
+
+    const claim = await ctx.store.claim(cb.id, offer.offeredAt, ctx.clock.now(), offer.agent, agentLeg);
+    if (claim.status !== 'claimed') {
+      await agentCall.hangup();
+      await offer.release('remove');
+      if (claim.status === 'exhausted') {
+        await this.lifecycle.close(cb, ['waiting'], 'failed', { closeReason: `no answer after ${claim.attempts} tries` });
+        ctx.record(cb, { type: 'callback-outcome', callbackId: cb.id, queue: cb.queue, tier: cb.tier, outcome: 'no-answer', attempts: claim.attempts });
+      }
+      return 'not-waiting';
+    }
+    const attempt = claim.attempt;
+    const dialling: Callback = { ...cb, state: 'dialling', attempts: attempt };
+    ctx.record(cb, { type: 'callback-dialled', callbackId: cb.id, queue: cb.queue, tier: cb.tier, attempt, agent: offer.agent });
+    log.info({ attempt }, 'dialling the customer for a callback');
+
+    await agentCall.startMoh();
+    const abort = new AbortController();
+    const offAgent = agentCall.on((event) => {
+      if (event.type === 'hangup' || event.type === 'end') abort.abort();
+    });
+    const onStop = () => abort.abort();
+    this.stopping.addEventListener('abort', onStop, { once: true });
+    let result: OriginateResult;
+    try {
+      result = await ctx.callControl.originate({
+        endpoint: customerDialString(ctx.config.outbound.dialTemplate, cb.number),
+        callerId: ctx.config.outbound.callerId,
+        timeoutSec: ctx.config.outbound.ringSec,
+        variables: { HOTLINE_CALLBACK_ID: cb.id },
+        channelId: claim.customerLeg,
+        args: [OUTBOUND_LEG_ARGS.callbackCustomer, cb.id],
+        signal: abort.signal,
+      });
+    } catch (err) {
+      log.warn({ err }, 'could not dial the customer');
+      result = { kind: 'failed', cause: null, message: (err as Error).message };
+    } finally {
+      offAgent();
+      this.stopping.removeEventListener('abort', onStop);
+    }
+
+    if (result.kind !== 'answered') {
+      const why: DialResult = result.kind === 'cancelled'
+        ? (agentCall.gone ? 'agent-dropped' : 'interrupted')
+        : result.kind === 'busy' ? 'busy' : result.kind === 'no-answer' ? 'no-answer' : 'failed';
+      return this.notConnected(offer, dialling, attempt, agentCall, why);
+    }
+    const customer = result.call;
+    await customer.play([mediaUri('cb/greeting')], { bargeIn: false, language: cb.lang });
+    if (customer.gone) return this.notConnected(offer, dialling, attempt, agentCall, 'hung-up');
+    if (agentCall.gone) {
+      await customer.hangup();
+      return this.notConnected(offer, dialling, attempt, agentCall, 'agent-dropped');
+    }
+
+    let bridge: Bridge | null = null;
+    try {
+      bridge = await ctx.callControl.createBridge(`callback-${cb.id}`);
+      await agentCall.stopMoh();
+      await bridge.add(agentCall);
+      await bridge.add(customer);
+    } catch (err) {
+      log.error({ err }, 'could not bridge the agent and the customer');
+      void bridge?.destroy().catch(() => {});
+      await customer.hangup();
+      return this.notConnected(offer, dialling, attempt, agentCall, 'failed');
+    }
+    if (!(await offer.connected(bridge.id))) {
+      log.error('callback offer changed while bridging; hanging up');
+      await Promise.allSettled([agentCall.hangup(), customer.hangup(), bridge.destroy()]);
+      return 'stale';
+    }
+    await ctx.store.updateAttempt(cb.id, attempt, { stage: 'bridged', result: 'connected' });
+    await this.connected(dialling, attempt);
+    log.info({ attempt }, 'callback connected');
+    await this.converse(offer, agentCall, customer, bridge);
+    await ctx.store.updateAttempt(cb.id, attempt, { stage: 'ended', endedAt: ctx.clock.now() });
+    return 'connected';
+  }
+
+  /** The dial reached no conversation: the agent free again, the retry (or the end) of the callback. */
+  private async notConnected(offer: VirtualOffer, cb: Callback, attempt: number, agentCall: Call, why: DialResult): Promise<ConnectorOutcome> {
+    const { ctx } = this;
+    await agentCall.hangup();
+    // Written first: a run taking over after a crash from here on knows how the dial ended.
+    await ctx.store.updateAttempt(cb.id, attempt, { stage: 'failed', result: why, endedAt: ctx.clock.now() });
+    if (why === 'agent-dropped') {
+      // Not the customer's doing: the place back in the queue at once, the agent paused as for a declined call.
+      await this.lifecycle.backToQueue(cb, why);
+      await offer.refused('no-answer');
+      return 'agent-dropped';
+    }
+    await offer.release('remove');
+    await this.lifecycle.dialFailed(cb, attempt, why);
+    return 'not-connected';
+  }
+
+  private async connected(cb: Callback, attempt: number): Promise<void> {
+    const closed = await this.lifecycle.close(cb, ['dialling'], 'connected', { lastResult: null });
+    if (closed) this.ctx.record(cb, { type: 'callback-outcome', callbackId: cb.id, queue: cb.queue, tier: cb.tier, outcome: 'connected', attempts: attempt });
+  }
+
+  /** Follows the conversation to its end; on stop, leaves it to the next run (the job is not completed). */
+  private async converse(offer: VirtualOffer, agentCall: Call, customer: Call, bridge: Bridge | null): Promise<void> {
+    const by = await Promise.race([
+      agentCall.ended.then(() => 'agent' as const),
+      customer.ended.then(() => 'caller' as const),
+      this.stopped.then(() => 'stopping' as const),
+    ]);
+    if (by === 'stopping') throw new ConnectorStoppingError();
+    await Promise.allSettled([by === 'agent' ? customer.hangup() : agentCall.hangup(), bridge?.destroy()]);
+    await offer.ended(by);
+  }
+
+  /**
+   * The job ran before for this offer and the customer was dialled (the
+   * previous run died or stopped): never dial again; finish what is left.
+   */
+  private async resume(offer: VirtualOffer | null, cb: Callback | null, attempt: number): Promise<ConnectorOutcome> {
+    const { ctx } = this;
+    if (!cb) return 'stale';
+    const record = await ctx.store.attempt(cb.id, attempt);
+    const log = ctx.logger.child({ callbackId: cb.id, attempt });
+    if (offer?.state === 'bridged') {
+      const agentCall = offer.leg ? await ctx.callControl.adopt(offer.leg) : null;
+      const customer = record ? await ctx.callControl.adopt(record.customerLeg) : null;
+      if (cb.state === 'dialling') await this.connected(cb, attempt);
+      if (agentCall && customer && !agentCall.gone && !customer.gone) {
+        log.info('taking over a callback conversation');
+        await this.converse(offer, agentCall, customer, null);
+      } else {
+        await Promise.allSettled([agentCall?.hangup(), customer?.hangup()]);
+        await offer.ended('system');
+      }
+      await ctx.store.updateAttempt(cb.id, attempt, { stage: 'ended', endedAt: ctx.clock.now() });
+      return 'recovered';
+    }
+    // The dial was claimed but never bridged: whatever is left of its legs goes.
+    await hangUpLeftover(ctx.callControl, record?.customerLeg ?? null);
+    await hangUpLeftover(ctx.callControl, offer?.leg ?? record?.agentLeg ?? null);
+    const why: DialResult = record?.stage === 'failed' && record.result && record.result !== 'connected' ? record.result : 'interrupted';
+    if (record?.stage !== 'failed') await ctx.store.updateAttempt(cb.id, attempt, { stage: 'failed', result: why, endedAt: ctx.clock.now() });
+    if (offer) await offer.release('remove');
+    if (cb.state === 'dialling' && cb.attempts === attempt) {
+      log.warn({ result: why }, 'callback dial interrupted; not dialled again');
+      if (why === 'agent-dropped') {
+        await this.lifecycle.backToQueue(cb, why);
+      } else {
+        await this.lifecycle.dialFailed(cb, attempt, why);
+      }
+    }
+    return 'recovered';
+  }
+}

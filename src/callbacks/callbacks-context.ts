@@ -1,0 +1,47 @@
+import type { Clock } from '../acd/clock.js';
+import type { VirtualCalls } from '../acd/virtual-calls.js';
+import type { CallControl } from '../call-control/call-control.js';
+import type { CallEvent } from '../call-records/call-event.js';
+import type { Logger } from '../log/logger.js';
+import type { RoutingPolicy } from '../routing/routing-policy.js';
+import type { Callback } from './callback.js';
+import type { CallbackStore } from './callback-store.js';
+import type { CallbacksConfig } from './callbacks-config.js';
+import type { QuietHours } from './quiet-hours.js';
+import type { TimedJobData, TimedJobs } from './timed-jobs.js';
+
+/** A timer of one callback: acts only if the callback is still at generation `gen`. */
+export interface WakeJob extends TimedJobData {
+  callbackId: string;
+  gen: number;
+}
+
+/** One ACD offer of a callback's place to an agent, to be worked by the connector. */
+export interface DialJob extends TimedJobData {
+  callbackId: string;
+  offeredAt: number;
+}
+
+/** What the parts of the callback service share (one per service instance). */
+export interface CallbacksContext {
+  readonly config: CallbacksConfig;
+  readonly store: CallbackStore;
+  readonly virtual: VirtualCalls;
+  readonly callControl: CallControl;
+  readonly policy: RoutingPolicy;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly quiet: QuietHours;
+  readonly wakes: TimedJobs<WakeJob>;
+  readonly dials: TimedJobs<DialJob>;
+  /** Appends to the call record of the call that asked for the callback; failures are logged. */
+  record(cb: Pick<Callback, 'id' | 'callId'>, event: CallEvent): void;
+}
+
+export function wakeJobId(callbackId: string, gen: number): string {
+  return `wake-${callbackId}-${gen}`;
+}
+
+export function dialJobId(callbackId: string, offeredAt: number): string {
+  return `dial-${callbackId}-${offeredAt}`;
+}

@@ -1,0 +1,35 @@
+import type { Call, CallControl } from '../call-control/call-control.js';
+
+/**
+ * Stasis arguments of the legs this service originates to agents and
+ * customers. Asterisk sends an originated leg into the app with its args
+ * when it answers; normally the originate waiting for it takes it, but a leg
+ * that answers after a service restart arrives as a new StasisStart, and the
+ * incoming-call handler must not treat it as a caller (see isOutboundLeg).
+ */
+export const OUTBOUND_LEG_ARGS = {
+  callbackAgent: 'callback-agent',
+  callbackCustomer: 'callback',
+  survey: 'survey',
+} as const;
+
+const ARGS: ReadonlySet<string> = new Set(Object.values(OUTBOUND_LEG_ARGS));
+
+/** True for a leg originated by the callbacks or the surveys (never a caller). */
+export function isOutboundLeg(call: Pick<Call, 'args'>): boolean {
+  return call.args.length > 0 && ARGS.has(call.args[0]!);
+}
+
+/** The dial string of a customer's phone from the configured template, e.g. PJSIP/{number}@trunk. */
+export function customerDialString(template: string, number: string): string {
+  const digits = number.replace(/[^\d+]/g, '');
+  if (!/^\+?\d{3,20}$/.test(digits)) throw new RangeError(`not a phone number: ${JSON.stringify(number)}`);
+  return template.replace('{number}', digits);
+}
+
+/** Hangs up a leg left by an earlier run, if it is still there. */
+export async function hangUpLeftover(callControl: CallControl, channelId: string | null): Promise<void> {
+  if (!channelId) return;
+  const call = await callControl.adopt(channelId);
+  if (call && !call.gone) await call.hangup();
+}
