@@ -9,7 +9,7 @@ export interface ServiceLevelTarget {
 
 /**
  * The figures of one queue or tier over one period (definitions in
- * README-definitions.md). Counts are exact; ratios are percentages rounded to
+ * README, "Statistics: definitions"). Counts are exact; ratios are percentages rounded to
  * 0.01 and means whole milliseconds; null where the denominator is 0.
  */
 export interface Figures {

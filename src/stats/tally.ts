@@ -3,7 +3,7 @@ import { WaitHistogram } from './wait-histogram.js';
 /**
  * The counts behind the figures of one queue or one tier over one period.
  * Every call is counted in the period in which it entered the queue (see
- * README-definitions.md), so a period's counts always add up.
+ * README, "Statistics: definitions"), so a period's counts always add up.
  */
 export interface Tally {
   /** `queued` events: entries into the queue, short abandons included. */

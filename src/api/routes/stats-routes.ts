@@ -18,7 +18,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asyn
     schema: {
       tags: ['statistics'],
       summary: 'Every queue and tier now and today',
-      description: 'Waiting calls, longest and estimated wait, agents by state, callbacks, and today\'s offered/answered/abandoned, service level against target, ASA, AHT and abandon rate. Definitions: src/stats/README-definitions.md.',
+      description: 'Waiting calls, longest and estimated wait, agents by state, callbacks, and today\'s offered/answered/abandoned, service level against target, ASA, AHT and abandon rate. Definitions: the README, section Statistics: definitions.',
       querystring: noQuery,
       response: { 200: realtimeSchema, ...authErrors },
     },
