@@ -4,6 +4,7 @@ import type { Acd } from '../acd/acd.js';
 import type { QueuedCall } from '../acd/call-queue.js';
 import { systemClock, type Clock, type TimerHandle } from '../acd/clock.js';
 import type { CallControl } from '../call-control/call-control.js';
+import type { CallEvent } from '../call-records/call-event.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { CallbackBooking } from '../ivr/hold-experience.js';
@@ -72,11 +73,13 @@ const WAKE_JOB_OPTIONS = {
 export class CallbackService implements CallbackBooking {
   readonly store: CallbackStore;
   readonly quiet: QuietHours;
+  readonly config: CallbacksConfig;
+  /** The timed side of each callback (used by the supervisor desk to park and close). */
+  readonly lifecycle: CallbackLifecycle;
   private readonly options: CallbackServiceOptions;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly ctx: CallbacksContext;
-  private readonly lifecycle: CallbackLifecycle;
   private readonly connector: CallbackConnector;
   private readonly stopping = new AbortController();
   private readonly bull: Redis;
@@ -92,6 +95,7 @@ export class CallbackService implements CallbackBooking {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger.child({ component: 'callbacks' });
     const { config } = options;
+    this.config = config;
     this.quiet = new QuietHours(config.outbound.quietHours);
     this.store = new CallbackStore(options.redis, options.keyPrefix, Math.max(config.keepClosedSec, 30 * 24 * 3600));
     this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -242,6 +246,15 @@ export class CallbackService implements CallbackBooking {
     return this.store.get(id);
   }
 
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Appends an event to the call record of the call that asked for the callback. */
+  record(cb: Pick<Callback, 'id' | 'callId'>, event: CallEvent): void {
+    this.ctx.record(cb, event);
+  }
+
   /**
    * After moving a virtual clock: hand over the timers it made due. On the
    * wall clock BullMQ does this by itself.
@@ -249,6 +262,19 @@ export class CallbackService implements CallbackBooking {
   async catchUp(): Promise<void> {
     await this.ctx.wakes.catchUp();
     await this.ctx.dials.catchUp();
+  }
+
+  /**
+   * Work in flight: timer and dial jobs waiting or running, and reservations
+   * of callback places not yet handed to a dial job (0 when all is quiet).
+   */
+  async pendingWork(): Promise<number> {
+    const counts = await Promise.all([
+      this.ctx.wakes.queue.getJobCounts('waiting', 'active', 'prioritized'),
+      this.ctx.dials.queue.getJobCounts('waiting', 'active', 'prioritized'),
+    ]);
+    const jobs = counts.reduce((sum, c) => sum + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0), 0);
+    return jobs + (await this.ctx.virtual.reservations()).length;
   }
 
   /**
