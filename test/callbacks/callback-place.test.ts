@@ -30,7 +30,7 @@ beforeAll(async () => {
   harness = await AriHarness.start({ url: sim.url });
   world = await startCallbackWorld({
     redisUrl, prefix: `test:cb:place:${randomUUID().slice(0, 8)}`, simUrl: sim.url, app,
-    callbacks: { retry: { attempts: 3, delaysSec: [10, 10] } },
+    callbacks: { retry: { attempts: 3, delaysSec: [10, 10] }, outbound: { quietHours: null } },
   });
 });
 
