@@ -121,7 +121,10 @@ describe('a callback keeps the caller\'s place', () => {
     // After the conversation and wrap-up, the same agent takes the later caller.
     const settled = await later.queued.settled;
     expect(settled).toMatchObject({ kind: 'answered', agent: a });
-    const events = await world.recorder.forCall(first.call.id);
+    const events = await until(async () => {
+      const found = await world.recorder.forCall(first.call.id);
+      return found.some((e) => e.type === 'callback-outcome') ? found : null;
+    }, 'the outcome recorded');
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['left-queue', 'callback-dialled', 'callback-outcome']));
     expect(events.find((e) => e.type === 'callback-outcome')).toMatchObject({ outcome: 'connected', attempts: 1 });
   });

@@ -117,7 +117,11 @@ describe('retries', () => {
     await advance(5 * MIN);
     await until(async () => (await state(booked.callbackId)).state === 'connected', 'connected on the third try');
     expect(customerDials(number)).toBe(3);
-    const outcomes = (await world.recorder.forCall((await state(booked.callbackId)).callId)).filter((e) => e.type === 'callback-outcome');
+    const callId = (await state(booked.callbackId)).callId;
+    const outcomes = await until(async () => {
+      const found = (await world.recorder.forCall(callId)).filter((e) => e.type === 'callback-outcome');
+      return found.length === 3 ? found : null;
+    }, 'three outcomes recorded');
     expect(outcomes.map((e) => e.type === 'callback-outcome' && [e.outcome, e.result ?? null, e.attempts])).toEqual([
       ['retry', 'busy', 1], ['retry', 'busy', 2], ['connected', null, 3],
     ]);
@@ -137,8 +141,9 @@ describe('retries', () => {
     expect(customerDials(number)).toBe(3);
     // The agent was released each time without penalty.
     expect((await world.acd.agents.get(agent)).state).toBe('available');
-    const final = (await world.recorder.forCall((await state(booked.callbackId)).callId)).filter((e) => e.type === 'callback-outcome').at(-1);
-    expect(final).toMatchObject({ outcome: 'no-answer', attempts: 3 });
+    const callId = (await state(booked.callbackId)).callId;
+    const final = await until(async () => (await world.recorder.forCall(callId)).find((e) => e.type === 'callback-outcome' && e.outcome === 'no-answer'), 'the final outcome recorded');
+    expect(final).toMatchObject({ outcome: 'no-answer', attempts: 3, reason: 'no answer after 3 tries' });
     expect((await desk.get(booked.callbackId)).state).toBe('failed');
   });
 });
@@ -224,7 +229,8 @@ describe('quiet hours', () => {
     await advanceTo(6, 8, 0);
     await until(async () => (await state(booked.callbackId)).state === 'connected', 'dialled at 08:00');
     expect(customerDials(number)).toBe(1);
-    const dialled = (await world.recorder.forCall((await state(booked.callbackId)).callId)).find((e) => e.type === 'callback-dialled');
+    const callId = (await state(booked.callbackId)).callId;
+    const dialled = await until(async () => (await world.recorder.forCall(callId)).find((e) => e.type === 'callback-dialled'), 'the dial recorded');
     expect(dialled?.at).toBe(Date.UTC(2026, 0, 6, 0, 0));
   });
 

@@ -83,7 +83,11 @@ describe('the callback offer while waiting', () => {
     await until(async () => (await world.callbacks.get(cb.id))?.state === 'connected', 'the callback connected', 20_000);
     const dials = sim.requests().filter((r) => r.method === 'POST' && r.path.startsWith('/ari/channels') && r.query.endpoint === 'PJSIP/13800000002@trunk');
     expect(dials).toHaveLength(1);
-    const types = (await world.recorder.forCall(session.callId)).map((e) => e.type);
+    // Call records are written in the background, in order.
+    const types = await until(async () => {
+      const t = (await world.recorder.forCall(session.callId)).map((e) => e.type);
+      return t.includes('callback-outcome') ? t : null;
+    }, 'the outcome recorded');
     expect(types).toEqual(expect.arrayContaining(['queued', 'left-queue', 'callback-requested', 'callback-dialled', 'callback-outcome']));
     expect(types.indexOf('left-queue')).toBeLessThan(types.indexOf('callback-dialled'));
   });
