@@ -21,6 +21,11 @@ export interface TimedJobsOptions {
   jobOptions?: JobsOptions;
 }
 
+/** What a processor returns to have its job run again later (e.g. after quiet hours). */
+export class Postpone {
+  constructor(readonly until: number) {}
+}
+
 export interface TimedWorkerOptions {
   concurrency: number;
   lockDurationMs: number;
@@ -69,7 +74,10 @@ export class TimedJobs<D extends TimedJobData> {
     return (await this.queue.getJob(jobId)) as Job<D> | undefined;
   }
 
-  /** Starts processing jobs on this instance. */
+  /**
+   * Starts processing jobs on this instance. A processor returning a
+   * Postpone has its job put back, due at that time.
+   */
   work(processor: (job: Job<D>) => Promise<unknown>, options: TimedWorkerOptions): Worker {
     if (this.worker) throw new Error(`a worker already runs for ${this.options.name}`);
     const worker = new Worker<D>(this.options.name, async (job, token) => {
@@ -79,7 +87,11 @@ export class TimedJobs<D extends TimedJobData> {
         await job.moveToDelayed(Date.now() + early, token);
         throw new DelayedError();
       }
-      return processor(job);
+      const result = await processor(job);
+      if (!(result instanceof Postpone)) return result;
+      await job.updateData({ ...job.data, dueAt: result.until });
+      await job.moveToDelayed(Date.now() + Math.max(0, result.until - this.clock.now()), token);
+      throw new DelayedError();
     }, {
       connection: this.options.connection,
       prefix: this.options.prefix,

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { intField, slugSchema } from '../routing/config-fields.js';
+import { checkTimeZone } from '../stats/time-zone.js';
+
+/**
+ * The `care:` section: the satisfaction follow-up after a handled call and
+ * complaint tickets. The follow-up's delay per tier is the tier's
+ * followUpDelaySec; customers are called with the `callbacks.outbound`
+ * settings (dial string, caller id, ring time, quiet hours).
+ */
+export const careSectionSchema = z.object({
+  survey: z.object({
+    /** A customer is surveyed at most once in this many days (counted from the survey's due time). */
+    periodDays: intField(1, 365).default(30),
+    /** Dials of a survey call before giving up (no answer, busy). */
+    attempts: intField(1, 5).default(2),
+    retryDelaySec: intField(60, 86_400).default(1800),
+    /** How long the customer has to press a key after the question. */
+    answerTimeoutSec: intField(3, 60).default(8),
+    /** Language of the survey's prompts. */
+    language: z.enum(['zh', 'en']).default('zh'),
+    /** Survey calls in progress at once on one instance. */
+    concurrency: intField(1, 1000).default(20),
+  }).strict().prefault({}),
+  complaints: z.object({
+    /** Calls routed to this queue open a complaint ticket. */
+    queue: slugSchema.default('complaints'),
+  }).strict().prefault({}),
+  /** "Today" of the survey figures starts at local midnight here. */
+  timeZone: z.string().default('Asia/Shanghai').refine((tz) => {
+    try {
+      checkTimeZone(tz);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Asia/Shanghai'),
+}).strict();
+
+export type CareConfig = z.infer<typeof careSectionSchema>;

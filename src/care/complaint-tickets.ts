@@ -1,0 +1,145 @@
+import type { Redis } from 'ioredis';
+import type { TierId } from '../routing/types.js';
+import { localDate } from '../stats/time-zone.js';
+
+export type ComplaintState = 'open' | 'resolved';
+
+/** A complaint ticket, linked to the call that opened it. Times in ms since the epoch. */
+export interface ComplaintTicket {
+  /** Digits only, so it can be read out: YYYYMMDD + a 4-digit number of the day (e.g. 202601050007). */
+  id: string;
+  callId: string;
+  tier: TierId;
+  number: string;
+  accountId: string | null;
+  queue: string;
+  openedAt: number;
+  /** openedAt + the tier's complaintDeadlineSec. */
+  dueAt: number;
+  state: ComplaintState;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  note: string | null;
+}
+
+/**
+ * Complaint tickets in Redis (`<prefix>:{care}`):
+ *
+ *   B:complaint:<id>            hash: the ticket
+ *   B:complaints-open           open tickets, score = due time (overdue: score < now)
+ *   B:complaints-resolved       resolved tickets, score = when resolved
+ *   B:complaint-call:<callId>   the ticket of a call: one ticket per call
+ *   B:complaint-seq:<date>      the day's ticket counter
+ */
+export class ComplaintTickets {
+  readonly base: string;
+
+  constructor(private readonly redis: Redis, keyPrefix: string, private readonly timeZone: string) {
+    this.base = `${keyPrefix}:{care}`;
+    if (!defined.has(redis)) {
+      redis.defineCommand('careComplaintOpen', { numberOfKeys: 1, lua: OPEN });
+      redis.defineCommand('careComplaintResolve', { numberOfKeys: 1, lua: RESOLVE });
+      defined.add(redis);
+    }
+  }
+
+  /** Opens the call's ticket, or returns the one the call already has. */
+  async open(input: Omit<ComplaintTicket, 'id' | 'state' | 'resolvedAt' | 'resolvedBy' | 'note'>): Promise<{ ticket: ComplaintTicket; created: boolean }> {
+    const day = localDate(input.openedAt, this.timeZone).replace(/-/g, '');
+    const fields = encode({ ...input, state: 'open', resolvedAt: null, resolvedBy: null, note: null });
+    const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<string>>).careComplaintOpen!;
+    const raw = JSON.parse(await fn.call(this.redis, this.base, input.callId, day, JSON.stringify(fields), String(input.dueAt))) as { id: string; created: boolean };
+    const ticket = await this.get(raw.id);
+    if (!ticket) throw new Error(`complaint ticket ${raw.id} vanished`);
+    return { ticket, created: raw.created };
+  }
+
+  async get(id: string): Promise<ComplaintTicket | null> {
+    const h = await this.redis.hgetall(`${this.base}:complaint:${id}`);
+    return Object.keys(h).length ? decode(h) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<ComplaintTicket[]> {
+    if (!ids.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(`${this.base}:complaint:${id}`);
+    const rows = (await pipe.exec()) ?? [];
+    return rows.map(([, h]) => h as Record<string, string>).filter((h) => h && Object.keys(h).length).map(decode);
+  }
+
+  /** Open tickets due before `before` (all open ones by default), soonest due first. */
+  async openIds(before = Number.POSITIVE_INFINITY): Promise<string[]> {
+    return this.redis.zrangebyscore(`${this.base}:complaints-open`, '-inf', before === Number.POSITIVE_INFINITY ? '+inf' : `(${before}`);
+  }
+
+  /** Resolved tickets, most recent first. */
+  async resolvedIds(limit: number): Promise<string[]> {
+    return this.redis.zrevrange(`${this.base}:complaints-resolved`, 0, limit - 1);
+  }
+
+  /** Resolves an open ticket: 'resolved', or why not. */
+  async resolve(id: string, at: number, by: string, note: string): Promise<'resolved' | 'missing' | 'already-resolved'> {
+    const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<string>>).careComplaintResolve!;
+    return (await fn.call(this.redis, this.base, id, String(at), by, note)) as 'resolved' | 'missing' | 'already-resolved';
+  }
+}
+
+const defined = new WeakSet<Redis>();
+
+// ARGV: call id, day (YYYYMMDD), fields JSON, due
+const OPEN = `
+local B = KEYS[1]
+local existing = redis.call('GET', B .. ':complaint-call:' .. ARGV[1])
+if existing then return cjson.encode({ id = existing, created = false }) end
+local seq = redis.call('INCR', B .. ':complaint-seq:' .. ARGV[2])
+redis.call('EXPIRE', B .. ':complaint-seq:' .. ARGV[2], 172800)
+local id = ARGV[2] .. string.format('%04d', seq)
+local fields = cjson.decode(ARGV[3])
+local args = { 'id', id }
+for f, v in pairs(fields) do
+  args[#args + 1] = f
+  args[#args + 1] = v
+end
+redis.call('HSET', B .. ':complaint:' .. id, unpack(args))
+redis.call('ZADD', B .. ':complaints-open', ARGV[4], id)
+redis.call('SET', B .. ':complaint-call:' .. ARGV[1], id)
+return cjson.encode({ id = id, created = true })`;
+
+// ARGV: id, at, by, note
+const RESOLVE = `
+local B = KEYS[1]
+local k = B .. ':complaint:' .. ARGV[1]
+local state = redis.call('HGET', k, 'state')
+if not state then return 'missing' end
+if state ~= 'open' then return 'already-resolved' end
+redis.call('HSET', k, 'state', 'resolved', 'resolvedAt', ARGV[2], 'resolvedBy', ARGV[3], 'note', ARGV[4])
+redis.call('ZREM', B .. ':complaints-open', ARGV[1])
+redis.call('ZADD', B .. ':complaints-resolved', ARGV[2], ARGV[1])
+return 'resolved'`;
+
+function encode(t: Partial<ComplaintTicket>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(t)) {
+    if (v === undefined) continue;
+    out[k] = v === null ? '' : String(v);
+  }
+  return out;
+}
+
+function decode(h: Record<string, string>): ComplaintTicket {
+  const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
+  return {
+    id: h.id ?? '',
+    callId: h.callId ?? '',
+    tier: (h.tier ?? 'standard') as TierId,
+    number: h.number ?? '',
+    accountId: h.accountId || null,
+    queue: h.queue ?? '',
+    openedAt: Number(h.openedAt ?? 0),
+    dueAt: Number(h.dueAt ?? 0),
+    state: (h.state ?? 'open') as ComplaintState,
+    resolvedAt: num(h.resolvedAt),
+    resolvedBy: h.resolvedBy || null,
+    note: h.note || null,
+  };
+}

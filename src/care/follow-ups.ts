@@ -1,0 +1,302 @@
+import { Redis } from 'ioredis';
+import type { Acd } from '../acd/acd.js';
+import type { AcdEvent } from '../acd/acd-event.js';
+import { systemClock, type Clock } from '../acd/clock.js';
+import type { Call, CallControl, OriginateResult } from '../call-control/call-control.js';
+import type { CallRecordLog } from '../call-records/call-record-log.js';
+import type { CallbackService } from '../callbacks/callback-service.js';
+import type { OutboundConfig } from '../callbacks/callbacks-config.js';
+import { customerDialString, OUTBOUND_LEG_ARGS } from '../callbacks/outbound-legs.js';
+import { QuietHours } from '../callbacks/quiet-hours.js';
+import { Postpone, TimedJobs, type TimedJobData } from '../callbacks/timed-jobs.js';
+import type { Logger } from '../log/logger.js';
+import { maskPhone } from '../log/mask.js';
+import { mediaUri } from '../prompts/prompt-manifest.js';
+import { decideRoute } from '../routing/decide-route.js';
+import type { RoutingPolicy } from '../routing/routing-policy.js';
+import type { TierId } from '../routing/types.js';
+import type { CareConfig } from './care-config.js';
+import { SurveyResults } from './survey-results.js';
+import { SurveyStore, type Survey } from './survey-store.js';
+
+export interface FollowUpsOptions {
+  config: CareConfig;
+  /** How customers are called (callbacks.outbound): dial string, caller id, ring time, quiet hours. */
+  outbound: OutboundConfig;
+  redis: Redis;
+  /** BullMQ gets a connection of its own to the same Redis. */
+  redisUrl: string;
+  keyPrefix: string;
+  acd: Acd;
+  callControl: CallControl;
+  policy: RoutingPolicy;
+  recorder: CallRecordLog;
+  /** Takes the customer's comment (0) as a callback request. */
+  callbacks: CallbackService;
+  logger: Logger;
+  clock?: Clock;
+  /** Multiplies the customer's answer timeout (tests against a time-compressed simulator). */
+  timeScale?: number;
+}
+
+/** A handled call, as the ACD reports its end. */
+export interface HandledCall {
+  callId: string;
+  queue: string;
+  agent: string;
+  tier: TierId;
+  callerNumber: string;
+}
+
+interface SurveyJob extends TimedJobData {
+  surveyId: string;
+  attempt: number;
+}
+
+/** The reason a comment's callback carries (heard by the agent as the general queue). */
+export const SURVEY_COMMENT_REASON = 'survey comment';
+
+const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/**
+ * The satisfaction follow-up (回访) after a handled call: the tier's
+ * followUpDelaySec after the conversation ends (none when null), an
+ * automated call — survey/intro, survey/question (press 1 to 5, or 0 to
+ * leave a comment, which books a callback in the general queue with reason
+ * "survey comment"), survey/thanks. Answers are summed per tier, queue and
+ * agent (SurveyResults) and written to the call's record (`survey-answered`).
+ *
+ * A number is surveyed at most once per `periodDays`: a second handled call
+ * in the period gets no survey. No survey call is made in quiet hours (it
+ * waits for their end), and each dial is claimed in Redis before it is made,
+ * so a job run again after a crash never dials the same attempt twice.
+ */
+export class FollowUps {
+  readonly results: SurveyResults;
+  readonly store: SurveyStore;
+  private readonly options: FollowUpsOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly quiet: QuietHours;
+  private readonly bull: Redis;
+  private readonly jobs: TimedJobs<SurveyJob>;
+  private offEvents: (() => void) | null = null;
+  private state: 'new' | 'started' | 'stopped' = 'new';
+
+  constructor(options: FollowUpsOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger.child({ component: 'follow-ups' });
+    this.quiet = new QuietHours(options.outbound.quietHours);
+    this.store = new SurveyStore(options.redis, options.keyPrefix);
+    this.results = new SurveyResults(options.redis, options.keyPrefix, options.config.timeZone);
+    this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.bull.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'job queue redis error'));
+    this.jobs = new TimedJobs<SurveyJob>({
+      name: 'surveys', connection: this.bull, prefix: `${options.keyPrefix}:{bull}`, clock: this.clock, logger: this.logger, jobOptions: JOB_OPTIONS,
+    });
+  }
+
+  /** Follows up the calls this instance's ACD ends, and makes the survey calls due. */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`the follow-ups were already ${this.state}`);
+    this.state = 'started';
+    await this.jobs.queue.waitUntilReady();
+    this.jobs.work((job) => this.run(job.data), {
+      concurrency: this.options.config.survey.concurrency,
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 15_000,
+      maxStalledCount: 3,
+    });
+    this.offEvents = this.options.acd.onEvent((event: AcdEvent) => {
+      if (event.type !== 'ended') return;
+      void this.handled({ callId: event.callId, queue: event.queue, agent: event.agent, tier: event.tier, callerNumber: event.callerNumber })
+        .catch((err: unknown) => this.logger.error({ err, callId: event.callId }, 'could not schedule the follow-up'));
+    });
+    // Surveys whose job was lost (a crash between the record and the job) get it back.
+    for (const id of await this.store.pendingIds()) {
+      const survey = await this.store.get(id);
+      if (survey?.state === 'scheduled') await this.addJob(survey, survey.attempts + 1, survey.dueAt);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.offEvents?.();
+    await this.jobs.close();
+    await this.bull.quit().catch(() => this.bull.disconnect());
+  }
+
+  /**
+   * A call was handled by an agent: schedules its survey. Null when none is
+   * due: the tier has no follow-up, the number is withheld, or the number
+   * was already surveyed (or is to be) within the period.
+   */
+  async handled(call: HandledCall): Promise<Survey | null> {
+    const delaySec = this.options.policy.snapshot().tiers[call.tier]?.followUpDelaySec ?? null;
+    if (delaySec === null) return null;
+    const number = call.callerNumber.replace(/[\s-]/g, '');
+    if (!/^\+?\d{5,20}$/.test(number)) return null;
+    const now = this.clock.now();
+    const dueAt = this.quiet.nextAllowed(now + delaySec * 1000);
+    const survey: Survey = {
+      id: `sv-${call.callId}`,
+      callId: call.callId,
+      number,
+      tier: call.tier,
+      queue: call.queue,
+      agent: call.agent,
+      scheduledAt: now,
+      dueAt,
+      state: 'scheduled',
+      attempts: 0,
+      score: null,
+      comment: false,
+      callbackId: null,
+      answeredAt: null,
+    };
+    const periodMs = this.options.config.survey.periodDays * 86_400_000;
+    if (!(await this.store.schedule(survey, dueAt - now + periodMs))) {
+      this.logger.info({ callId: call.callId, number: maskPhone(number) }, 'no follow-up: the number is surveyed within the period');
+      return null;
+    }
+    await this.addJob(survey, 1, dueAt);
+    this.logger.info({ surveyId: survey.id, tier: call.tier, due: new Date(dueAt).toISOString() }, 'follow-up scheduled');
+    return survey;
+  }
+
+  async get(id: string): Promise<Survey | null> {
+    return this.store.get(id);
+  }
+
+  /** After moving a virtual clock: run the survey calls it made due. */
+  async catchUp(): Promise<void> {
+    await this.jobs.catchUp();
+  }
+
+  /** Survey jobs waiting or running (0 when all is quiet). */
+  async pendingWork(): Promise<number> {
+    const c = await this.jobs.queue.getJobCounts('waiting', 'active', 'prioritized');
+    return (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
+  }
+
+  private async addJob(survey: Survey, attempt: number, at: number): Promise<void> {
+    await this.jobs.at('survey', `survey-${survey.id}-${attempt}`, { surveyId: survey.id, attempt }, at);
+  }
+
+  /** One dial of a survey. */
+  private async run(job: SurveyJob): Promise<Postpone | string> {
+    const survey = await this.store.get(job.surveyId);
+    if (!survey || survey.state === 'answered' || survey.state === 'unreached' || survey.state === 'no-response') return 'done';
+    const now = this.clock.now();
+    if (this.quiet.isQuiet(now)) return new Postpone(this.quiet.nextAllowed(now));
+    const claim = await this.store.claim(survey.id, job.attempt, 30 * 86_400);
+    if (claim === 'not-scheduled') return 'not-scheduled';
+    if (claim === 'claimed-before') {
+      // A run before this one dialled and stopped: that dial is not made again.
+      if (survey.state === 'dialling' && survey.attempts === job.attempt) await this.notReached(survey, job.attempt, 'interrupted');
+      return 'interrupted';
+    }
+    const { outbound } = this.options;
+    let result: OriginateResult;
+    try {
+      result = await this.options.callControl.originate({
+        endpoint: customerDialString(outbound.dialTemplate, survey.number),
+        callerId: outbound.callerId,
+        timeoutSec: outbound.ringSec,
+        channelId: `${survey.id}-d${job.attempt}`,
+        args: [OUTBOUND_LEG_ARGS.survey, survey.id],
+        variables: { HOTLINE_SURVEY_ID: survey.id },
+      });
+    } catch (err) {
+      this.logger.warn({ err, surveyId: survey.id }, 'could not dial a survey');
+      result = { kind: 'failed', cause: null, message: (err as Error).message };
+    }
+    if (result.kind !== 'answered') {
+      await this.notReached(survey, job.attempt, result.kind);
+      return result.kind;
+    }
+    await this.converse(survey, result.call);
+    return 'answered';
+  }
+
+  private async notReached(survey: Survey, attempt: number, why: string): Promise<void> {
+    const { survey: settings } = this.options.config;
+    if (attempt >= settings.attempts) {
+      await this.store.update(survey.id, { state: 'unreached', attempts: attempt }, true);
+      this.logger.info({ surveyId: survey.id, attempts: attempt, result: why }, 'survey: customer not reached');
+      return;
+    }
+    const dueAt = this.quiet.nextAllowed(this.clock.now() + settings.retryDelaySec * 1000);
+    await this.store.update(survey.id, { state: 'scheduled', attempts: attempt, dueAt });
+    await this.addJob(survey, attempt + 1, dueAt);
+  }
+
+  /** The survey dialogue with the customer on the line. */
+  private async converse(survey: Survey, call: Call): Promise<void> {
+    const { config } = this.options;
+    const language = config.survey.language;
+    const scale = this.options.timeScale ?? 1;
+    const play = (ids: string[], bargeIn: boolean) => call.play(ids.map(mediaUri), { bargeIn, language });
+    let score: number | null = null;
+    let comment = false;
+    await play(['survey/intro'], false);
+    for (let round = 0; round < 2 && !call.gone; round++) {
+      await play(['survey/question'], true);
+      const got = await call.collect({
+        maxDigits: 1, terminator: null,
+        firstKeyTimeoutMs: Math.max(1, Math.round(config.survey.answerTimeoutSec * 1000 * scale)),
+        interKeyTimeoutMs: Math.max(1, Math.round(1000 * scale)),
+      });
+      if (got.kind === 'caller-gone') break;
+      if (got.kind === 'digits' && /^[1-5]$/.test(got.digits)) {
+        score = Number(got.digits);
+        break;
+      }
+      if (got.kind === 'digits' && got.digits === '0') {
+        comment = true;
+        break;
+      }
+      await play([got.digits ? 'common/invalid-choice' : 'common/no-input'], true);
+    }
+    let callbackId: string | null = null;
+    if (comment) {
+      await play(['survey/comment'], false);
+      callbackId = await this.commentCallback(survey);
+    }
+    if (!call.gone) {
+      await play(['survey/thanks'], false);
+      await call.hangup();
+    }
+    const answeredAt = this.clock.now();
+    const answered = score !== null || comment;
+    await this.store.update(survey.id, { state: answered ? 'answered' : 'no-response', score, comment, callbackId, answeredAt }, true);
+    if (!answered) return;
+    await this.results.add({ tier: survey.tier, queue: survey.queue, agent: survey.agent, score, comment, at: answeredAt });
+    await this.options.recorder.append(survey.callId, { type: 'survey-answered', surveyId: survey.id, tier: survey.tier, queue: survey.queue, agent: survey.agent, score, comment }, answeredAt);
+    this.logger.info({ surveyId: survey.id, score, comment }, 'survey answered');
+  }
+
+  /** The customer pressed 0: an agent calls them back about it, from the general queue. */
+  private async commentCallback(survey: Survey): Promise<string | null> {
+    try {
+      const d = decideRoute({ dialled: '10000', need: 'general', tier: survey.tier, customer: null, policy: this.options.policy.snapshot(), transfer: null });
+      const booked = await this.options.callbacks.request({
+        callId: survey.callId, queue: d.queue, skill: d.skill, minAgentLevel: d.minAgentLevel, priority: d.priority,
+        preferHighestLevel: d.preferHighestLevel, overflow: d.overflow, tier: survey.tier, number: survey.number,
+        context: null, reason: SURVEY_COMMENT_REASON, lang: this.options.config.survey.language,
+      });
+      await this.options.recorder.append(survey.callId, { type: 'callback-requested', queue: d.queue, callbackId: booked.callbackId, tier: survey.tier }, this.clock.now());
+      return booked.callbackId;
+    } catch (err) {
+      this.logger.error({ err, surveyId: survey.id }, 'could not book the callback for a survey comment');
+      return null;
+    }
+  }
+}
