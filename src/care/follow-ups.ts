@@ -86,6 +86,7 @@ export class FollowUps {
   private readonly bull: Redis;
   private readonly jobs: TimedJobs<SurveyJob>;
   private offEvents: (() => void) | null = null;
+  private readonly scheduling = new Set<Promise<unknown>>();
   private state: 'new' | 'started' | 'stopped' = 'new';
 
   constructor(options: FollowUpsOptions) {
@@ -115,8 +116,10 @@ export class FollowUps {
     });
     this.offEvents = this.options.acd.onEvent((event: AcdEvent) => {
       if (event.type !== 'ended') return;
-      void this.handled({ callId: event.callId, queue: event.queue, agent: event.agent, tier: event.tier, callerNumber: event.callerNumber })
-        .catch((err: unknown) => this.logger.error({ err, callId: event.callId }, 'could not schedule the follow-up'));
+      const done = this.handled({ callId: event.callId, queue: event.queue, agent: event.agent, tier: event.tier, callerNumber: event.callerNumber })
+        .catch((err: unknown) => this.logger.error({ err, callId: event.callId }, 'could not schedule the follow-up'))
+        .finally(() => this.scheduling.delete(done));
+      this.scheduling.add(done);
     });
     // Surveys whose job was lost (a crash between the record and the job) get it back.
     for (const id of await this.store.pendingIds()) {
@@ -162,7 +165,7 @@ export class FollowUps {
       answeredAt: null,
     };
     const periodMs = this.options.config.survey.periodDays * 86_400_000;
-    if (!(await this.store.schedule(survey, dueAt - now + periodMs))) {
+    if (!(await this.store.schedule(survey, now, dueAt + periodMs))) {
       this.logger.info({ callId: call.callId, number: maskPhone(number) }, 'no follow-up: the number is surveyed within the period');
       return null;
     }
@@ -173,6 +176,11 @@ export class FollowUps {
 
   async get(id: string): Promise<Survey | null> {
     return this.store.get(id);
+  }
+
+  /** Resolves once the follow-ups of the calls ended so far are scheduled (or found not due). */
+  async scheduled(): Promise<void> {
+    while (this.scheduling.size) await Promise.allSettled([...this.scheduling]);
   }
 
   /** After moving a virtual clock: run the survey calls it made due. */

@@ -29,7 +29,7 @@ export interface Survey {
  *
  *   B:survey:<id>                 hash: the survey
  *   B:surveys-pending             surveys not yet done, score = due time
- *   B:surveyed:<number>           the number's survey of the current period (expires with the period)
+ *   B:surveyed:<number>           "<survey id>|<end of its period>": the number's survey of the current period
  *   B:survey-dial:<id>:<attempt>  set once, before the customer is dialled: a re-run never dials again
  */
 export class SurveyStore {
@@ -45,12 +45,14 @@ export class SurveyStore {
   }
 
   /**
-   * Creates the survey unless the number already has one in its period
-   * (`gateMs` from now): false when it has.
+   * Creates the survey unless the number already has one whose period runs
+   * past `now`; this one's period runs until `until`. False when the number
+   * is taken. (The period is compared on the service's clock; Redis expiry
+   * only clears keys after it.)
    */
-  async schedule(survey: Survey, gateMs: number): Promise<boolean> {
+  async schedule(survey: Survey, now: number, until: number): Promise<boolean> {
     const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<number>>).careSurveySchedule!;
-    const created = await fn.call(this.redis, this.base, survey.id, survey.number, String(Math.max(1, Math.round(gateMs))), JSON.stringify(encode(survey)), String(survey.dueAt));
+    const created = await fn.call(this.redis, this.base, survey.id, survey.number, String(now), String(until), JSON.stringify(encode(survey)), String(survey.dueAt));
     return created === 1;
   }
 
@@ -83,18 +85,24 @@ export class SurveyStore {
 
 const defined = new WeakSet<Redis>();
 
-// ARGV: id, number, gate ms, fields JSON, due
+// ARGV: id, number, now, period end, fields JSON, due
 const SCHEDULE = `
 local B = KEYS[1]
-if not redis.call('SET', B .. ':surveyed:' .. ARGV[2], ARGV[1], 'NX', 'PX', ARGV[3]) then return 0 end
-local fields = cjson.decode(ARGV[4])
+local gate = B .. ':surveyed:' .. ARGV[2]
+local taken = redis.call('GET', gate)
+if taken then
+  local till = tonumber(string.match(taken, '|(%d+)$'))
+  if till and till > tonumber(ARGV[3]) then return 0 end
+end
+redis.call('SET', gate, ARGV[1] .. '|' .. ARGV[4], 'PX', math.max(1, tonumber(ARGV[4]) - tonumber(ARGV[3])))
+local fields = cjson.decode(ARGV[5])
 local args = {}
 for f, v in pairs(fields) do
   args[#args + 1] = f
   args[#args + 1] = v
 end
 redis.call('HSET', B .. ':survey:' .. ARGV[1], unpack(args))
-redis.call('ZADD', B .. ':surveys-pending', ARGV[5], ARGV[1])
+redis.call('ZADD', B .. ':surveys-pending', ARGV[6], ARGV[1])
 return 1`;
 
 // ARGV: id, attempt, ttl (s)
