@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.js';
 import type { TierId } from '../routing/types.js';
 import type { AcdContext } from './acd-context.js';
 import { IllegalAgentTransitionError } from './acd-errors.js';
@@ -83,6 +84,11 @@ export class VirtualOffer {
     ctx.emit(null, { type: 'assigned', callId: this.callId, queue: this.queue, agent: this.agent });
     ctx.record(this.callId, { type: 'offered', queue: this.queue, agent: this.agent });
     const outcome = await this.command({ type: 'ring' }, { call: () => ({ op: 'ring', call: this.callId, expect: ['reserved'], agent: this.agent, leg }) });
+    if (outcome === 'illegal') {
+      // The agent is no longer reserved for it (removed, or changed by a supervisor): the callback goes back to its place.
+      await this.callOnly({ op: 'requeue', call: this.callId, expect: ['reserved'] });
+      return false;
+    }
     if (outcome !== 'ok') return false;
     this.state = 'ringing';
     this.leg = leg;
@@ -150,13 +156,13 @@ export class VirtualOffer {
     return true;
   }
 
-  /** One agent command with its call change: ok, the call changed meanwhile, or the agent is not in a state for it. */
+  /** One agent command with its call change: ok, the call changed meanwhile, or the agent is not (or no longer) in a state for it. */
   private async command(command: AgentCommand, update: AgentUpdate): Promise<'ok' | 'changed' | 'illegal'> {
     try {
       const outcome = await this.ctx.updater.command(this.agent, command, update);
       return outcome.kind === 'ok' ? 'ok' : 'changed';
     } catch (err) {
-      if (err instanceof IllegalAgentTransitionError) return 'illegal';
+      if (err instanceof IllegalAgentTransitionError || err instanceof NotFoundError) return 'illegal';
       throw err;
     }
   }

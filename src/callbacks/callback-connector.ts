@@ -207,9 +207,10 @@ export class CallbackConnector {
       return this.notConnected(offer, dialling, attempt, agentCall, 'failed');
     }
     if (!(await offer.connected(bridge.id))) {
+      // The agent was taken away meanwhile (removed, logged out by a supervisor): this dial cannot go on.
       log.error('callback offer changed while bridging; hanging up');
-      await Promise.allSettled([agentCall.hangup(), customer.hangup(), bridge.destroy()]);
-      return 'stale';
+      await Promise.allSettled([customer.hangup(), bridge.destroy()]);
+      return this.notConnected(offer, dialling, attempt, agentCall, 'failed');
     }
     await ctx.store.updateAttempt(cb.id, attempt, { stage: 'bridged', result: 'connected' });
     await this.connected(dialling, attempt);
