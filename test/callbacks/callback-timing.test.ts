@@ -246,3 +246,24 @@ describe('quiet hours', () => {
     await desk.cancel(booked.callbackId, { reason: 'test over', by: 'tester' });
   });
 });
+
+describe('expiry', () => {
+  it('a callback no agent could take within a day of its deadline expires, recorded', async () => {
+    // Wednesday 7 January, 09:00: gold, 1 h deadline; no agent has the enterprise skill.
+    await advanceTo(7, 9, 0);
+    const booked = await world.callbacks.request(request(String(nextCustomer++), 'gold', 'enterprise'));
+    const { deadline, expiresAt } = await state(booked.callbackId);
+    expect(deadline).toBe(Date.UTC(2026, 0, 7, 2, 0));
+    expect(expiresAt).toBe(deadline + 24 * HOUR);
+    await advance(expiresAt - clock.now() - MIN);
+    expect((await state(booked.callbackId)).state).not.toBe('expired');
+    expect((await desk.list({ status: 'overdue' })).map((v) => v.id)).toContain(booked.callbackId);
+    await advance(MIN);
+    expect(await state(booked.callbackId)).toMatchObject({ state: 'expired', closeReason: 'not completed in time' });
+    expect((await world.acd.waiting('enterprise')).map((w) => w.callId)).not.toContain(booked.callbackId);
+    const callId = (await state(booked.callbackId)).callId;
+    const expired = await until(async () => (await world.recorder.forCall(callId)).find((e) => e.type === 'callback-outcome'), 'the expiry recorded');
+    expect(expired).toMatchObject({ outcome: 'expired', attempts: 0 });
+    expect((await desk.list()).map((v) => v.id)).not.toContain(booked.callbackId);
+  });
+});
