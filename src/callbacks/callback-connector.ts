@@ -12,6 +12,14 @@ export type ConnectorOutcome =
   | 'stale' | 'not-waiting' | 'quiet-hours' | 'agent-refused' | 'agent-leg-lost' | 'stopping'
   | 'connected' | 'not-connected' | 'agent-dropped' | 'recovered';
 
+/** The switch connection is down: the offer waits (its job is retried) rather than fail. */
+export class SwitchNotReadyError extends Error {
+  constructor() {
+    super('the switch connection is not ready; the callback offer will be worked when it is');
+    this.name = 'SwitchNotReadyError';
+  }
+}
+
 /** The service is stopping: the attempt is left as it is in Redis for the next run to take over. */
 export class ConnectorStoppingError extends Error {
   constructor() {
@@ -58,6 +66,8 @@ export class CallbackConnector {
 
   async run(job: DialJob): Promise<ConnectorOutcome> {
     const { ctx } = this;
+    // Nothing can be rung without the switch: the job is retried (BullMQ backoff) rather than the agent blamed.
+    if (!ctx.callControl.ready) throw new SwitchNotReadyError();
     const offer = await ctx.virtual.offer({ call: job.callbackId, offeredAt: job.offeredAt });
     const claimed = await ctx.store.claimOf(job.callbackId, job.offeredAt);
     const cb = await ctx.store.get(job.callbackId);

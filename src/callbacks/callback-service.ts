@@ -45,6 +45,9 @@ const DIAL_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** How often start() looks whether the call control has become ready. */
+const READY_CHECK_MS = 100;
+
 const WAKE_JOB_OPTIONS = {
   attempts: 10,
   backoff: { type: 'exponential' as const, delay: 500 },
@@ -127,6 +130,8 @@ export class CallbackService implements CallbackBooking {
   /**
    * Starts the workers on this instance and takes the reservations the ACD
    * hands over. Open callbacks left by a previous run are checked at once.
+   * Dial jobs are taken once the call control is ready (it may start later):
+   * until then other instances dial, or the jobs wait.
    */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`the callback service was already ${this.state}`);
@@ -136,10 +141,29 @@ export class CallbackService implements CallbackBooking {
     const { workers } = this.options.config;
     const worker = { lockDurationMs: workers.lockDurationMs, stalledIntervalMs: workers.stalledIntervalMs, maxStalledCount: workers.maxStalledCount };
     this.ctx.wakes.work((job) => this.lifecycle.evaluate(job.data.callbackId, job.data.gen), { ...worker, concurrency: workers.timerConcurrency });
-    this.ctx.dials.work((job) => this.dial(job.data), { ...worker, concurrency: workers.dialConcurrency });
     this.offReservation = this.options.acd.virtual.onReservation(() => void this.pump());
-    await this.sweep();
-    this.scheduleSweep();
+    const dialWorker = { ...worker, concurrency: workers.dialConcurrency };
+    if (this.options.callControl.ready) {
+      this.ctx.dials.work((job) => this.dial(job.data), dialWorker);
+      await this.sweep();
+      this.scheduleSweep();
+    } else {
+      void this.whenReady().then((ready) => {
+        if (!ready) return;
+        this.ctx.dials.work((job) => this.dial(job.data), dialWorker);
+        void this.sweep().catch((err: unknown) => this.logger.error({ err }, 'callback sweep failed'));
+        this.scheduleSweep();
+      });
+    }
+  }
+
+  /** True once the call control is ready; false if the service stopped first. */
+  private async whenReady(): Promise<boolean> {
+    while (!this.options.callControl.ready) {
+      if (this.state !== 'started') return false;
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, READY_CHECK_MS));
+    }
+    return this.state === 'started';
   }
 
   /**
