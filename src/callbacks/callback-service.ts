@@ -167,9 +167,10 @@ export class CallbackService implements CallbackBooking {
   }
 
   /**
-   * Stops taking work. Attempts in progress are not cut off: a conversation
-   * stays up and is taken over by the next run (this instance restarted or
-   * another) once its job's lock lapses.
+   * Stops taking work. An agent being rung is let go (the callback keeps its
+   * place) and a customer being rung is hung up (an interrupted try, retried
+   * after its delay); a conversation stays up and is taken over by the next
+   * run (this instance restarted or another).
    */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
