@@ -3,6 +3,7 @@ import { installAuthentication } from './authenticate.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { callRoutes } from './routes/call-routes.js';
+import { careRoutes } from './routes/care-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
 import { routingRoutes } from './routes/routing-routes.js';
@@ -19,7 +20,7 @@ import type { SupervisorDeps } from './supervisor-deps.js';
  */
 export const supervisorApi: FastifyPluginAsync<{ deps: SupervisorDeps }> = async (app, { deps }) => {
   installAuthentication(app, deps.keys, deps.settings.rateLimit);
-  for (const routes of [statsRoutes, queueRoutes, tierRoutes, routingRoutes, auditRoutes, agentRoutes, callRoutes, keyRoutes, streamRoutes]) {
+  for (const routes of [statsRoutes, queueRoutes, tierRoutes, routingRoutes, auditRoutes, agentRoutes, callRoutes, careRoutes, keyRoutes, streamRoutes]) {
     await app.register(routes, { deps });
   }
 };

@@ -11,6 +11,9 @@ import type { ApiConfig } from './api-config.js';
 import type { HotlineMetrics } from './metrics/hotline-metrics.js';
 import type { SupervisorEventSource } from './stream/supervisor-events.js';
 import type { TransferDesk } from '../service/transfer-desk.js';
+import type { CallbackDesk } from '../callbacks/callback-desk.js';
+import type { ComplaintDesk } from '../care/complaint-desk.js';
+import type { SurveyResults } from '../care/survey-results.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -28,6 +31,12 @@ export interface SupervisorDeps {
   agents: AgentAdmin;
   events: SupervisorEventSource;
   metrics: HotlineMetrics;
+  /** Callbacks, complaints and survey results; without it those routes are not offered. */
+  care?: {
+    callbacks: Pick<CallbackDesk, 'list' | 'get' | 'reschedule' | 'cancel'>;
+    complaints: Pick<ComplaintDesk, 'list' | 'resolve'>;
+    surveys: Pick<SurveyResults, 'aggregate'>;
+  };
   /** Blind transfers of calls in progress; without it the /v1/calls routes are not offered. */
   transfers?: Pick<TransferDesk, 'request'>;
   now?: () => number;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { agentsConfigSchema } from '../acd/agents-config.js';
 import { apiConfigSchema } from '../api/api-config.js';
 import { statsConfigSchema } from '../stats/stats-config.js';
+import { callbacksSectionSchema } from '../callbacks/callbacks-config.js';
+import { careSectionSchema } from '../care/care-config.js';
 import { customersSectionSchema } from '../customers/customers-config.js';
 import { queuesConfigSchema } from '../routing/queues-config.js';
 import { tiersConfigSchema } from '../routing/tiers-config.js';
@@ -24,6 +26,10 @@ export const configSchema = z.object({
   api: apiConfigSchema.prefault({}),
   /** Statistics: time zone of "today", short-abandon threshold. */
   stats: statsConfigSchema.prefault({}),
+  /** Callbacks: dialling, retries, quiet hours. */
+  callbacks: callbacksSectionSchema.prefault({}),
+  /** Care after the call: follow-up surveys and complaint tickets. */
+  care: careSectionSchema.prefault({}),
   /** config/tiers.yaml: value tiers, classification, transfer priority. */
   routing: tiersConfigSchema,
   /** config/queues.yaml: the skill queues. */

@@ -17,6 +17,8 @@ export interface HandOffDeps {
   recorder: CallRecordLog;
   /** Optional: without it the caller hears music on hold only. */
   hold?: HoldExperience;
+  /** Opens a complaint ticket (and tells the caller its deadline) for calls routed to the complaints queue. */
+  complaints?: (session: CallSession, decision: RouteDecision) => Promise<unknown>;
 }
 
 /**
@@ -42,6 +44,11 @@ export function createHandOff(deps: HandOffDeps) {
       type: 'route', queue: decision.queue, skill: decision.skill, priority: decision.priority,
       minAgentLevel: decision.minAgentLevel, rules: decision.rules, reason: decision.reason, tier: decision.tier,
     });
+
+    if (deps.complaints) {
+      await deps.complaints(session, decision);
+      if (call.gone) return { outcome: 'caller-hangup' };
+    }
 
     const queuePrompt = snapshot.queues[decision.queue]?.namePrompt ?? 'queue/general';
     const announced = await call.play([mediaUri('route/connecting-to'), mediaUri(queuePrompt)], { bargeIn: false, language: session.lang });

@@ -169,7 +169,17 @@ async function offerCallback(
   // Leave the queue first: if an agent was reserved meanwhile, the caller stays for the agent.
   const left = await queued.leave('callback');
   if (!left) return null;
-  const booking = await deps.callbacks!.book({ session, queued, decision, number });
+  let booking: { callbackId: string; deadline: Date };
+  try {
+    booking = await deps.callbacks!.book({ session, queued, decision, number });
+  } catch (err) {
+    // The caller has left the queue and nothing could be booked (Redis down):
+    // say so rather than promise a call that will not come.
+    session.log.error({ err }, 'callback could not be booked');
+    await call.play([mediaUri('common/service-unavailable'), mediaUri('common/goodbye')], { bargeIn: false, language: lang });
+    await call.hangup('normal');
+    return { outcome: 'failed' };
+  }
   await recordSafely(deps.recorder, session, { type: 'callback-requested', queue: decision.queue, callbackId: booking.callbackId, tier: decision.tier });
   await publishOutcome(call, { kind: 'callback', callbackId: booking.callbackId, deadline: booking.deadline.toISOString() });
   await call.play([mediaUri('cb/confirmed'), mediaUri('common/goodbye')], { bargeIn: false, language: lang });

@@ -29,6 +29,8 @@ export class AcdLiveStats implements LiveStatsProvider {
     const out: WaitingNow = { queues: {}, tiers: {} };
     const lastOf = new Map<string, string>();
     for (const c of calls) {
+      // A callback keeping its place is counted under callbacks pending, not as a caller on hold.
+      if (c.virtual) continue;
       const q = (out.queues[c.queue] ??= { waiting: 0, longestWaitMs: null, estimatedWaitMs: null });
       q.waiting += 1;
       q.longestWaitMs = Math.max(q.longestWaitMs ?? 0, c.waitedMs);

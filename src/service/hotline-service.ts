@@ -25,6 +25,16 @@ import { checkPolicyReferences } from './check-policy-references.js';
 import { AcdLiveStats } from './acd-live-stats.js';
 import { TransferDesk } from './transfer-desk.js';
 import { resumeTransferred } from '../ivr/resume-transferred.js';
+import { CallbackService } from '../callbacks/callback-service.js';
+import { CallbackDesk } from '../callbacks/callback-desk.js';
+import { isOutboundLeg } from '../callbacks/outbound-legs.js';
+import { FollowUps } from '../care/follow-ups.js';
+import { ComplaintTickets } from '../care/complaint-tickets.js';
+import { ComplaintDesk } from '../care/complaint-desk.js';
+import { createComplaintIntake } from '../care/complaint-intake.js';
+import { CareStats } from '../care/care-stats.js';
+import type { CallbacksConfig } from '../callbacks/callbacks-config.js';
+import type { CareConfig } from '../care/care-config.js';
 import { ApiKeyStore } from '../auth/api-key-store.js';
 import { AuditLog } from '../auth/audit-log.js';
 import { PolicySync } from '../routing-sync/policy-sync.js';
@@ -73,6 +83,10 @@ export class HotlineService {
   readonly events: SupervisorEventHub;
   readonly metrics: HotlineMetrics;
   readonly transfers: TransferDesk;
+  readonly callbacks: CallbackService;
+  readonly callbackDesk: CallbackDesk;
+  readonly followUps: FollowUps;
+  readonly complaintDesk: ComplaintDesk;
   readonly sessions = new Set<Promise<SessionEnd>>();
   private http: FastifyInstance | null = null;
   private readonly now: () => number;
@@ -120,6 +134,21 @@ export class HotlineService {
       instanceId: this.instanceId,
     });
 
+    this.callbacks = new CallbackService({
+      // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
+      config: structuredClone(config.callbacks) as CallbacksConfig, redis: this.redis, redisUrl: config.redis.url, keyPrefix: prefix, acd: this.acd,
+      callControl: this.callControl, policy: this.policy, recorder: this.recorder, logger: logger.child({ component: 'callbacks' }),
+    });
+    this.callbackDesk = new CallbackDesk(this.callbacks, this.acd);
+    this.followUps = new FollowUps({
+      config: structuredClone(config.care) as CareConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'], redis: this.redis, redisUrl: config.redis.url, keyPrefix: prefix,
+      acd: this.acd, callControl: this.callControl, policy: this.policy, recorder: this.recorder, callbacks: this.callbacks,
+      logger: logger.child({ component: 'follow-ups' }), timeScale: options.timeScale ?? 1,
+    });
+    const tickets = new ComplaintTickets(this.redis, prefix, config.care.timeZone);
+    this.complaintDesk = new ComplaintDesk(tickets, this.recorder);
+    const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue });
+
     this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix });
     this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
     this.sync = new PolicySync({ redis: this.redis, keyPrefix: prefix, policy: this.policy, audit: this.audit, validate, logger: logger.child({ component: 'routing-sync' }) });
@@ -136,7 +165,7 @@ export class HotlineService {
     const queueSkills = () => Object.fromEntries(Object.entries(this.policy.snapshot().queues).map(([id, q]) => [id, q.skill]));
     this.realtime = new RealtimeStats({
       aggregator: this.stats,
-      live: new AcdLiveStats(this.acd, queueSkills),
+      live: new AcdLiveStats(this.acd, queueSkills, new CareStats(this.callbackDesk, this.followUps.results)),
       snapshot: () => this.policy.snapshot(),
       timeZone: config.stats.timeZone,
       now: this.now,
@@ -146,7 +175,8 @@ export class HotlineService {
       policy: this.policy,
       queue: this.acd,
       recorder: this.recorder,
-      hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, now: this.now, timeScale: options.timeScale ?? 1 }),
+      complaints,
+      hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, callbacks: this.callbacks, now: this.now, timeScale: options.timeScale ?? 1 }),
     });
     const recognition = new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.now);
     this.transfers = new TransferDesk({
@@ -169,7 +199,14 @@ export class HotlineService {
       now: this.now,
       ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
     });
-    this.callControl.onIncomingCall((call) => this.track(handler(call)));
+    this.callControl.onIncomingCall((call) => {
+      // An agent's or customer's leg we dialled, answering after a restart lost its originate: not a caller.
+      if (isOutboundLeg(call)) {
+        void call.hangup();
+        return;
+      }
+      this.track(handler(call));
+    });
   }
 
   /** Keeps a running session so stop() can wait for it. */
@@ -187,6 +224,9 @@ export class HotlineService {
     await this.acd.start();
     await this.transfers.start();
     this.ari.start();
+    // Dial jobs are taken once ARI is ready.
+    await this.callbacks.start();
+    await this.followUps.start();
     await this.stats.refresh();
     const prefix = this.config.redis.keyPrefix;
     this.http = await createServer({
@@ -196,6 +236,7 @@ export class HotlineService {
         keys: this.keys, audit: this.audit, policy: this.policy, sync: this.sync, stats: this.stats,
         realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, now: this.now,
         transfers: this.transfers,
+        care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
       },
       health: {
         ariReady: () => this.ari.ready,
@@ -222,6 +263,8 @@ export class HotlineService {
     await this.http?.close();
     await this.sync.stop();
     await this.transfers.stop();
+    await this.followUps.stop();
+    await this.callbacks.stop();
     await this.acd.stop();
     this.ari.stop();
     await Promise.allSettled([...this.sessions]);

@@ -21,6 +21,12 @@ import { startAcd, type AcdFixture } from '../acd/support/acd-fixture.js';
 import { uniquePrefix } from './sync-fixture.js';
 import { TestLiveStats } from './test-live-stats.js';
 import { TransferDesk } from '../../src/service/transfer-desk.js';
+import { CallbackService } from '../../src/callbacks/callback-service.js';
+import { CallbackDesk } from '../../src/callbacks/callback-desk.js';
+import { callbacksSectionSchema } from '../../src/callbacks/callbacks-config.js';
+import { ComplaintDesk } from '../../src/care/complaint-desk.js';
+import { ComplaintTickets } from '../../src/care/complaint-tickets.js';
+import { SurveyResults } from '../../src/care/survey-results.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -82,12 +88,23 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
   await keyStore.revoke(revoked.record.id);
   if (!options.keys) await acd.acd.agents.add({ id: '1001', name: 'Li Na', dial: 'PJSIP/1001', skills: { billing: 3, general: 2 } });
 
+  // The care desks over this Redis; the callback service is not started (no dialling), its desk reads and validates.
+  const callbacks = new CallbackService({
+    config: callbacksSectionSchema.parse({}), redis, redisUrl: options.redisUrl, keyPrefix: prefix, acd: acd.acd,
+    callControl: acd.switch, policy, recorder, logger: silent,
+  });
+  const care = {
+    callbacks: new CallbackDesk(callbacks, acd.acd),
+    complaints: new ComplaintDesk(new ComplaintTickets(redis, prefix, 'Asia/Shanghai'), recorder),
+    surveys: new SurveyResults(redis, prefix, 'Asia/Shanghai'),
+  };
   const app = await createServer({
     logger: silent,
     health: { ariReady: () => true, redisReady: async () => true },
     supervisor: {
       settings, statsSettings, redis, keyPrefix: prefix, keys: keyStore, audit, policy, sync, stats, realtime,
       agents: acd.acd.agents, events, metrics,
+      care,
       transfers: new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent }),
     },
   });
