@@ -48,8 +48,9 @@ async function main(): Promise<void> {
   const app = env.ARI_APP ?? 'ivr';
   const sim = await startSimulatedAsterisk({
     port: simPort, speed, soundsDir, dialplanApp: app,
-    // Simulated agents answer after 3 s and talk for 20 s.
-    defaultAgent: { kind: 'answer', afterMs: 3000, hangupAfterMs: 20_000 },
+    // Simulated agents (and customers called back) answer after 3 s and talk for
+    // 45 s: long enough for a callback's whisper and the customer's phone to ring.
+    defaultAgent: { kind: 'answer', afterMs: 3000, hangupAfterMs: 45_000 },
   });
   say(`simulated Asterisk on ${sim.url} (ARI user ivr / ivr)`);
 
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
   mkdirSync('.tmp', { recursive: true });
   const logFile = '.tmp/demo.log';
   const logger = pino({ level: config.log.level, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: logFile, sync: true }));
-  const service = new HotlineService({ config, logger, timeScale: 1 / speed });
+  // Caller timeouts stay real whatever DEMO_SPEED: a person (or the call tool) answers menus in real time.
+  const service = new HotlineService({ config, logger });
   await service.start();
   await service.ari.waitUntilReady(10_000);
 
