@@ -8,11 +8,11 @@ import type { CallEvent } from '../call-records/call-event.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { CallbackBooking } from '../ivr/hold-experience.js';
-import type { CallSession } from '../ivr/call-session.js';
+import { callerContextOf, type CallSession } from '../ivr/call-session.js';
 import type { Logger } from '../log/logger.js';
 import { maskPhone } from '../log/mask.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
-import type { CallerContext, RouteDecision } from '../routing/types.js';
+import type { RouteDecision } from '../routing/types.js';
 import type { Booked, Callback, CallbackRequest } from './callback.js';
 import { CallbackConnector, ConnectorStoppingError, type ConnectorOutcome } from './callback-connector.js';
 import { CallbackLifecycle, entryOf } from './callback-lifecycle.js';
@@ -195,7 +195,7 @@ export class CallbackService implements CallbackBooking {
       overflow: decision.overflow,
       tier: decision.tier,
       number,
-      context: contextOf(session),
+      context: callerContextOf(session),
       reason: decision.reason,
       lang: session.lang,
       enqueuedAt: queued.enqueuedAt,
@@ -398,20 +398,4 @@ export class CallbackService implements CallbackBooking {
         .finally(() => this.scheduleSweep());
     }, this.options.config.sweepIntervalSec * 1000);
   }
-}
-
-/** What travels with the callback to the agent's desk: the caller's context when they asked. */
-function contextOf(session: CallSession): CallerContext {
-  return {
-    callId: session.callId,
-    callerNumber: session.callerNumber,
-    dialled: session.dialled,
-    customer: session.customer ? { accountId: session.customer.accountId, name: session.customer.name, phone: session.customer.phone } : null,
-    tier: session.tier,
-    tierReason: session.tierReason,
-    passwordVerified: session.passwordVerified,
-    asked: [...session.asked],
-    menuPath: [...session.menuPath],
-    transfer: session.transfer,
-  };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { intField, slugSchema } from '../routing/config-fields.js';
-import { checkTimeZone } from '../stats/time-zone.js';
+import { timeZoneSchema } from '../stats/time-zone.js';
 
 /**
  * The `care:` section: the satisfaction follow-up after a handled call and
@@ -27,14 +27,7 @@ export const careSectionSchema = z.object({
     queue: slugSchema.default('complaints'),
   }).strict().prefault({}),
   /** "Today" of the survey figures starts at local midnight here. */
-  timeZone: z.string().default('Asia/Shanghai').refine((tz) => {
-    try {
-      checkTimeZone(tz);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as Asia/Shanghai'),
+  timeZone: timeZoneSchema.default('Asia/Shanghai'),
 }).strict();
 
 export type CareConfig = z.infer<typeof careSectionSchema>;

@@ -1,8 +1,8 @@
 import type { CallQueue, CallSettlement, QueuedCall } from '../acd/call-queue.js';
 import { decideRoute } from '../routing/decide-route.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
-import type { CallerContext, Need, RouteDecision } from '../routing/types.js';
-import type { CallSession, SessionEnd } from './call-session.js';
+import type { Need, RouteDecision } from '../routing/types.js';
+import { callerContextOf, type CallSession, type SessionEnd } from './call-session.js';
 import { publishOutcome } from './outcome-var.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
@@ -54,20 +54,7 @@ export function createHandOff(deps: HandOffDeps) {
     const announced = await call.play([mediaUri('route/connecting-to'), mediaUri(queuePrompt)], { bargeIn: false, language: session.lang });
     if (announced.kind === 'caller-gone') return { outcome: 'caller-hangup' };
 
-    const context: CallerContext = {
-      callId: session.callId,
-      callerNumber: session.callerNumber,
-      dialled: session.dialled,
-      customer: session.customer
-        ? { accountId: session.customer.accountId, name: session.customer.name, phone: session.customer.phone }
-        : null,
-      tier: session.tier,
-      tierReason: session.tierReason,
-      passwordVerified: session.passwordVerified,
-      asked: [...session.asked],
-      menuPath: [...session.menuPath],
-      transfer: session.transfer,
-    };
+    const context = callerContextOf(session);
     const result = await deps.queue.enqueue(call, decision, context, { arrivedAt: session.arrivedAt });
     if (result.kind === 'full') {
       log.warn({ queue: result.queue, waiting: result.waiting }, 'queue full; caller turned away');

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -76,3 +77,13 @@ export function formatLocal(at: number, timeZone: string): string {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** An IANA time zone in configuration, e.g. Asia/Shanghai. */
+export const timeZoneSchema = z.string().refine((tz) => {
+  try {
+    checkTimeZone(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Asia/Shanghai');
