@@ -18,6 +18,7 @@ export function addBridgeRoutes(router: Router, sw: SimSwitch): void {
     if (!existing) return ok(sw.bridges.create({ type: req.query.get('type'), name: req.query.get('name'), bridgeId }).toJson());
     const name = req.query.get('name');
     if (name && name !== existing.name) {
+      // Asterisk's own answer (res/ari/resource_bridges.c): an existing bridge cannot be renamed.
       throw new AriHttpError(500, 'bridge-rename', 'Changing bridge name is not implemented', { bridgeId });
     }
     if (req.query.get('type')) {
