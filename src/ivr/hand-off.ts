@@ -64,7 +64,13 @@ export function createHandOff(deps: HandOffDeps) {
     }
     await publishOutcome(call, { kind: 'queued', queue: decision.queue, priority: decision.priority, tier: decision.tier });
 
-    const holdEnd = deps.hold ? deps.hold(session, result, decision) : null;
+    // Awaited only if the call leaves the queue; a failure meanwhile must not become an unhandled rejection.
+    const holdEnd = deps.hold
+      ? deps.hold(session, result, decision).catch((err: unknown) => {
+        log.error({ err }, 'hold experience failed; the caller keeps waiting with music on hold');
+        return null;
+      })
+      : null;
     const settlement: CallSettlement = await result.settled;
     if (settlement.kind === 'answered') {
       await publishOutcome(call, { kind: 'agent', agent: settlement.agent, queue: decision.queue, tier: decision.tier, waitMs: settlement.waitMs });

@@ -212,7 +212,9 @@ export class HotlineService {
   /** Keeps a running session so stop() can wait for it. */
   private track(session: Promise<SessionEnd>): void {
     this.sessions.add(session);
-    void session.finally(() => this.sessions.delete(session));
+    void session
+      .catch((err: unknown) => this.logger.error({ err }, 'call session failed'))
+      .finally(() => this.sessions.delete(session));
   }
 
   /** Starts Redis, the ACD, the ARI connection and the HTTP server; resolves once listening. */
