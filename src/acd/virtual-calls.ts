@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors.js';
-import type { CallerContext, OverflowPlan, RouteDecision, TierId } from '../routing/types.js';
+import type { CallerContext, QueuePlacement, RouteDecision } from '../routing/types.js';
 import type { AcdContext, AcdQueueSettings } from './acd-context.js';
 import type { CallConnector } from './call-connector.js';
 import { checkDecision } from './check-decision.js';
@@ -18,16 +18,9 @@ import { waitingMember } from './waiting-score.js';
 export const DEADLINE_PRIORITY = 1_000_000_000;
 
 /** A place kept in a queue for a caller who is not on the line. */
-export interface VirtualEntry {
+export interface VirtualEntry extends QueuePlacement {
   /** Call id in the ACD, unique among queued calls (e.g. the callback id). */
   id: string;
-  queue: string;
-  skill: string;
-  minAgentLevel: number;
-  priority: number;
-  preferHighestLevel: boolean;
-  overflow: OverflowPlan | null;
-  tier: TierId;
   /** The caller's original enqueue time: with the priority it fixes the place. */
   enqueuedAt: number;
   arrivedAt: number;

@@ -1,5 +1,5 @@
 import type { Lang } from '../prompts/spoken.js';
-import type { CallerContext, OverflowPlan, TierId } from '../routing/types.js';
+import type { CallerContext, QueuePlacement } from '../routing/types.js';
 
 /**
  * A callback's life:
@@ -26,18 +26,11 @@ export type ScheduledBecause = 'quiet-hours' | 'retry' | 'rescheduled';
 /** How a customer dial ended when it did not connect. */
 export type DialResult = 'busy' | 'no-answer' | 'failed' | 'hung-up' | 'agent-dropped' | 'interrupted';
 
-export interface Callback {
+/** Placement of the callback; its `priority` is the base priority in the queue (DEADLINE_PRIORITY once promoted). */
+export interface Callback extends QueuePlacement {
   id: string;
   /** The call that asked for it (its call record gets the callback's events). */
   callId: string;
-  queue: string;
-  skill: string;
-  minAgentLevel: number;
-  /** Base priority in the queue (DEADLINE_PRIORITY once promoted). */
-  priority: number;
-  preferHighestLevel: boolean;
-  overflow: OverflowPlan | null;
-  tier: TierId;
   /** The number to call (digits). */
   number: string;
   context: CallerContext | null;
@@ -90,15 +83,8 @@ export interface CallbackAttempt {
 }
 
 /** What a callback request needs: where it waits, whom to call, the place it keeps. */
-export interface CallbackRequest {
+export interface CallbackRequest extends QueuePlacement {
   callId: string;
-  queue: string;
-  skill: string;
-  minAgentLevel: number;
-  priority: number;
-  preferHighestLevel: boolean;
-  overflow: OverflowPlan | null;
-  tier: TierId;
   number: string;
   context: CallerContext | null;
   reason: string;

@@ -64,3 +64,6 @@ export interface RouteDecision {
   /** Readable, for the call record and supervisors. */
   reason: string;
 }
+
+/** Where a call waits and how it is served: the part of a route decision that a queued place keeps. */
+export type QueuePlacement = Pick<RouteDecision, 'queue' | 'skill' | 'minAgentLevel' | 'priority' | 'preferHighestLevel' | 'overflow' | 'tier'>;
