@@ -71,6 +71,12 @@ export type OriginateResult =
   | { kind: 'busy'; cause: number }
   | { kind: 'no-answer'; cause: number }
   | { kind: 'failed'; cause: number | null; message: string }
+  /**
+   * The switch did not carry out the request (no answer in time, a socket
+   * error, a 5xx, no events connection): nothing is known about the callee,
+   * so nobody is to blame for it.
+   */
+  | { kind: 'switch-fault'; message: string }
   | { kind: 'cancelled' };
 
 export type CallEvent =
