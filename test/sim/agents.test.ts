@@ -34,7 +34,7 @@ describe('scripted agent endpoints', () => {
     expect(ivr.ofType('Dial')[0]).not.toHaveProperty('caller');
   });
 
-  it('never answers a no-answer agent: cause 19 when the originate times out, no StasisStart', async () => {
+  it('[originate-unanswered] never answers a no-answer agent: cause 19 when the originate times out, no StasisStart', async () => {
     sim.setAgent('1002', { kind: 'no-answer' });
     const id = await originate('PJSIP/1002', { timeout: 3 });
     const destroyed = await ivr.waitForType('ChannelDestroyed', id);
@@ -44,7 +44,7 @@ describe('scripted agent endpoints', () => {
     expect(ivr.ofType('StasisStart')).toHaveLength(0);
   });
 
-  it('reports a busy agent with cause 17 and an unreachable one with cause 20', async () => {
+  it('[originate-unanswered] reports a busy agent with cause 17 and an unreachable one with cause 20', async () => {
     sim.setAgent('1003', { kind: 'busy' });
     sim.setAgent('1004', { kind: 'unreachable' });
     const busy = await originate('PJSIP/1003');

@@ -229,7 +229,7 @@ describe('the simulated Asterisk against the ARI contract (api-docs, ARI 10)', (
     expect(Object.keys(SCENARIOS).sort()).toEqual([...routes].sort());
   });
 
-  it('answers every route with its success status and a body with the fields api-docs requires', async () => {
+  it('[status-originate] [status-no-content] [playback-shape] [sounds] answers every route with its success status and a body with the fields api-docs requires', async () => {
     for (const route of contract.routes) {
       const result = await SCENARIOS[`${route.method} ${route.path}`]!(scene);
       expect(result.status, `${route.method} ${route.path} answered ${JSON.stringify(result.body)}`).toBe(route.status);
@@ -246,7 +246,7 @@ describe('the simulated Asterisk against the ARI contract (api-docs, ARI 10)', (
     }
   });
 
-  it('emits, during a scripted call, only events the contract describes, each with the fields api-docs requires', async () => {
+  it('[event-shapes] emits, during a scripted call, only events the contract describes, each with the fields api-docs requires', async () => {
     // A caller, an agent who answers, a bridge, keys across it, prompts, then agents who do not answer.
     const { one, two } = await scene.call();
     await rest(sim, 'POST', `/ari/channels/${two}/variable`, { variable: 'TIER', value: 'gold' });

@@ -30,14 +30,14 @@ describe('bridges', () => {
     return res.body;
   }
 
-  it('creates a stasis mixing bridge over REST without a BridgeCreated event', async () => {
+  it('[bridge-create] creates a stasis mixing bridge over REST without a BridgeCreated event', async () => {
     const bridge = await mixingBridge();
     expect(bridge).toMatchObject({ technology: 'simple_bridge', bridge_type: 'mixing', bridge_class: 'stasis', creator: 'Stasis', name: 'call-1', channels: [] });
     expect((await rest(sim, 'GET', `/ari/bridges/${bridge.id}`)).body).toEqual(bridge);
     expect(ivr.ofType('BridgeCreated')).toHaveLength(0);
   });
 
-  it('announces each channel entering, the second event listing both channels', async () => {
+  it('[bridge-enter] announces each channel entering, the second event listing both channels', async () => {
     const bridge = await mixingBridge();
     expect((await rest(sim, 'POST', `/ari/bridges/${bridge.id}/addChannel`, { channel: `${caller2},${agent}` })).status).toBe(204);
     await ivr.waitForType('ChannelEnteredBridge', agent);
@@ -48,7 +48,7 @@ describe('bridges', () => {
     expect(harness.ofType('ChannelEnteredBridge')).toHaveLength(0);
   });
 
-  it('shows a key pressed by the caller on the caller channel and on the agent channel', async () => {
+  it('[bridge-dtmf-both] shows a key pressed by the caller on the caller channel and on the agent channel', async () => {
     const bridge = await mixingBridge();
     await rest(sim, 'POST', `/ari/bridges/${bridge.id}/addChannel`, { channel: `${caller2},${agent}` });
     await rest(sim, 'POST', `/ari/channels/${caller1}/dtmf`, { dtmf: '5' });
@@ -76,7 +76,7 @@ describe('bridges', () => {
     expect((await rest(sim, 'GET', `/ari/bridges/${bridge.id}`)).body.channels).toEqual([agent]);
   });
 
-  it('destroys a bridge: 204, its channels leave and stay in Stasis, then BridgeDestroyed', async () => {
+  it('[bridge-destroy] destroys a bridge: 204, its channels leave and stay in Stasis, then BridgeDestroyed', async () => {
     const bridge = await mixingBridge();
     await rest(sim, 'POST', `/ari/bridges/${bridge.id}/addChannel`, { channel: `${caller2},${agent}` });
     expect((await rest(sim, 'DELETE', `/ari/bridges/${bridge.id}`)).status).toBe(204);

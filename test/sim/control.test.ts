@@ -26,7 +26,7 @@ describe('authentication', () => {
     await sim.close();
   });
 
-  it('answers 401 to REST requests without or with wrong credentials', async () => {
+  it('[connect-auth] answers 401 to REST requests without or with wrong credentials', async () => {
     const none = await rest(sim, 'GET', '/ari/channels', {}, undefined, null);
     expect(none.status).toBe(401);
     expect(none.body).toEqual({ message: 'Authentication required' });
@@ -43,7 +43,7 @@ describe('authentication', () => {
     expect(key).toMatchObject({ status: 200, body: { ping: 'pong', asterisk_id: '02:fc:00:00:00:01' } });
   });
 
-  it('refuses the events WebSocket upgrade with 401 without valid credentials', async () => {
+  it('[connect-auth] refuses the events WebSocket upgrade with 401 without valid credentials', async () => {
     const base = `${sim.url.replace('http', 'ws')}/ari/events?app=ivr`;
     expect(await upgradeStatus(base)).toBe(401);
     expect(await upgradeStatus(`${base}&api_key=ivr:wrong`)).toBe(401);

@@ -17,7 +17,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
     await sim.close();
   });
 
-  it('starts the ;1 half in the originating app at once and brings ;2 into ivr with args ["10001"]', async () => {
+  it('[local-halves] [local-originator-sees-two] [dial-events] starts the ;1 half in the originating app at once and brings ;2 into ivr with args ["10001"]', async () => {
     const one = await placeLocalCall(sim, '10001', { appArgs: 'probe,1' });
     expect(one.name).toMatch(/^Local\/10001@from-external-[0-9a-f]{8};1$/);
     expect(one.state).toBe('Down');
@@ -48,7 +48,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
       .toEqual([['', one.id, '10001@from-external'], ['ANSWER', one.id, '10001@from-external']]);
   });
 
-  it('delivers keys sent on ;1 to ;2 in order, each with its duration', async () => {
+  it('[local-dtmf-order] delivers keys sent on ;1 to ;2 in order, each with its duration', async () => {
     const one = await placeLocalCall(sim, '10000');
     const two = (await ivr.waitForType('StasisStart')).channel!;
     const sent = await rest(sim, 'POST', `/ari/channels/${one.id}/dtmf`, { dtmf: '23#*', between: 100, duration: 80 });
@@ -60,7 +60,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
     expect(keys.every((e) => e.duration_ms === 80 && e.channel?.id === two.id)).toBe(true);
   });
 
-  it('loses keys that reach ;2 before it entered Stasis, as Asterisk does', async () => {
+  it('[local-halves] loses keys that reach ;2 before it entered Stasis, as Asterisk does', async () => {
     // Real time: Answer() holds ;2 for 500 ms, the key arrives after 10 ms.
     await sim.close();
     sim = await startSim({ speed: 1 });
@@ -80,7 +80,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
     expect(onTwo.indexOf('ChannelDtmfReceived')).toBeLessThan(onTwo.indexOf('ChannelDialplan:Stasis'));
   });
 
-  it('ends both halves when the caller hangs up: ;2 app gets StasisEnd but not ChannelDestroyed', async () => {
+  it('[hangup-local-no-destroyed] ends both halves when the caller hangs up: ;2 app gets StasisEnd but not ChannelDestroyed', async () => {
     const one = await placeLocalCall(sim, '10000');
     const two = (await ivr.waitForType('StasisStart')).channel!;
     expect((await rest(sim, 'DELETE', `/ari/channels/${one.id}`)).status).toBe(204);
@@ -111,7 +111,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
     expect(sim.channels()).toEqual([]);
   });
 
-  it('fails the call at once when no WebSocket holds the dialplan app', async () => {
+  it('[connect-no-app] fails the call at once when no WebSocket holds the dialplan app', async () => {
     await ivr.close();
     const one = await placeLocalCall(sim, '10001');
     const destroyed = await harness.waitForType('ChannelDestroyed', one.id);
@@ -123,7 +123,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
     await eventually(() => sim.channels().length === 0, 'both halves are gone');
   });
 
-  it('lets a second WebSocket take the app over: the first gets ApplicationReplaced and nothing more', async () => {
+  it('[connect-replaced] lets a second WebSocket take the app over: the first gets ApplicationReplaced and nothing more', async () => {
     const second = await EventStream.open(sim, 'ivr');
     await ivr.waitForType('ApplicationReplaced');
     expect(ivr.events.at(-1)).toMatchObject({ type: 'ApplicationReplaced', application: 'ivr' });
@@ -133,7 +133,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
     expect(ivr.events.map((e) => e.type)).toEqual(['ApplicationReplaced']);
   });
 
-  it('sends one copy per app to a WebSocket that holds several apps watching the channel', async () => {
+  it('[connect-multi-app] sends one copy per app to a WebSocket that holds several apps watching the channel', async () => {
     await Promise.all([ivr.close(), harness.close()]);
     const both = await EventStream.open(sim, 'ivr,harness');
     const one = await placeLocalCall(sim, '10000');
@@ -147,7 +147,7 @@ describe('a call through a Local channel into the hotline dialplan', () => {
       .toEqual([['harness', one.id], ['ivr', two.id]]);
   });
 
-  it('keeps the ids a client chose for both halves', async () => {
+  it('[local-ids] keeps the ids a client chose for both halves', async () => {
     const one = await placeLocalCall(sim, '10001', { channelId: 'caller-1', otherChannelId: 'caller-2' });
     expect(one.id).toBe('caller-1');
     expect((await ivr.waitForType('StasisStart')).channel?.id).toBe('caller-2');

@@ -34,7 +34,7 @@ describe('playbacks', () => {
     sounds.remove();
   });
 
-  it('answers 201 with a queued playback and a Location, then plays a list item after item', async () => {
+  it('[status-play] [playback-events] answers 201 with a queued playback and a Location, then plays a list item after item', async () => {
     const channel = await serviceChannel();
     const res = await rest(sim, 'POST', `/ari/channels/${channel}/play`, { media: 'sound:hello-world,digits:12', playbackId: 'pb-1' });
     expect(res.status).toBe(201);
@@ -62,7 +62,7 @@ describe('playbacks', () => {
     expect((await rest(sim, 'GET', '/ari/playbacks/pb-1')).status).toBe(404);
   });
 
-  it('lasts the length of the WAV file divided by the speed', async () => {
+  it('[playback-events] lasts the length of the WAV file divided by the speed', async () => {
     const channel = await serviceChannel();
     await rest(sim, 'POST', `/ari/channels/${channel}/play`, { media: 'sound:long' });
     const started = await ivr.waitForType('PlaybackStarted');
