@@ -6,7 +6,7 @@ import { AriClient } from './ari-client.js';
 import { AriError } from './ari-error.js';
 import { AriEvents } from './ari-events.js';
 import type { AriEvent } from './models.js';
-import { checkReconnectPolicy, DEFAULT_RECONNECT, reconnectDelay, type ReconnectPolicy } from './reconnect-delay.js';
+import { checkReconnectPolicy, DEFAULT_RECONNECT, DEFAULT_TAKE_BACK, reconnectDelay, type ReconnectPolicy } from './reconnect-delay.js';
 
 export interface AriConnectionOptions {
   /** Asterisk's HTTP server, e.g. http://127.0.0.1:8088. */
@@ -19,6 +19,8 @@ export interface AriConnectionOptions {
   apps?: readonly string[];
   requestTimeoutMs?: number;
   reconnect?: ReconnectPolicy;
+  /** Delays before taking the app back after another client took it over (ApplicationReplaced). Default 1 s → 30 s. */
+  takeBack?: ReconnectPolicy;
   /** Ping interval of the events WebSocket; a socket without a pong by the next ping is dead. Default 5000. */
   keepaliveMs?: number;
   logger?: Logger;
@@ -26,8 +28,10 @@ export interface AriConnectionOptions {
 
 export interface DisconnectInfo {
   reason: string;
-  /** False after stop() and after another client took the app over. */
+  /** False only after stop(): a lost socket is retried, and an app taken over is taken back. */
   willReconnect: boolean;
+  /** True when another client took the app over (ApplicationReplaced). */
+  replaced: boolean;
 }
 
 export interface AriConnectionEvents {
@@ -49,8 +53,25 @@ const APP_NAME = /^[A-Za-z0-9_.-]+$/;
  * socket is retried at once (100 ms by default) and then with capped
  * exponential backoff. A ping every `keepaliveMs` catches sockets that died
  * silently. Subscriptions made through `subscribe()` are restored after each
- * reconnect. If another client opens the same app, Asterisk hands it over
- * (ApplicationReplaced) and we step aside instead of taking it back.
+ * reconnect.
+ *
+ * If another client opens an events WebSocket for the same app, Asterisk
+ * silently hands the app over: we get ApplicationReplaced and nothing more,
+ * so our calls' answers, hang-ups and keys are no longer seen here. We are not
+ * ready from then on (`notReadyReason` says why), and we take the app back by
+ * opening a new WebSocket after a backoff of its own (`takeBack`, 1 s doubling
+ * to 30 s), because stepping aside for good leaves the hotline without an
+ * owner as soon as the other client goes away — and Asterisk never tells us
+ * it did (a disconnected app can stay listed in GET /applications), so the
+ * only way to know is to take the app.
+ *
+ * Two clients that both do this take turns, each taking the app from the
+ * other. The backoff keeps that slow: the count of take-overs only starts
+ * again once we have held the app undisturbed for twice the longest delay,
+ * so after a handful of rounds each side holds it 15 to 30 s between
+ * take-overs (each logged as an error naming the cure), never a tight loop.
+ * A mistaken second service instance normally never gets that far: it binds
+ * its HTTP port before it opens the events WebSocket and stops on a busy port.
  */
 export class AriConnection {
   readonly client: AriClient;
@@ -61,6 +82,7 @@ export class AriConnection {
 
   private readonly logger: Logger;
   private readonly policy: ReconnectPolicy;
+  private readonly takeBackPolicy: ReconnectPolicy;
   private readonly keepaliveMs: number;
   private readonly requestTimeoutMs: number;
   private readonly wsUrl: string;
@@ -83,6 +105,14 @@ export class AriConnection {
   private awaitingPong = false;
   private reconnectCount = 0;
   private disconnectCount = 0;
+  private notReady: string = 'not connected yet';
+  /** Take-overs by another client since we last held the app undisturbed for a while. */
+  private replacements = 0;
+  private replacementCount = 0;
+  /** True from an ApplicationReplaced until we hold the app again. */
+  private takenOver = false;
+  /** When the current socket became ready (ms since epoch), null while not ready. */
+  private readySince: number | null = null;
 
   constructor(options: AriConnectionOptions) {
     const apps = [...new Set([...(options.app ? [options.app] : []), ...(options.apps ?? [])])];
@@ -95,6 +125,7 @@ export class AriConnection {
     this.app = apps[0]!;
     this.logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'ari', app: apps.join(',') });
     this.policy = checkReconnectPolicy(options.reconnect ?? DEFAULT_RECONNECT);
+    this.takeBackPolicy = checkReconnectPolicy(options.takeBack ?? DEFAULT_TAKE_BACK);
     this.keepaliveMs = options.keepaliveMs ?? 5000;
     if (!(this.keepaliveMs > 0)) throw new ValidationError('keepaliveMs must be positive', { keepaliveMs: this.keepaliveMs });
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
@@ -113,6 +144,16 @@ export class AriConnection {
   /** True while the events WebSocket is open and our app(s) registered. */
   get ready(): boolean {
     return this.isReady;
+  }
+
+  /** Why the connection is not ready (e.g. "application ivr replaced by another client"); null while ready. */
+  get notReadyReason(): string | null {
+    return this.isReady ? null : this.notReady;
+  }
+
+  /** Times another client took our app over (ApplicationReplaced). */
+  get replacedCount(): number {
+    return this.replacementCount;
   }
 
   /** Times the connection came back after a loss (for metrics). */
@@ -160,7 +201,7 @@ export class AriConnection {
       const offDown = this.on('disconnected', (info) => {
         if (!info.willReconnect) fail(info.reason);
       });
-      if (this.state === 'stopped' || this.state === 'replaced') fail(this.state);
+      if (this.state === 'stopped') fail(this.state);
     });
   }
 
@@ -194,10 +235,12 @@ export class AriConnection {
     this.generation += 1;
     this.clearTimers();
     this.isReady = false;
+    this.readySince = null;
+    this.notReady = 'stopped';
     const ws = this.ws;
     this.ws = null;
     if (ws) await closeSocket(ws);
-    this.emit('disconnected', { reason: 'stopped', willReconnect: false });
+    this.emit('disconnected', { reason: 'stopped', willReconnect: false, replaced: false });
     if (wasReady) this.logger.info('ARI connection stopped');
     await this.client.close();
   }
@@ -241,9 +284,19 @@ export class AriConnection {
     await this.restoreSubscriptions();
     if (generation !== this.generation || this.state !== 'open') return;
     this.isReady = true;
+    this.readySince = Date.now();
+    const tookBack = this.takenOver;
+    this.takenOver = false;
     if (this.everConnected) {
       this.reconnectCount += 1;
-      this.logger.info({ reconnects: this.reconnectCount }, 'ARI events connection restored');
+      if (tookBack) {
+        this.logger.warn(
+          { replacements: this.replacements },
+          'took the Stasis app back; if another client still uses this app name it has now lost it, and the two will take turns until one is stopped',
+        );
+      } else {
+        this.logger.info({ reconnects: this.reconnectCount }, 'ARI events connection restored');
+      }
     } else {
       this.logger.info('ARI events connection ready');
     }
@@ -269,22 +322,41 @@ export class AriConnection {
     this.events.dispatch(event);
   }
 
-  /** Another client opened our app: Asterisk now sends it our calls. Stepping aside avoids a tug of war. */
+  /**
+   * Another client opened our app: Asterisk now sends it our calls and us
+   * nothing. Not ready until we take the app back (see the class comment).
+   */
   private onReplaced(app: string): void {
-    this.logger.error(
-      { replacedApp: app },
-      'another client connected with the same Stasis app name and took it over; this instance stops receiving calls. Give each instance its own ari.app',
-    );
     const wasReady = this.isReady;
-    this.state = 'replaced';
-    this.generation += 1;
+    const heldMs = this.readySince === null ? 0 : Date.now() - this.readySince;
+    // Held long enough undisturbed: this is a new incident, not the other side of a tug of war.
+    if (heldMs >= 2 * this.takeBackPolicy.maxDelayMs) this.replacements = 0;
+    this.replacements += 1;
+    this.replacementCount += 1;
+    const reason = `application ${app} replaced by another client`;
     this.clearTimers();
+    this.generation += 1;
     this.isReady = false;
+    this.readySince = null;
+    this.notReady = reason;
+    this.takenOver = true;
     const ws = this.ws;
     this.ws = null;
     if (ws) void closeSocket(ws);
     if (wasReady) this.disconnectCount += 1;
-    this.emit('disconnected', { reason: `application ${app} replaced by another client`, willReconnect: false });
+    const delay = reconnectDelay(this.takeBackPolicy, this.replacements - 1);
+    this.logger.error(
+      { replacedApp: app, takeBackInMs: delay, replacements: this.replacements },
+      'another client connected with the same Stasis app name and took it over: this instance sees none of its calls\' events and rings no agents until it takes the app back. Give each instance its own ari.app',
+    );
+    this.state = 'replaced';
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.state !== 'replaced') return;
+      this.logger.warn({ app, replacements: this.replacements }, 'taking the Stasis app back');
+      this.connect();
+    }, delay);
+    this.emit('disconnected', { reason, willReconnect: true, replaced: true });
   }
 
   private onClose(reason: string): void {
@@ -292,12 +364,15 @@ export class AriConnection {
     this.ws = null;
     const wasReady = this.isReady;
     this.isReady = false;
+    this.readySince = null;
     this.generation += 1;
+    // A take-back that could not connect leaves the app with the other client, as far as we know.
+    if (!this.takenOver) this.notReady = reason;
     this.scheduleReconnect(reason);
     if (wasReady) {
       this.disconnectCount += 1;
       this.logger.warn({ reason }, 'ARI events connection lost; reconnecting');
-      this.emit('disconnected', { reason, willReconnect: true });
+      this.emit('disconnected', { reason, willReconnect: true, replaced: false });
     }
   }
 

@@ -11,6 +11,14 @@ export interface ReconnectPolicy {
 export const DEFAULT_RECONNECT: ReconnectPolicy = Object.freeze({ initialDelayMs: 100, maxDelayMs: 5000, factor: 2 });
 
 /**
+ * Taking the Stasis app back from another client that took it over. No hurry
+ * here, unlike after a lost socket: the app has a holder, so Asterisk still
+ * delivers calls. What matters is that two clients taking it from each other
+ * do so rarely, hence seconds growing to half a minute.
+ */
+export const DEFAULT_TAKE_BACK: ReconnectPolicy = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2 });
+
+/**
  * Delay before reconnect attempt number `attempt` (0 for the first retry):
  * exponential, capped, with "equal jitter" (between half and all of the step)
  * so several instances dropped by one Asterisk restart do not retry in step.

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AriConnection, type AriConnectionOptions } from '../../src/ari/ari-connection.js';
@@ -190,20 +191,71 @@ describe('AriConnection', () => {
     ]);
   });
 
-  it('when the app is taken over by another client, it steps aside without reconnecting', async () => {
-    const { fake, connection } = await setup();
+  it('when the app is taken over by another client, it is not ready, says why, and takes the app back', async () => {
+    const { fake, connection } = await setup({ takeBack: { initialDelayMs: 20, maxDelayMs: 200, factor: 2 } });
     connection.start();
     await connection.waitUntilReady();
-    const infos: { reason: string; willReconnect: boolean }[] = [];
-    connection.on('disconnected', (info) => infos.push(info));
+    expect(connection.notReadyReason).toBeNull();
+    const infos: { reason: string; willReconnect: boolean; replaced: boolean }[] = [];
+    const reasons: (string | null)[] = [];
+    connection.on('disconnected', (info) => {
+      infos.push(info);
+      reasons.push(connection.notReadyReason);
+    });
+    const back = nextEvent(connection, 'ready');
     fake.push({ type: 'ApplicationReplaced', application: 'ivr', timestamp: '2026-01-01T00:00:00.000+0000' });
-    await until(() => infos.length === 1);
-    expect(connection.ready).toBe(false);
-    expect(infos[0]!.willReconnect).toBe(false);
-    expect(infos[0]!.reason).toMatch(/replaced/);
-    // A reconnect would show as a second upgrade; give it many retry periods to (not) happen.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(fake.upgrades).toHaveLength(1);
+    await back;
+    expect(infos).toEqual([{ reason: 'application ivr replaced by another client', willReconnect: true, replaced: true }]);
+    expect(reasons).toEqual(['application ivr replaced by another client']);
+    // Taking it back is opening a new events socket for the app.
+    expect(fake.upgrades).toHaveLength(2);
+    expect(connection.ready).toBe(true);
+    expect(connection.notReadyReason).toBeNull();
+    expect(connection.replacedCount).toBe(1);
+  });
+
+  it('two clients taking the app from each other do it with growing delays, which start again after a quiet spell', async () => {
+    const logs: { msg: string; takeBackInMs?: number; replacements?: number }[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+    const maxDelayMs = 1000;
+    const { fake, connection } = await setup({ logger, takeBack: { initialDelayMs: 10, maxDelayMs, factor: 2 } });
+    connection.start();
+    await connection.waitUntilReady();
+    // Another client takes the app each time we have it back.
+    for (let round = 0; round < 4; round++) {
+      const back = nextEvent(connection, 'ready');
+      fake.push({ type: 'ApplicationReplaced', application: 'ivr' });
+      await back;
+    }
+    const delays = () => logs.filter((l) => l.takeBackInMs !== undefined).map((l) => [l.replacements, l.takeBackInMs]);
+    const steps = [10, 20, 40, 80];
+    expect(delays().map(([n]) => n)).toEqual([1, 2, 3, 4]);
+    delays().forEach(([, ms], i) => {
+      expect(ms).toBeGreaterThanOrEqual(steps[i]! / 2);
+      expect(ms).toBeLessThanOrEqual(steps[i]!);
+    });
+    expect(logs.filter((l) => /taking the Stasis app back/.test(l.msg))).toHaveLength(4);
+
+    // Held undisturbed for twice the longest delay: the next take-over is a new incident.
+    const heldFrom = Date.now();
+    await until(() => Date.now() - heldFrom > 2 * maxDelayMs, 4 * maxDelayMs);
+    const back = nextEvent(connection, 'ready');
+    fake.push({ type: 'ApplicationReplaced', application: 'ivr' });
+    await back;
+    expect(delays().at(-1)![0]).toBe(1);
+    expect(delays().at(-1)![1]).toBeLessThanOrEqual(10);
+    expect(connection.replacedCount).toBe(5);
+  });
+
+  it('waitUntilReady keeps waiting while the app is with another client, and resolves once taken back', async () => {
+    const { fake, connection } = await setup({ takeBack: { initialDelayMs: 200, maxDelayMs: 200, factor: 2 } });
+    connection.start();
+    await connection.waitUntilReady();
+    const down = nextEvent(connection, 'disconnected');
+    fake.push({ type: 'ApplicationReplaced', application: 'ivr' });
+    await down;
+    await connection.waitUntilReady(5000);
+    expect(connection.ready).toBe(true);
   });
 
   it('drops a socket that stops answering pings and reconnects', async () => {
