@@ -25,6 +25,12 @@ export const ariSchema = z.object({
     maxDelayMs: z.coerce.number().int().positive().default(5000),
     factor: z.coerce.number().min(1).default(2),
   }).strict().prefault({}),
+  /** Taking the app back after another client took it over (ApplicationReplaced): slower, so two clients never flap fast. */
+  takeBack: z.object({
+    initialDelayMs: z.coerce.number().int().min(0).default(1000),
+    maxDelayMs: z.coerce.number().int().positive().default(30_000),
+    factor: z.coerce.number().min(1).default(2),
+  }).strict().prefault({}),
 }).strict();
 
 export const logSchema = z.object({
