@@ -38,14 +38,17 @@ export class BridgesApi {
       method: 'POST',
       path: '/bridges',
       query: { type: params.type ?? ['mixing'], name: params.name, bridgeId: params.bridgeId },
+      ifUnanswered: params.bridgeId ? { lookup: `/bridges/${segment('bridgeId', params.bridgeId)}` } : 'fail',
     });
   }
 
   async createWithId(bridgeId: string, params: CreateBridgeParams = {}): Promise<Bridge> {
+    const path = `/bridges/${segment('bridgeId', bridgeId)}`;
     return this.rest.request({
       method: 'POST',
-      path: `/bridges/${segment('bridgeId', bridgeId)}`,
+      path,
       query: { type: params.type ?? ['mixing'], name: params.name },
+      ifUnanswered: { lookup: path },
     });
   }
 
@@ -56,21 +59,31 @@ export class BridgesApi {
 
   /**
    * 204, then ChannelEnteredBridge per channel. A gone channel gives 400 "Channel not found"
-   * or 422 "Channel not in Stasis application".
+   * or 422 "Channel not in Stasis application". Runs in the channel's queue:
+   * a prompt playing on the channel holds it up until the prompt ends.
    */
   async addChannel(bridgeId: string, channel: string | readonly string[], params: AddChannelParams = {}): Promise<void> {
+    const channels = channelList(channel);
     return this.rest.request({
       method: 'POST',
       path: `/bridges/${segment('bridgeId', bridgeId)}/addChannel`,
-      query: { channel: channelList(channel), ...params },
+      query: { channel: channels, ...params },
+      kind: 'channel-command',
+      channel: channels.length === 1 ? channels[0] : undefined,
+      ifUnanswered: 'retry',
     });
   }
 
+  /** Runs in the channel's queue, like addChannel. */
   async removeChannel(bridgeId: string, channel: string | readonly string[]): Promise<void> {
+    const channels = channelList(channel);
     return this.rest.request({
       method: 'POST',
       path: `/bridges/${segment('bridgeId', bridgeId)}/removeChannel`,
-      query: { channel: channelList(channel) },
+      query: { channel: channels },
+      kind: 'channel-command',
+      channel: channels.length === 1 ? channels[0] : undefined,
+      ifUnanswered: 'retry',
     });
   }
 
@@ -80,11 +93,12 @@ export class BridgesApi {
       method: 'POST',
       path: `/bridges/${segment('bridgeId', bridgeId)}/play`,
       query: { media: mediaList(media), ...params },
+      ifUnanswered: params.playbackId ? { lookup: `/playbacks/${segment('playbackId', params.playbackId)}` } : 'fail',
     });
   }
 
   async startMoh(bridgeId: string, mohClass?: string): Promise<void> {
-    return this.rest.request({ method: 'POST', path: `/bridges/${segment('bridgeId', bridgeId)}/moh`, query: { mohClass } });
+    return this.rest.request({ method: 'POST', path: `/bridges/${segment('bridgeId', bridgeId)}/moh`, query: { mohClass }, ifUnanswered: 'retry' });
   }
 
   async stopMoh(bridgeId: string): Promise<void> {

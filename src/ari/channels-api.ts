@@ -68,30 +68,48 @@ export class ChannelsApi {
     return this.rest.request({ method: 'GET', path: `/channels/${segment('channelId', channelId)}` });
   }
 
-  /** POST /channels: 200 with the new channel (ringing, not yet answered). */
+  /**
+   * POST /channels: 200 with the new channel (ringing, not yet answered).
+   * Without a channel id of ours, an originate whose connection broke is never
+   * sent again: it may have rung somebody, and nothing tells us.
+   */
   async originate(params: OriginateParams & { channelId?: string }): Promise<Channel> {
-    return this.rest.request({ method: 'POST', path: '/channels', ...originateRequest(params) });
-  }
-
-  /** POST /channels/{id}: originate with an id we chose, to correlate events before the answer. */
-  async originateWithId(channelId: string, params: OriginateParams): Promise<Channel> {
     return this.rest.request({
       method: 'POST',
-      path: `/channels/${segment('channelId', channelId)}`,
+      path: '/channels',
+      kind: 'originate',
+      ifUnanswered: params.channelId ? { lookup: `/channels/${segment('channelId', params.channelId)}` } : 'fail',
       ...originateRequest(params),
     });
+  }
+
+  /**
+   * POST /channels/{id}: originate with an id we chose, to correlate events
+   * before the answer. If the connection breaks before any answer, the id tells
+   * whether it happened: an existing channel is the answer, a 404 means send again.
+   */
+  async originateWithId(channelId: string, params: OriginateParams): Promise<Channel> {
+    const path = `/channels/${segment('channelId', channelId)}`;
+    return this.rest.request({ method: 'POST', path, kind: 'originate', ifUnanswered: { lookup: path }, ...originateRequest(params) });
   }
 
   async hangup(channelId: string, reason?: HangupReason): Promise<void> {
     return this.rest.request({ method: 'DELETE', path: `/channels/${segment('channelId', channelId)}`, query: { reason } });
   }
 
+  /** Runs in the channel's queue (after a prompt in progress). */
   async answer(channelId: string): Promise<void> {
-    return this.rest.request({ method: 'POST', path: `/channels/${segment('channelId', channelId)}/answer` });
+    return this.rest.request({
+      method: 'POST',
+      path: `/channels/${segment('channelId', channelId)}/answer`,
+      kind: 'channel-command',
+      channel: channelId,
+      ifUnanswered: 'retry',
+    });
   }
 
   async ring(channelId: string): Promise<void> {
-    return this.rest.request({ method: 'POST', path: `/channels/${segment('channelId', channelId)}/ring` });
+    return this.rest.request({ method: 'POST', path: `/channels/${segment('channelId', channelId)}/ring`, ifUnanswered: 'retry' });
   }
 
   /** 201 with the Playback; a list of media plays as one playback, one item after the other. */
@@ -103,12 +121,16 @@ export class ChannelsApi {
     });
   }
 
-  /** Play with a playback id we chose, so a stop can be sent before the answer arrives. */
+  /**
+   * Play with a playback id we chose, so a stop can be sent before the answer
+   * arrives. Answered at once even during another prompt (the new one is queued).
+   */
   async playWithId(channelId: string, playbackId: string, media: string | readonly string[], params: PlayParams = {}): Promise<Playback> {
     return this.rest.request({
       method: 'POST',
       path: `/channels/${segment('channelId', channelId)}/play/${segment('playbackId', playbackId)}`,
       query: { media: mediaList(media), ...params },
+      ifUnanswered: { lookup: `/playbacks/${segment('playbackId', playbackId)}` },
     });
   }
 
@@ -124,8 +146,14 @@ export class ChannelsApi {
     });
   }
 
+  /** Answered at once even during a prompt; music on hold does not block the channel's queue. */
   async startMoh(channelId: string, mohClass?: string): Promise<void> {
-    return this.rest.request({ method: 'POST', path: `/channels/${segment('channelId', channelId)}/moh`, query: { mohClass } });
+    return this.rest.request({
+      method: 'POST',
+      path: `/channels/${segment('channelId', channelId)}/moh`,
+      query: { mohClass },
+      ifUnanswered: 'retry',
+    });
   }
 
   async stopMoh(channelId: string): Promise<void> {
@@ -142,11 +170,15 @@ export class ChannelsApi {
     return result.value;
   }
 
+  /** Runs in the channel's queue: waits for a prompt in progress to end. */
   async setVariable(channelId: string, variable: string, value: string): Promise<void> {
     return this.rest.request({
       method: 'POST',
       path: `/channels/${segment('channelId', channelId)}/variable`,
       query: { variable: requireText('variable', variable), value },
+      kind: 'channel-command',
+      channel: channelId,
+      ifUnanswered: 'retry',
     });
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIMING, keepAliveProblem } from '../ari/ari-timing.js';
 
 /** Sections owned by the foundations (server, Redis, ARI, logs, sounds). */
 export const serverSchema = z.object({
@@ -18,7 +19,19 @@ export const ariSchema = z.object({
   password: z.string().min(1).default('ivr'),
   /** Stasis app name; give each service instance its own (Asterisk has one events connection per app). */
   app: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('ivr'),
-  requestTimeoutMs: z.coerce.number().int().positive().default(5000),
+  /** Deadline of queries (GET) and quick commands (hang-up, play, stop a prompt, music on hold, bridges). */
+  requestTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_TIMING.requestTimeoutMs),
+  /** Deadline of an originate: Asterisk allocates the channel and starts the dial before answering. */
+  originateTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_TIMING.originateTimeoutMs),
+  /** Deadline of addChannel, variable set, answer: they run in the channel's queue, after what it is doing. */
+  channelCommandTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_TIMING.channelCommandTimeoutMs),
+  /** Idle HTTP connections to Asterisk are closed after this, well before Asterisk closes them itself. */
+  keepAliveMs: z.coerce.number().int().positive().default(DEFAULT_TIMING.keepAliveMs),
+  /** Asterisk's http.conf session_keep_alive (default 15000): keepAliveMs must be at most half of it. */
+  serverKeepAliveMs: z.coerce.number().int().positive().default(DEFAULT_TIMING.serverKeepAliveMs),
+  /** Connections for queries and quick commands, and for channel commands (which may wait long). */
+  connections: z.coerce.number().int().positive().default(DEFAULT_TIMING.connections),
+  channelConnections: z.coerce.number().int().positive().default(DEFAULT_TIMING.channelConnections),
   reconnect: z.object({
     /** First retry comes quickly: while no client holds the app, Asterisk rejects new calls. */
     initialDelayMs: z.coerce.number().int().min(0).default(100),
@@ -31,7 +44,10 @@ export const ariSchema = z.object({
     maxDelayMs: z.coerce.number().int().positive().default(30_000),
     factor: z.coerce.number().min(1).default(2),
   }).strict().prefault({}),
-}).strict();
+}).strict().superRefine((ari, ctx) => {
+  const problem = keepAliveProblem(ari.keepAliveMs, ari.serverKeepAliveMs);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['keepAliveMs'], message: problem });
+});
 
 export const logSchema = z.object({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
