@@ -113,6 +113,9 @@ export class Acd implements CallQueue {
   /** Notices and reservations for our calls that came before the recovery. */
   private buffered: string[] = [];
   private deferred: Reservation[] = [];
+  /** Agents reserved for our calls while the switch connection was not ready (see `holdUntilReady`). */
+  private held: { call: string; agent: string }[] = [];
+  private heldFlush: Promise<void> | null = null;
 
   constructor(options: AcdOptions) {
     if (!/^[A-Za-z0-9_.-]+$/.test(options.instanceId)) {
@@ -447,7 +450,8 @@ export class Acd implements CallQueue {
       return;
     }
     if (live && live.phase === 'waiting' && !live.callerGone && live.leaving === null) {
-      this.connector.offer(live, reservation);
+      if (!this.options.callControl.ready) this.holdUntilReady(reservation.call, reservation.agent);
+      else this.connector.offer(live, reservation);
       return;
     }
     void this.unservable(reservation.call, live).catch((err: unknown) => this.logger.error({ err, callId: reservation.call }, 'releasing an unservable reservation failed'));
@@ -505,15 +509,74 @@ export class Acd implements CallQueue {
       return;
     }
     // Assigned by another instance: ring the agent if the call is still reserved for them.
-    const rec = await this.store.getCall(notice.call);
-    if (!rec || rec.state !== 'reserved' || rec.agent !== notice.agent) return;
-    const live = this.lives.get(notice.call);
-    const agent = await this.store.getAgent(notice.agent);
+    await this.offerReserved(notice.call, notice.agent, true);
+  }
+
+  /** Rings `agentId` for our call if the call is still reserved for them; releases what cannot be served. */
+  private async offerReserved(callId: string, agentId: string, announce: boolean): Promise<void> {
+    const rec = await this.store.getCall(callId);
+    if (!rec || rec.state !== 'reserved' || rec.agent !== agentId) return;
+    const live = this.lives.get(callId);
+    const agent = await this.store.getAgent(agentId);
     if (live && agent && live.phase === 'waiting' && !live.callerGone && live.leaving === null) {
-      this.emitAgentState(agent.id, 'reserved', rec.id);
-      this.connector.offer(live, { call: rec.id, agent: agent.id, dial: agent.dial, version: agent.version });
+      if (announce) this.emitAgentState(agent.id, 'reserved', rec.id);
+      if (!this.options.callControl.ready) this.holdUntilReady(rec.id, agent.id);
+      else this.connector.offer(live, { call: rec.id, agent: agent.id, dial: agent.dial, version: agent.version });
     } else {
-      await this.unservable(notice.call, live);
+      await this.unservable(callId, live);
+    }
+  }
+
+  /**
+   * No agent is rung while the switch connection is not ready (events
+   * socket down, or our Stasis app taken over by another client): the ring
+   * would go out over REST, but the agent's answer, the caller's hang-up and
+   * the bridge would never be seen here, so an agent who answers would hear
+   * silence and be dropped.
+   *
+   * Assignment itself cannot be held back: it runs in Redis, on whichever
+   * instance frees an agent, for every instance's calls. Giving the agent
+   * back (release and requeue) would not help either: the call keeps its
+   * place, so the same script reserves the same agent for it again at once.
+   * So the reservation is kept: the agent stays reserved for the call the
+   * script chose, the one they would be given anyway, and is rung as soon as
+   * the connection is ready again, after checking the call is still reserved
+   * for them. A caller who hangs up or leaves meanwhile releases the
+   * agent without penalty (finishUnserved). If this instance stops first, the
+   * reservation stays in Redis and its next start releases it (recovery).
+   */
+  private holdUntilReady(call: string, agent: string): void {
+    if (!this.held.some((h) => h.call === call && h.agent === agent)) this.held.push({ call, agent });
+    this.logger.info({ callId: call, agent }, 'agent reserved while the switch connection is not ready; rung once it is');
+    this.flushHeldWhenReady();
+  }
+
+  private flushHeldWhenReady(): void {
+    this.heldFlush ??= this.offerHeldWhenReady()
+      .catch((err: unknown) => this.logger.error({ err }, 'offering calls held while the switch was not ready failed'))
+      .finally(() => {
+        this.heldFlush = null;
+        // Held while this run was finishing.
+        if (this.held.length > 0 && this.state === 'started') this.flushHeldWhenReady();
+      });
+  }
+
+  private async offerHeldWhenReady(): Promise<void> {
+    for (;;) {
+      while (!this.options.callControl.ready) {
+        if (this.state !== 'started') return;
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, READY_CHECK_MS));
+      }
+      if (this.state !== 'started') return;
+      const batch = this.held.splice(0);
+      if (batch.length === 0) return;
+      for (const { call, agent } of batch) {
+        try {
+          await this.offerReserved(call, agent, false);
+        } catch (err) {
+          this.logger.error({ err, callId: call, agent }, 'offering a held reservation failed');
+        }
+      }
     }
   }
 

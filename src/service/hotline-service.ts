@@ -22,6 +22,7 @@ import type { SessionEnd } from '../ivr/call-session.js';
 import { loadPromptManifest, type PromptManifest } from '../prompts/prompt-manifest.js';
 import { RoutingPolicy } from '../routing/routing-policy.js';
 import { checkPolicyReferences } from './check-policy-references.js';
+import { PortInUseError } from './port-in-use-error.js';
 import { AcdLiveStats } from './acd-live-stats.js';
 import { TransferDesk } from './transfer-desk.js';
 import { resumeTransferred } from '../ivr/resume-transferred.js';
@@ -120,7 +121,8 @@ export class HotlineService {
 
     this.ari = new AriConnection({
       url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app,
-      requestTimeoutMs: config.ari.requestTimeoutMs, reconnect: config.ari.reconnect, logger: logger.child({ component: 'ari' }),
+      requestTimeoutMs: config.ari.requestTimeoutMs, reconnect: config.ari.reconnect, takeBack: config.ari.takeBack,
+      logger: logger.child({ component: 'ari' }),
     });
     this.callControl = new AriCallControl(this.ari, { logger: logger.child({ component: 'call-control' }) });
 
@@ -217,16 +219,35 @@ export class HotlineService {
       .finally(() => this.sessions.delete(session));
   }
 
-  /** Starts Redis, the ACD, the ARI connection and the HTTP server; resolves once listening. */
+  /**
+   * Starts Redis, the ACD, the HTTP server and then the ARI connection;
+   * resolves once listening (ARI may still be connecting: /readyz says so).
+   *
+   * The HTTP port is bound before the events WebSocket is opened. Opening it
+   * registers our Stasis app, and Asterisk silently takes the app from
+   * whichever client held it (ApplicationReplaced): a second instance started
+   * by mistake with the same app name and port would take the running
+   * instance's calls and then die on the busy port. Bound first, it dies
+   * before it has touched the switch. On any start-up failure what was
+   * started is stopped again and start() rejects.
+   */
   async start(): Promise<{ url: string }> {
+    try {
+      return await this.startParts();
+    } catch (err) {
+      await this.stop().catch((stopErr: unknown) => this.logger.warn({ err: stopErr }, 'stopping after a failed start-up failed'));
+      throw err;
+    }
+  }
+
+  private async startParts(): Promise<{ url: string }> {
     await this.redis.connect();
     // The routing stored by supervisors (if newer than the files) is in force before the first call.
     await this.sync.start();
     await this.acd.agents.seed(this.config.agents);
+    // Calls a previous run left are recovered, and dial jobs taken, once ARI is ready.
     await this.acd.start();
     await this.transfers.start();
-    this.ari.start();
-    // Dial jobs are taken once ARI is ready.
     await this.callbacks.start();
     await this.followUps.start();
     await this.stats.refresh();
@@ -242,6 +263,7 @@ export class HotlineService {
       },
       health: {
         ariReady: () => this.ari.ready,
+        ariNotReadyReason: () => this.ari.notReadyReason,
         redisReady: async () => {
           try {
             return (await Promise.race([this.redis.ping(), new Promise((r) => setTimeout(() => r('timeout'), 1000))])) === 'PONG';
@@ -251,8 +273,16 @@ export class HotlineService {
         },
       },
     });
-    const address = await this.http.listen({ host: this.config.server.host, port: this.config.server.port });
-    this.logger.info({ address, instance: this.instanceId, app: this.config.ari.app }, 'hotline service listening');
+    const { host, port } = this.config.server;
+    let address: string;
+    try {
+      address = await this.http.listen({ host, port });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, port, this.config.ari.app);
+      throw err;
+    }
+    this.ari.start();
+    this.logger.info({ address, instance: this.instanceId, app: this.config.ari.app }, 'hotline service listening; connecting to ARI');
     return { url: address };
   }
 
@@ -261,15 +291,25 @@ export class HotlineService {
     return typeof addr === 'object' && addr ? addr.port : 0;
   }
 
+  /** Stops every part, each even if another fails, the HTTP server first and ARI after the ACD. */
   async stop(): Promise<void> {
-    await this.http?.close();
-    await this.sync.stop();
-    await this.transfers.stop();
-    await this.followUps.stop();
-    await this.callbacks.stop();
-    await this.acd.stop();
-    this.ari.stop();
-    await Promise.allSettled([...this.sessions]);
+    const parts: [string, () => Promise<unknown>][] = [
+      ['http', async () => this.http?.close()],
+      ['routing-sync', () => this.sync.stop()],
+      ['transfers', () => this.transfers.stop()],
+      ['follow-ups', () => this.followUps.stop()],
+      ['callbacks', () => this.callbacks.stop()],
+      ['acd', () => this.acd.stop()],
+      ['ari', () => this.ari.stop()],
+      ['sessions', () => Promise.allSettled([...this.sessions])],
+    ];
+    for (const [part, stop] of parts) {
+      try {
+        await stop();
+      } catch (err) {
+        this.logger.warn({ err, part }, 'stopping a part of the service failed');
+      }
+    }
     this.redis.disconnect();
   }
 }
