@@ -1,0 +1,66 @@
+import type { BurstReport } from './run-burst.js';
+
+/** Nearest-rank percentile; null without samples. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+const ms = (v: number | null) => (v === null ? 'n/a' : String(Math.round(v)));
+
+/** The one line the benchmark is judged by. */
+export function burstLine(report: BurstReport): string {
+  const f = report.findings;
+  return `burst: callers=${f.callers} served=${f.served} dropped=${f.dropped} silent-answers=${f.silentAnswers} `
+    + `double-assignments=${f.doubleAssignments} freed-to-rung p50=${ms(percentile(f.freedToRung, 50))} p99=${ms(percentile(f.freedToRung, 99))}`;
+}
+
+/** The table under it: callers per profile, then what the switch and the service's log showed. */
+export function burstTable(report: BurstReport): string {
+  const f = report.findings;
+  const rows: string[][] = [['profile', 'callers', 'served', 'dropped', 'mean wait ms', 'max wait ms']];
+  for (const p of f.profiles) rows.push([p.profile, String(p.callers), String(p.served), String(p.dropped), ms(p.meanWaitMs), ms(p.maxWaitMs)]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+
+  const s = report.scenario;
+  const c = s.conditions;
+  const pairs = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const kinds = Object.entries(report.requests.byKind).sort((a, b) => b[1] - a[1]).map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`);
+  lines.push(
+    '',
+    `scenario: ${s.callers} callers at ${s.arrivalsPerSecond}/s onto ${s.agents.length} agents answering after ${s.answerAfterMs} ms and talking ${s.talkMs} ms; `
+      + `wrap-up ${s.wrapUpSec ?? 'as configured'} s; hold announcements every ${s.holdAnnouncementIntervalSec ?? 'configured'} s`,
+    `switch: latency ${c.latencyMs ?? 0} ms, ${c.maxConcurrentRequests ?? 'unlimited'} concurrent requests, keep-alive ${c.sessionKeepAliveMs ?? 'default'} ms`
+      + (report.conditionsApplied ? '' : ' (NOT in force: the simulator did not report them)'),
+    `callers gave up ${f.gaveUp}, not placed ${f.notPlaced}; agent legs ${f.agentLegs}, answered ${f.answeredLegs}; same call rung twice on one phone ${f.sameCallOverlaps}`,
+    `freed-to-rung samples ${f.freedToRung.length} (max ${ms(f.freedToRung.length ? Math.max(...f.freedToRung) : null)} ms), reserved but never rung ${f.freedNeverRung}`,
+    `ring failures (ACD): ${pairs(f.ringFailures)}; pauses: ${pairs(f.pauses)}`,
+    `ARI requests by the service: ${report.requests.total}${report.requests.complete ? '' : ' (log turned over: some not counted)'}, `
+      + `repeated identical ${report.requests.repeated}; in its log: timeouts ${report.log.timeouts}, retries ${report.log.retries}, `
+      + `socket errors ${report.log.socketErrors}, warnings ${report.log.warnings}, errors ${report.log.errors}`,
+    ...kinds,
+    `run took ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
+  if (report.log.firstErrors.length) lines.push(`service errors: ${report.log.firstErrors.join(' | ')}`);
+  if (report.harnessErrors.length) lines.push(`caller harness errors (${report.harnessErrors.length}): ${report.harnessErrors.slice(0, 5).join(' | ')}`);
+  return lines.join('\n');
+}
+
+/** The calls and legs behind non-zero counts, for whoever has to find the defect. */
+export function burstEvidence(report: BurstReport, limit = 10): string {
+  const e = report.findings.evidence;
+  const lines: string[] = [];
+  for (const d of e.dropped.slice(0, limit)) {
+    lines.push(`dropped ${d.callId} (${d.profile}) at ${new Date(d.endedAt).toISOString()}${d.bySoftHangup ? ' hung up over REST' : ''}; last outcome ${d.outcome ?? 'none'}`);
+  }
+  for (const s of e.silent.slice(0, limit)) {
+    lines.push(`silent answer: leg ${s.leg} of agent ${s.agent ?? '?'} for ${s.callId ?? '?'} answered ${new Date(s.answeredAt).toISOString()}, ended ${s.endedAt === null ? 'never' : new Date(s.endedAt).toISOString()}`);
+  }
+  for (const d of e.doubles.slice(0, limit)) {
+    lines.push(`double assignment (${d.kind}): agent ${d.agent ?? '-'} calls ${d.callIds.join(', ')} legs ${d.legs.join(', ')} at ${new Date(d.at).toISOString()}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { RecordedRequest } from '../../src/sim/simulated-asterisk.js';
+import { analyseBurst, type AcdRecord, type BurstFindings } from './burst-analysis.js';
+import { BurstCallers, type CallerPlan } from './burst-callers.js';
+import { LogTally } from './log-tally.js';
+import { RequestTail } from './request-tail.js';
+import { startBurstService } from './start-burst-service.js';
+import type { OriginateRecord } from './switch-trace.js';
+
+/** How the simulated switch behaves like a loaded real one (its start options; GET /sim/conditions). */
+export interface SwitchConditions {
+  /** Every ARI request waits this long before it runs. */
+  latencyMs?: number;
+  maxConcurrentRequests?: number;
+  /** Idle keep-alive HTTP connections are closed after this (Asterisk's session_keep_alive). */
+  sessionKeepAliveMs?: number;
+}
+
+export interface BurstScenario {
+  callers: number;
+  arrivalsPerSecond: number;
+  /** Agents logged in and ready (ids from config/agents.yaml). */
+  agents: readonly string[];
+  /** Simulated agents answer after this long and hang up after talking this long (simulated time). */
+  answerAfterMs: number;
+  talkMs: number;
+  /** Wrap-up of every queue; null keeps config/queues.yaml's. */
+  wrapUpSec: number | null;
+  /** Hold announcement interval of every tier; null keeps config/tiers.yaml's. */
+  holdAnnouncementIntervalSec: number | null;
+  conditions: SwitchConditions;
+  /** Caller timeouts and hold intervals relative to the service's (the switch's speed compresses the rest). */
+  timeScale: number;
+  /** A caller still waiting after this long hangs up. */
+  maxStayMs: number;
+}
+
+export interface BurstEnvironment {
+  simUrl: string;
+  redisUrl: string;
+  user: string;
+  password: string;
+  /** The Stasis app the switch's dialplan sends 10000 to. */
+  app: string;
+  /** Keep the service's log in this file (null: only tally it). */
+  serviceLogFile: string | null;
+  serviceLogLevel: string;
+  progress?: (line: string) => void;
+}
+
+export interface RequestFigures {
+  total: number;
+  /** Requests by kind (`POST /channels/{id}/play`), the service's only. */
+  byKind: Record<string, number>;
+  /** The same non-GET request (method, path and parameters) received again: a retry, or a duplicate. */
+  repeated: number;
+  /** False when the request log turned over between two reads (some requests not counted). */
+  complete: boolean;
+}
+
+export interface BurstReport {
+  scenario: BurstScenario;
+  findings: BurstFindings;
+  requests: RequestFigures;
+  log: { timeouts: number; retries: number; socketErrors: number; warnings: number; errors: number; firstErrors: string[] };
+  /** Whether the switch reported the scenario's conditions in force (an older simulator does not know them). */
+  conditionsApplied: boolean;
+  harnessErrors: string[];
+  durationMs: number;
+}
+
+/**
+ * The caller mix: numbers of the sample customers (every tier, including an
+ * enterprise of class A, which is diamond) and numbers nobody has (standard),
+ * in a fixed order. Diamond callers hold on through their menu (straight to
+ * the senior team); the others press the need keys 1 to 4 in turn.
+ */
+const MIX: ReadonlyArray<{ profile: string; from: string | null }> = [
+  { profile: 'diamond', from: '13800000001' },
+  { profile: 'gold', from: '13800000002' },
+  { profile: 'silver', from: '13800000003' },
+  { profile: 'standard', from: '13800000004' },
+  { profile: 'unknown', from: null },
+  { profile: 'gold', from: '13800000007' },
+  { profile: 'standard', from: '13800000005' },
+  { profile: 'unknown', from: null },
+  { profile: 'diamond', from: '13800000006' },
+  { profile: 'unknown', from: null },
+];
+const NEED_KEYS = ['1', '2', '3', '4'];
+
+export function burstCallers(count: number): CallerPlan[] {
+  return Array.from({ length: count }, (_, index) => {
+    const mix = MIX[index % MIX.length]!;
+    return {
+      index,
+      profile: mix.profile,
+      from: mix.from ?? `1390000${String(index).padStart(4, '0')}`,
+      key: mix.profile === 'diamond' ? null : NEED_KEYS[index % NEED_KEYS.length]!,
+    };
+  });
+}
+
+/**
+ * Runs one burst against a running simulated switch and Redis: starts the
+ * service, readies the agents, lets the callers arrive at the given rate,
+ * waits until every call has ended (or the callers gave up), and analyses
+ * what the switch saw.
+ */
+export async function runBurst(env: BurstEnvironment, scenario: BurstScenario): Promise<BurstReport> {
+  const say = env.progress ?? (() => {});
+  const authorization = `Basic ${Buffer.from(`${env.user}:${env.password}`).toString('base64')}`;
+  const control = async (method: 'PUT' | 'GET', path: string, body?: unknown) => {
+    const res = await request(`${env.simUrl}/sim${path}`, {
+      method,
+      headers: { authorization, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, text };
+  };
+
+  // The conditions are the switch's start options (like http.conf): check they are in force.
+  const inForce = await control('GET', '/conditions');
+  const conditionsApplied = inForce.status === 200 && conditionsMatch(JSON.parse(inForce.text) as SwitchConditions, scenario.conditions);
+  for (const agent of scenario.agents) {
+    const set = await control('PUT', `/agents/${agent}`, { kind: 'answer', afterMs: scenario.answerAfterMs, hangupAfterMs: scenario.talkMs });
+    if (set.status >= 300) throw new Error(`could not script agent ${agent}: ${set.status} ${set.text}`);
+  }
+
+  const runId = `burst${randomUUID().slice(0, 6)}`;
+  const tally = new LogTally(env.serviceLogFile);
+  const { service, stop } = await startBurstService({
+    redisUrl: env.redisUrl,
+    prefix: `${runId}:`,
+    simUrl: env.simUrl,
+    user: env.user,
+    password: env.password,
+    app: env.app,
+    overrides: settingsOverrides(scenario),
+    timeScale: scenario.timeScale,
+    agents: scenario.agents,
+    logLevel: env.serviceLogLevel,
+    logStream: tally,
+  });
+  const acd: AcdRecord[] = [];
+  const offAcd = service.acd.onEvent((event) => acd.push({ at: Date.now(), event }));
+
+  const callers = new BurstCallers({
+    simUrl: env.simUrl, user: env.user, password: env.password,
+    app: `${env.app}-burst-callers`, runId, number: '10000', maxStayMs: scenario.maxStayMs,
+  });
+  const tail = new RequestTail(env.simUrl, authorization);
+  let requests: RecordedRequest[] = [];
+  const started = Date.now();
+  try {
+    await callers.connect();
+    // The log only covers this run: earlier requests (start-up) are not the burst's.
+    await request(`${env.simUrl}/sim/requests`, { method: 'DELETE', headers: { authorization } }).then((r) => r.body.dump());
+    tail.start(500);
+
+    const plans = burstCallers(scenario.callers);
+    const gapMs = 1000 / scenario.arrivalsPerSecond;
+    const placing: Promise<void>[] = [];
+    for (const plan of plans) {
+      const due = started + plan.index * gapMs;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      placing.push(callers.place(plan));
+    }
+    await Promise.all(placing);
+    say(`${plans.length} callers placed in ${Date.now() - started} ms; waiting for every call to end`);
+
+    const allEnded = await callers.allEnded(scenario.maxStayMs + 30_000);
+    if (!allEnded) say('some calls were still up at the end: hanging them up');
+    await callers.hangUpAll();
+    // Let the last hang-ups, wrap-ups and stray legs reach the switch before reading it.
+    await settle(() => service.sessions.size === 0, 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    requests = await tail.stop();
+  } finally {
+    offAcd();
+    await callers.close();
+    await stop();
+    tally.flush();
+  }
+
+  const findings = analyseBurst({ callers: callers.records(), trace: callers.trace, originates: originatesOf(requests), acd });
+  return {
+    scenario,
+    findings,
+    requests: requestFigures(requests, runId, tail.complete),
+    log: { timeouts: tally.timeouts, retries: tally.retries, socketErrors: tally.socketErrors, warnings: tally.warnings, errors: tally.errors, firstErrors: tally.firstErrors },
+    conditionsApplied,
+    harnessErrors: callers.errors,
+    durationMs: Date.now() - started,
+  };
+}
+
+function conditionsMatch(actual: SwitchConditions, wanted: SwitchConditions): boolean {
+  return (Object.keys(wanted) as (keyof SwitchConditions)[]).every((key) => actual[key] === wanted[key]);
+}
+
+function settingsOverrides(scenario: BurstScenario): Record<string, unknown> {
+  const base = loadConfig({ env: {} });
+  const overrides: Record<string, Record<string, unknown>> = {};
+  if (scenario.wrapUpSec !== null) {
+    overrides.queues = Object.fromEntries(Object.keys(base.queues).map((id) => [id, { wrapUpSec: scenario.wrapUpSec }]));
+  }
+  if (scenario.holdAnnouncementIntervalSec !== null) {
+    overrides.routing = {
+      tiers: Object.fromEntries(Object.keys(base.routing.tiers).map((id) => [id, { holdAnnouncementIntervalSec: scenario.holdAnnouncementIntervalSec }])),
+    };
+  }
+  return overrides;
+}
+
+async function settle(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Originates as the switch received them: `POST /ari/channels` or `POST /ari/channels/{id}`. */
+export function originatesOf(requests: readonly RecordedRequest[]): OriginateRecord[] {
+  const out: OriginateRecord[] = [];
+  for (const r of requests) {
+    if (r.method !== 'POST') continue;
+    const match = /^\/ari\/channels(?:\/([^/]+))?$/.exec(r.path);
+    if (!match) continue;
+    const channelId = match[1] ? decodeURIComponent(match[1]) : r.query.channelId;
+    const endpoint = r.query.endpoint;
+    if (!channelId || !endpoint) continue;
+    const variables = (r.body as { variables?: Record<string, unknown> } | null)?.variables;
+    const callId = typeof variables?.HOTLINE_CALL_ID === 'string' ? variables.HOTLINE_CALL_ID : null;
+    out.push({ at: r.at, channelId, endpoint, callId });
+  }
+  return out;
+}
+
+/** The service's requests by kind (ids replaced by `{id}`), leaving out the callers' own. */
+function requestFigures(requests: readonly RecordedRequest[], runId: string, complete: boolean): RequestFigures {
+  const byKind: Record<string, number> = {};
+  const seen = new Set<string>();
+  let repeated = 0;
+  let total = 0;
+  for (const r of requests) {
+    const ours = (r.path.includes(`${runId}-c`) && r.path.includes('-caller')) || (r.query.app ?? '').endsWith('-burst-callers');
+    if (ours) continue;
+    total += 1;
+    const kind = `${r.method} ${r.path.replace(/^\/ari/, '').split('/').map((part, i) => (i >= 2 && i % 2 === 0 ? '{id}' : part)).join('/')}`;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    if (r.method === 'GET') continue;
+    const key = `${r.method} ${r.path} ${JSON.stringify(r.query)}`;
+    if (seen.has(key)) repeated += 1;
+    else seen.add(key);
+  }
+  return { total, byKind, repeated, complete };
+}
