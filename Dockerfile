@@ -2,7 +2,8 @@
 # The hotline service: build TypeScript and the development prompts, then a
 # small runtime image that runs as an unprivileged user.
 
-FROM node:20-bookworm-slim AS build
+# Node 26 is the Active LTS line; the code also runs on Node 20 (package.json engines).
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng sox \
     && rm -rf /var/lib/apt/lists/*
@@ -16,7 +17,7 @@ RUN npm run build
 RUN npm run prompts -- --out /app/sounds
 RUN npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:26-trixie-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
