@@ -3,12 +3,15 @@ import { parseAgentBehaviour, type AgentBehaviour } from './agent-behaviour.js';
 import { badRequest } from './ari-http-error.js';
 import { noContent, ok, type Router } from './http-router.js';
 import type { RecordedRequest } from './request-log.js';
+import { parseConditionsPatch, type ConditionsPatch, type SwitchConditions } from './switch-conditions.js';
 
 /** What the control endpoints act on (the running simulator). */
 export interface SimControl {
   requests(): RecordedRequest[];
   clearRequests(): void;
   failNextRequests(count: number, status?: number): void;
+  setConditions(patch: ConditionsPatch): SwitchConditions;
+  getConditions(): SwitchConditions;
   dropWebSockets(): void;
   restart(): Promise<void>;
   setAgent(resource: string, behaviour: AgentBehaviour): void;
@@ -53,6 +56,11 @@ export function addControlRoutes(router: Router, sim: SimControl): void {
     sim.failNextRequests(count, status);
     return noContent();
   });
+
+  // How slow the switch is and how long it keeps idle connections: {latencyMs, maxConcurrentRequests, sessionKeepAliveMs}.
+  router.on('GET', '/conditions', () => ok(sim.getConditions()));
+  // A bad field answers 400 naming it.
+  router.on('PUT', '/conditions', (req) => ok(sim.setConditions(parseConditionsPatch(req.body))));
 
   router.on('POST', '/restart', () => {
     // Answer first: the restart closes this very connection.

@@ -9,6 +9,10 @@ import { startSimulatedAsterisk } from './simulated-asterisk.js';
  * ARI_USER / ARI_PASSWORD (ivr / ivr), ARI_APP (the dialplan's Stasis app, ivr),
  * ARI_SIM_SPEED (1), SOUNDS_DIR (prompts directory; unset: every prompt lasts
  * ARI_SIM_DEFAULT_PLAYBACK_MS, default 1000), ARI_SIM_VERBOSE=1 to log calls.
+ * A slow switch: SIM_LATENCY_MS (every ARI request waits this long, default 0),
+ * SIM_MAX_CONCURRENT_REQUESTS (requests served at once; unset or 0: no limit),
+ * SIM_SESSION_KEEP_ALIVE_MS (idle HTTP connections closed after, default 15000).
+ * All three can be changed while it runs with PUT /sim/conditions.
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -24,6 +28,9 @@ async function main(): Promise<void> {
     soundsDir: env.SOUNDS_DIR ? resolve(env.SOUNDS_DIR) : null,
     defaultPlaybackMs: integer('ARI_SIM_DEFAULT_PLAYBACK_MS', env.ARI_SIM_DEFAULT_PLAYBACK_MS, 1000),
     dialplanApp: env.ARI_APP || 'ivr',
+    latencyMs: integer('SIM_LATENCY_MS', env.SIM_LATENCY_MS, 0),
+    maxConcurrentRequests: integer('SIM_MAX_CONCURRENT_REQUESTS', env.SIM_MAX_CONCURRENT_REQUESTS, 0) || null,
+    sessionKeepAliveMs: integer('SIM_SESSION_KEEP_ALIVE_MS', env.SIM_SESSION_KEEP_ALIVE_MS, 15_000),
     logger: verbose ? (line) => process.stderr.write(`[sim] ${line}\n`) : undefined,
   });
   process.stdout.write(`simulated asterisk listening on ${sim.url}\n`);

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import { AgentBehaviourError } from './agent-behaviour.js';
 import { AUTH_CHALLENGE, isAuthorized, UNAUTHORIZED_BODY } from './http-auth.js';
 import { QueryParams, type RouteResponse, type Router } from './http-router.js';
+import type { RequestGate } from './request-gate.js';
 import type { RequestLog } from './request-log.js';
 
 export interface RequestHandlerDeps {
@@ -12,6 +13,8 @@ export interface RequestHandlerDeps {
   /** Test control routes under /sim. */
   control: Router;
   requests: RequestLog;
+  /** The latency and serving slots ARI REST requests go through (never /sim ones). */
+  gate: RequestGate;
   log: (line: string) => void;
 }
 
@@ -25,7 +28,8 @@ class BodyError extends Error {
 
 /**
  * The HTTP side of the simulator: Basic auth (or api_key) on everything, ARI
- * REST under /ari (recorded, and failed on demand), test control under /sim.
+ * REST under /ari (recorded, delayed and limited as the switch's conditions
+ * say, failed on demand), test control under /sim (never delayed or limited).
  * Errors are answered as Asterisk does: `{"message": "..."}`.
  */
 export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -62,15 +66,32 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: RequestHa
   }
   const query = QueryParams.from(url.searchParams, body);
   const path = url.pathname.slice(4) || '/';
-  if (area === 'ari') {
-    deps.requests.record({ method, path: url.pathname, query: query.toRecord(), body: body ?? null, at: Date.now() });
-    const failure = deps.requests.takeFailure();
-    if (failure !== null) {
-      send(res, { status: failure, body: { message: 'Simulated failure' } });
-      return;
-    }
+  if (area === 'sim') {
+    send(res, await dispatch(deps.control, method, path, query, body, deps));
+    return;
   }
-  send(res, await dispatch(area === 'ari' ? deps.ari : deps.control, method, path, query, body, deps));
+  const entry = deps.requests.record({ method, path: url.pathname, query: query.toRecord(), body: body ?? null, at: Date.now() });
+  // Runs to the end even if the client has gone away meanwhile: the switch does not know it gave up.
+  const release = await deps.gate.enter(entry.at);
+  try {
+    entry.executedAt = Date.now();
+    const failure = deps.requests.takeFailure();
+    const response = failure !== null
+      ? { status: failure, body: { message: 'Simulated failure' } }
+      : await dispatch(deps.ari, method, path, query, body, deps);
+    send(res, response);
+    entry.answeredAt = Date.now();
+    entry.status = response.status;
+  } finally {
+    release();
+  }
+}
+
+/** The path and query a request would be recorded with, for one dropped before it was read. */
+export function describeArriving(req: IncomingMessage): { method: string; path: string; query: Record<string, string> } | null {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname !== '/ari' && !url.pathname.startsWith('/ari/')) return null;
+  return { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: QueryParams.from(url.searchParams, undefined).toRecord() };
 }
 
 async function dispatch(

@@ -6,15 +6,27 @@ export interface RecordedRequest {
   /** Query parameters (and JSON-body parameters), `api_key` left out. */
   query: Record<string, string>;
   body: unknown;
-  /** Epoch milliseconds. */
+  /** When it was received (its body read), epoch milliseconds. */
   at: number;
+  /** When the switch started running it (after its latency and a free slot); null while it waits, or when it never ran. */
+  executedAt: number | null;
+  /** When its answer was written; null while it runs or waits, or when it was dropped. */
+  answeredAt: number | null;
+  /** The status it was answered with; null until answered. */
+  status: number | null;
+  /** True when it arrived on a connection the switch was closing: never executed, never answered. */
+  dropped: boolean;
 }
+
+/** What a request is recorded with when it arrives. */
+export type ArrivingRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'body' | 'at'>;
 
 /** Keeps the most recent requests so a long demo does not grow without bound. */
 const MAX_RECORDED = 10_000;
 
 /**
- * What a mock server offers tests: the requests received, and failures to
+ * What a mock server offers tests: the requests received, what became of each
+ * (executed and answered, still waiting, or dropped unexecuted), and failures to
  * inject into the next ones.
  */
 export class RequestLog {
@@ -22,10 +34,18 @@ export class RequestLog {
   private failuresLeft = 0;
   private failureStatus = 500;
 
-  record(entry: RecordedRequest): void {
-    this.entries.push(entry);
+  /** Records an arriving request; the entry returned is updated as the request goes on. */
+  record(entry: ArrivingRequest): RecordedRequest {
+    const recorded: RecordedRequest = { ...entry, executedAt: null, answeredAt: null, status: null, dropped: false };
+    this.entries.push(recorded);
     // Trim in batches: a load test records thousands of requests a second.
     if (this.entries.length >= 2 * MAX_RECORDED) this.entries = this.entries.slice(-MAX_RECORDED);
+    return recorded;
+  }
+
+  /** Records a request that the switch did not execute because its connection was being closed. */
+  recordDropped(entry: ArrivingRequest): void {
+    this.record(entry).dropped = true;
   }
 
   list(): RecordedRequest[] {

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Bridge, Channel } from '../ari/models.js';
@@ -10,13 +10,17 @@ import { addChannelRoutes } from './channel-routes.js';
 import { addControlRoutes } from './control-routes.js';
 import { AUTH_CHALLENGE, isAuthorized, UNAUTHORIZED_BODY } from './http-auth.js';
 import { Router } from './http-router.js';
+import { KeepAliveSessions } from './keep-alive-sessions.js';
+import { RequestGate } from './request-gate.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
-import { createRequestHandler } from './request-handler.js';
+import { createRequestHandler, describeArriving } from './request-handler.js';
 import { addResourceRoutes } from './resource-routes.js';
 import { SimSwitch } from './sim-switch.js';
+import { ConditionsBoard, type ConditionsPatch, type SwitchConditions } from './switch-conditions.js';
 
 export type { AgentBehaviour } from './agent-behaviour.js';
 export type { RecordedRequest } from './request-log.js';
+export type { ConditionsPatch, SwitchConditions } from './switch-conditions.js';
 
 export interface SimOptions {
   /** 0 = a free port; default 8088. */
@@ -37,6 +41,12 @@ export interface SimOptions {
   asteriskId?: string;
   /** The app the dialplan's Stasis() sends 10000/10001 to (ARI_APP of the service); default 'ivr'. */
   dialplanApp?: string;
+  /** Every ARI REST request waits this long (real ms) after its body is read, before it runs. Default 0. */
+  latencyMs?: number;
+  /** ARI REST requests served at once; the others wait for a free slot. Default null: no limit. */
+  maxConcurrentRequests?: number | null;
+  /** http.conf session_keep_alive: idle HTTP connections are closed after this long. Default 15000. */
+  sessionKeepAliveMs?: number;
   logger?: (line: string) => void;
 }
 
@@ -52,6 +62,9 @@ export interface SimulatedAsterisk {
   restart(): Promise<void>;
   /** The next `count` ARI REST requests answer `status` (default 500) with {"message":"Simulated failure"}. */
   failNextRequests(count: number, status?: number): void;
+  /** Makes the switch slow (latency, limited serving slots) or changes its keep-alive; applies to requests waiting now. Returns the conditions now in force. */
+  setConditions(patch: ConditionsPatch): SwitchConditions;
+  getConditions(): SwitchConditions;
   requests(): RecordedRequest[];
   channels(): Channel[];
   bridges(): Bridge[];
@@ -87,6 +100,13 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
     log,
   });
   const requests = new RequestLog();
+  const conditions = new ConditionsBoard({
+    latencyMs: options.latencyMs,
+    maxConcurrentRequests: options.maxConcurrentRequests,
+    sessionKeepAliveMs: options.sessionKeepAliveMs,
+  });
+  const gate = new RequestGate(conditions);
+  const sessions = new KeepAliveSessions(conditions);
   const wss = new WebSocketServer({ noServer: true });
   let port = options.port ?? 8088;
   let restarting: Promise<void> | null = null;
@@ -121,6 +141,8 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
       return restarting;
     },
     failNextRequests: (count, status = 500) => requests.failNext(count, status),
+    setConditions: (patch) => conditions.set(patch),
+    getConditions: () => conditions.get(),
     requests: () => requests.list(),
     clearRequests: () => requests.clear(),
     channels: () => sw.channels.list().filter((c) => !c.gone).map((c) => c.toJson()),
@@ -141,9 +163,20 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
   addResourceRoutes(ari, sw);
   const control = new Router();
   addControlRoutes(control, api);
-  const handler = createRequestHandler({ users, ari, control, requests, log });
+  const serve = createRequestHandler({ users, ari, control, requests, gate, log });
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (sessions.admit(req, res)) {
+      serve(req, res);
+      return;
+    }
+    // Arrived on a connection the switch is closing: never read, never executed.
+    const arriving = describeArriving(req);
+    if (arriving) requests.recordDropped({ ...arriving, body: null, at: Date.now() });
+    log(`${req.method} ${req.url} arrived on a connection idle past the keep-alive: dropped`);
+  };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    sessions.release(socket as Socket);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ari/events') return reject(socket, 404, 'Not Found', { message: 'Not found' });
     if (!isAuthorized(req, url, users)) return reject(socket, 401, 'Unauthorized', JSON.parse(UNAUTHORIZED_BODY) as object);
@@ -159,7 +192,7 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
   const createHttpServer = (): Server => {
     const created = createServer(handler);
     created.on('upgrade', onUpgrade);
-    created.keepAliveTimeout = 5000;
+    sessions.attach(created);
     return created;
   };
 
@@ -171,6 +204,10 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
 }
 
 function reject(socket: Duplex, status: number, reason: string, body: object): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const text = JSON.stringify(body);
   const headers = [
     `HTTP/1.1 ${status} ${reason}`,

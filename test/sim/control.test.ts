@@ -64,7 +64,8 @@ describe('test control endpoints', () => {
     await rest(sim, 'POST', '/ari/channels', { endpoint: 'PJSIP/1001', app: 'ivr', api_key: 'ivr:ivr' }, { variables: { TIER: 'gold' } });
     const log = await rest(sim, 'GET', '/sim/requests');
     expect(log.body).toEqual([
-      { method: 'POST', path: '/ari/channels', query: { endpoint: 'PJSIP/1001', app: 'ivr' }, body: { variables: { TIER: 'gold' } }, at: expect.any(Number) },
+      { method: 'POST', path: '/ari/channels', query: { endpoint: 'PJSIP/1001', app: 'ivr' }, body: { variables: { TIER: 'gold' } }, at: expect.any(Number),
+        executedAt: expect.any(Number), answeredAt: expect.any(Number), status: 200, dropped: false },
     ]);
     expect(sim.requests()).toHaveLength(1);
     expect((await rest(sim, 'DELETE', '/sim/requests')).status).toBe(204);
