@@ -4,7 +4,7 @@
  * with a message naming the key.
  */
 import { loadConfig } from './config/load-config.js';
-import { ConfigError } from './errors.js';
+import { AppError, ConfigError } from './errors.js';
 import { createLogger } from './log/logger.js';
 import { HotlineService } from './service/hotline-service.js';
 
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`start-up failed: ${(err as Error).stack ?? err}\n`);
+  // A typed error says what to fix (e.g. the port is taken); a stack would only hide it.
+  const text = err instanceof AppError ? `${err.message} (${err.code})` : (err as Error).stack ?? String(err);
+  process.stderr.write(`start-up failed: ${text}\n`);
   process.exit(1);
 });

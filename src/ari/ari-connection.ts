@@ -255,6 +255,7 @@ export class AriConnection {
     });
     this.ws = ws;
     const current = () => generation === this.generation;
+    let socketError: string | null = null;
     ws.on('open', () => {
       if (current()) void this.onOpen(generation);
     });
@@ -271,9 +272,11 @@ export class AriConnection {
       // Quiet while Asterisk stays away: one warning, then one every tenth attempt.
       const level = this.attempt % 10 === 0 ? 'warn' : 'debug';
       this.logger[level]({ err: err.message, attempt: this.attempt }, 'ARI events socket error');
+      socketError = err.message;
     });
     ws.on('close', (code: number, reason: Buffer) => {
-      if (current()) this.onClose(`socket closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
+      // A refused upgrade (e.g. "Unexpected server response: 401") says more than the close code.
+      if (current()) this.onClose(socketError ?? `socket closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
     });
   }
 
