@@ -1,4 +1,8 @@
-/** One ARI REST request as the simulator received it. */
+/**
+ * One ARI REST request as the simulator received it. The simulator always fills
+ * the fields after `at`; they are optional so that a request written by hand (a
+ * fixture replaying a log) may leave them out.
+ */
 export interface RecordedRequest {
   method: string;
   /** Path as sent, e.g. `/ari/channels/1795308307.1/play` (no query string). */
@@ -9,17 +13,20 @@ export interface RecordedRequest {
   /** When it was received (its body read), epoch milliseconds. */
   at: number;
   /** When the switch started running it (after its latency and a free slot); null while it waits, or when it never ran. */
-  executedAt: number | null;
+  executedAt?: number | null;
   /** When its answer was written; null while it runs or waits, or when it was dropped. */
-  answeredAt: number | null;
+  answeredAt?: number | null;
   /** The status it was answered with; null until answered. */
-  status: number | null;
+  status?: number | null;
   /** True when it arrived on a connection the switch was closing: never executed, never answered. */
-  dropped: boolean;
+  dropped?: boolean;
 }
 
 /** What a request is recorded with when it arrives. */
 export type ArrivingRequest = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'body' | 'at'>;
+
+/** A recorded request as the simulator keeps it, every field filled. */
+type LoggedRequest = Required<RecordedRequest>;
 
 /** Keeps the most recent requests so a long demo does not grow without bound. */
 const MAX_RECORDED = 10_000;
@@ -30,13 +37,13 @@ const MAX_RECORDED = 10_000;
  * inject into the next ones.
  */
 export class RequestLog {
-  private entries: RecordedRequest[] = [];
+  private entries: LoggedRequest[] = [];
   private failuresLeft = 0;
   private failureStatus = 500;
 
   /** Records an arriving request; the entry returned is updated as the request goes on. */
-  record(entry: ArrivingRequest): RecordedRequest {
-    const recorded: RecordedRequest = { ...entry, executedAt: null, answeredAt: null, status: null, dropped: false };
+  record(entry: ArrivingRequest): LoggedRequest {
+    const recorded: LoggedRequest = { ...entry, executedAt: null, answeredAt: null, status: null, dropped: false };
     this.entries.push(recorded);
     // Trim in batches: a load test records thousands of requests a second.
     if (this.entries.length >= 2 * MAX_RECORDED) this.entries = this.entries.slice(-MAX_RECORDED);
