@@ -1,8 +1,8 @@
 import type { QueuedCall } from '../acd/call-queue.js';
 import type { Call } from '../call-control/call-control.js';
 import { isWithheld } from '../customers/customer-data.js';
+import { placeInQueueIds } from '../prompts/place-in-queue.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
-import { sayCount } from '../prompts/say-count.js';
 import { sayDuration } from '../prompts/say-duration.js';
 import { sayPhone } from '../prompts/say-phone.js';
 import type { Lang } from '../prompts/spoken.js';
@@ -94,7 +94,7 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
           nextAnnouncement = now() + intervalMs;
           const ids: string[] = [];
           if (queueSettings?.announce.position && status.position > 0) {
-            ids.push('hold/position-prefix', ...sayCount(status.position - 1, lang).ids, 'hold/position-suffix');
+            ids.push(...placeInQueueIds(status.position, lang));
           }
           if (queueSettings?.announce.estimatedWait && status.estimatedWaitMs !== null) {
             ids.push('hold/estimated-wait', ...sayDuration(Math.round(status.estimatedWaitMs / 1000), lang, { precision: 'minute' }).ids);

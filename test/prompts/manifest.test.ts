@@ -114,7 +114,7 @@ describe('the prompt manifest config/prompts.yaml', () => {
       'menu/diamond', 'menu/gold', 'menu/silver', 'menu/standard',
       'queue/billing', 'queue/broadband', 'queue/orders', 'queue/complaints', 'queue/enterprise', 'queue/general',
       'queue/senior', 'route/connecting-to',
-      'hold/position-prefix', 'hold/position-suffix', 'hold/your-position', 'hold/estimated-wait',
+      'hold/position-prefix', 'hold/position-suffix', 'hold/you-are-next', 'hold/your-position', 'hold/estimated-wait',
       'hold/thanks-for-waiting', 'hold/press-for-callback', 'hold/queue-full',
       'cb/offer', 'cb/enter-number', 'cb/number-is', 'cb/confirm-number', 'cb/confirmed', 'cb/within',
       'cb/withheld-enter-number', 'cb/greeting', 'whisper/callback', 'whisper/tier-diamond', 'whisper/tier-gold',
