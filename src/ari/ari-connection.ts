@@ -356,7 +356,7 @@ export class AriConnection {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.state !== 'replaced') return;
-      this.logger.warn({ app, replacements: this.replacements }, 'taking the Stasis app back');
+      this.logger.warn({ replacements: this.replacements }, 'taking the Stasis app back');
       this.connect();
     }, delay);
     this.emit('disconnected', { reason, willReconnect: true, replaced: true });

@@ -148,6 +148,60 @@ describe('when another client takes the Stasis app over', () => {
   });
 });
 
+describe('when the events socket drops', () => {
+  let hotline: HotlineFixture;
+  beforeAll(async () => {
+    hotline = await startHotline({
+      overrides: {
+        queues: { general: { wrapUpSec: 0 } },
+        // A slow first retry, so the test's few Redis round trips happen while the socket is down.
+        ari: { reconnect: { initialDelayMs: 2000, maxDelayMs: 2000 } },
+      },
+    });
+  });
+  afterAll(async () => hotline?.stop());
+
+  it('an agent freed while it is down is not rung until it is back, then the waiting caller is served', async () => {
+    const { service, sim } = hotline;
+    sim.setAgent('1016', { kind: 'answer', afterMs: 100, hangupAfterMs: 20_000 });
+    const caller = hotline.call('10000', '13800000004', ['0'], { maxQueueWaitMs: 30_000 });
+    await expect.poll(async () => (await service.acd.waiting('general')).length, { timeout: 15_000, interval: 25 }).toBe(1);
+
+    const timeline: string[] = [];
+    const offReserved = service.acd.onEvent((e: AcdEvent) => {
+      if (e.type === 'agent-state' && e.agent === '1016' && e.state === 'reserved') timeline.push('reserved');
+    });
+    const down = new Promise<void>((resolve) => {
+      const off = service.ari.on('disconnected', () => {
+        off();
+        timeline.push('down');
+        resolve();
+      });
+    });
+    const back = new Promise<void>((resolve) => {
+      const off = service.ari.on('ready', () => {
+        if (!timeline.includes('down')) return;
+        off();
+        timeline.push(`back rings=${originatesTo(sim, '1016')}`);
+        resolve();
+      });
+    });
+    // Drops the caller's own socket too; it reconnects well before the service does.
+    sim.dropWebSockets();
+    await down;
+    await service.acd.agents.login('1016', { ready: true });
+    await expect.poll(() => timeline.includes('reserved'), { timeout: 5000, interval: 10 }).toBe(true);
+    await back;
+    expect(timeline).toEqual(['down', 'reserved', 'back rings=0']);
+    const report = await caller;
+    expect(report.outcome).toMatchObject({ kind: 'agent', agent: '1016', queue: 'general' });
+    expect(originatesTo(sim, '1016')).toBe(1);
+    offReserved();
+    await hotline.idle();
+    await service.acd.agents.logout('1016').catch(() => {});
+  });
+});
+
 describe('start-up', () => {
   let sim: SimulatedAsterisk;
   let service: HotlineService | null = null;
