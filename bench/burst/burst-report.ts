@@ -39,7 +39,7 @@ export function burstTable(report: BurstReport): string {
     `freed-to-rung samples ${f.freedToRung.length} (max ${ms(f.freedToRung.length ? Math.max(...f.freedToRung) : null)} ms), reserved but never rung ${f.freedNeverRung}`,
     `ring failures (ACD): ${pairs(f.ringFailures)}; pauses: ${pairs(f.pauses)}`,
     `ARI requests by the service: ${report.requests.total}${report.requests.complete ? '' : ' (log turned over: some not counted)'}, `
-      + `repeated identical ${report.requests.repeated}; in its log: timeouts ${report.log.timeouts}, retries ${report.log.retries}, `
+      + `sent twice (originate, answer, bridge, addChannel, hang-up, stop) ${report.requests.repeated}; in its log: timeouts ${report.log.timeouts}, retries ${report.log.retries}, `
       + `socket errors ${report.log.socketErrors}, warnings ${report.log.warnings}, errors ${report.log.errors}`,
     ...kinds,
     `run took ${(report.durationMs / 1000).toFixed(1)} s`,

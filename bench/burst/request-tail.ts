@@ -32,6 +32,11 @@ export class RequestTail {
     return this.kept;
   }
 
+  /** Every request kept so far, oldest first. */
+  get requests(): readonly RecordedRequest[] {
+    return this.kept;
+  }
+
   get complete(): boolean {
     return !this.lostSome;
   }

@@ -7,7 +7,7 @@ import { BurstCallers, type CallerPlan } from './burst-callers.js';
 import { LogTally } from './log-tally.js';
 import { RequestTail } from './request-tail.js';
 import { startBurstService } from './start-burst-service.js';
-import type { OriginateRecord } from './switch-trace.js';
+import type { OriginateRecord, SwitchEvent } from './switch-trace.js';
 
 /** How the simulated switch behaves like a loaded real one (its start options; GET /sim/conditions). */
 export interface SwitchConditions {
@@ -48,13 +48,15 @@ export interface BurstEnvironment {
   serviceLogFile: string | null;
   serviceLogLevel: string;
   progress?: (line: string) => void;
+  /** Keep what the switch received and sent in the report (to find the defect behind a count). */
+  keepRaw?: boolean;
 }
 
 export interface RequestFigures {
   total: number;
   /** Requests by kind (`POST /channels/{id}/play`), the service's only. */
   byKind: Record<string, number>;
-  /** The same non-GET request (method, path and parameters) received again: a retry, or a duplicate. */
+  /** A request that does its work once (originate, answer, bridge, addChannel, hang-up, stop) received again: a retry or a duplicate. */
   repeated: number;
   /** False when the request log turned over between two reads (some requests not counted). */
   complete: boolean;
@@ -69,6 +71,7 @@ export interface BurstReport {
   conditionsApplied: boolean;
   harnessErrors: string[];
   durationMs: number;
+  raw?: { requests: RecordedRequest[]; trace: SwitchEvent[]; acd: AcdRecord[] };
 }
 
 /**
@@ -196,6 +199,7 @@ export async function runBurst(env: BurstEnvironment, scenario: BurstScenario): 
     conditionsApplied,
     harnessErrors: callers.errors,
     durationMs: Date.now() - started,
+    ...(env.keepRaw ? { raw: { requests, trace: callers.trace, acd } } : {}),
   };
 }
 
@@ -239,6 +243,21 @@ export function originatesOf(requests: readonly RecordedRequest[]): OriginateRec
   return out;
 }
 
+/**
+ * Requests that do their work once: the same one again means the client sent
+ * it twice (a retry, or a duplicate). Music on hold, playbacks and variables
+ * are left out: starting and stopping them again is normal.
+ */
+const ONCE_ONLY = [
+  /^POST \/ari\/channels\/[^/]+$/, // originate with our id
+  /^POST \/ari\/channels\/[^/]+\/answer$/,
+  /^DELETE \/ari\/channels\/[^/]+$/,
+  /^POST \/ari\/bridges\/[^/]+$/,
+  /^POST \/ari\/bridges\/[^/]+\/addChannel$/,
+  /^DELETE \/ari\/bridges\/[^/]+$/,
+  /^DELETE \/ari\/playbacks\/[^/]+$/,
+];
+
 /** The service's requests by kind (ids replaced by `{id}`), leaving out the callers' own. */
 function requestFigures(requests: readonly RecordedRequest[], runId: string, complete: boolean): RequestFigures {
   const byKind: Record<string, number> = {};
@@ -251,7 +270,7 @@ function requestFigures(requests: readonly RecordedRequest[], runId: string, com
     total += 1;
     const kind = `${r.method} ${r.path.replace(/^\/ari/, '').split('/').map((part, i) => (i >= 2 && i % 2 === 0 ? '{id}' : part)).join('/')}`;
     byKind[kind] = (byKind[kind] ?? 0) + 1;
-    if (r.method === 'GET') continue;
+    if (!ONCE_ONLY.some((pattern) => pattern.test(`${r.method} ${r.path}`))) continue;
     const key = `${r.method} ${r.path} ${JSON.stringify(r.query)}`;
     if (seen.has(key)) repeated += 1;
     else seen.add(key);
