@@ -2,28 +2,39 @@ import type { AriClient } from '../ari/ari-client.js';
 import { AriError } from '../ari/ari-error.js';
 import { isChannelGone } from '../ari/is-channel-gone.js';
 import type { Logger } from '../log/logger.js';
+import type { AriCall } from './ari-call.js';
 import type { Bridge, Call } from './call-control.js';
 
 /**
  * A mixing bridge over ARI. Adding or removing a caller who has just hung up
  * is not an error (the call step simply has nothing left to do), and
  * destroying a bridge twice is harmless.
+ *
+ * Asterisk adds a channel to a bridge on the channel's own thread, after the
+ * prompt it is playing: adding a caller whose hold announcement plays would
+ * wait for the end of the announcement while the agent hears silence. So every
+ * join (live calls, callbacks, transfers) first stops that channel's prompts.
  */
 export class AriBridge implements Bridge {
   constructor(
     readonly id: string,
     private readonly client: AriClient,
     private readonly logger: Logger,
+    /** Our call on a channel id, if it is one of ours. */
+    private readonly callOf: (channelId: string) => AriCall | undefined = () => undefined,
   ) {}
 
   async add(call: Call | string): Promise<void> {
     if (typeof call !== 'string' && call.gone) return;
     const channelId = idOf(call);
+    const release = (await this.callOf(channelId)?.prepareToJoin()) ?? (() => {});
     try {
       await this.client.bridges.addChannel(this.id, channelId);
     } catch (err) {
       if (!isChannelGone(err)) throw err;
       this.logger.debug({ bridgeId: this.id, channelId }, 'channel gone before it could join the bridge');
+    } finally {
+      release();
     }
   }
 

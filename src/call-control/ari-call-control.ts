@@ -10,6 +10,7 @@ import { AriCall, type CallContext } from './ari-call.js';
 import type { Bridge, Call, CallControl, OriginateOptions, OriginateResult } from './call-control.js';
 import { originateLeg } from './originate-leg.js';
 import { TrackedTimers } from './tracked-timers.js';
+import { UnwantedLegs } from './unwanted-legs.js';
 
 export interface AriCallControlOptions {
   /** Stasis app our calls are in; default the connection's first app. */
@@ -17,12 +18,19 @@ export interface AriCallControlOptions {
   logger?: Logger;
   /** After an originate's ring timeout, how long to wait for Asterisk's final event. Default 5000. */
   originateGraceMs?: number;
+  /**
+   * How long after its ring time a leg we gave up on (its originate timed out
+   * or was cancelled) is still watched for, to be hung up if it shows. Default 60000.
+   */
+  lateLegMs?: number;
 }
 
 /** What is still held (tests prove a finished call leaves nothing behind). */
 export interface CallControlResources {
   calls: number;
   originating: number;
+  /** Legs given up on, still watched for so they can be hung up if they show. */
+  unwanted: number;
   /** Event listeners registered with the connection, including this object's own. */
   eventListeners: number;
   /** Listeners and step watchers attached to live calls. */
@@ -44,6 +52,8 @@ export class AriCallControl implements CallControl {
   private readonly timers = new TrackedTimers();
   private readonly context: CallContext;
   private readonly graceMs: number;
+  private readonly lateLegMs: number;
+  private readonly unwanted: UnwantedLegs;
   private readonly offs: (() => void)[];
 
   constructor(private readonly connection: AriConnection, options: AriCallControlOptions = {}) {
@@ -55,6 +65,7 @@ export class AriCallControl implements CallControl {
     }
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.graceMs = options.originateGraceMs ?? 5000;
+    this.lateLegMs = options.lateLegMs ?? 60_000;
     this.context = {
       client: connection.client,
       events: connection.events,
@@ -63,6 +74,13 @@ export class AriCallControl implements CallControl {
       logger: this.logger,
       onEnd: (call) => this.calls.delete(call.id),
     };
+    this.unwanted = new UnwantedLegs({
+      client: connection.client,
+      events: connection.events,
+      app: this.app,
+      timers: this.timers,
+      logger: this.logger,
+    });
     this.offs = [
       connection.events.onStasisStart((event) => this.onStasisStart(event), this.app),
       connection.on('ready', () => this.resync()),
@@ -90,12 +108,15 @@ export class AriCallControl implements CallControl {
       isKnown: (id) => this.calls.has(id),
       adopt: (channel, args) => this.track(channel, args),
       graceMs: this.graceMs,
+      ready: () => this.connection.ready,
+      unwanted: this.unwanted,
+      lateLegMs: this.lateLegMs,
     }, options);
   }
 
   async createBridge(name?: string): Promise<Bridge> {
     const bridge = await this.connection.client.bridges.createWithId(randomUUID(), { type: ['mixing'], name });
-    return new AriBridge(bridge.id, this.connection.client, this.logger);
+    return new AriBridge(bridge.id, this.connection.client, this.logger, (id) => this.calls.get(id));
   }
 
   /**
@@ -132,6 +153,7 @@ export class AriCallControl implements CallControl {
     return {
       calls: this.calls.size,
       originating: this.originating.size,
+      unwanted: this.unwanted.size,
       eventListeners: this.connection.events.listenerCount,
       callListeners,
       timers: this.timers.active,
@@ -141,12 +163,14 @@ export class AriCallControl implements CallControl {
   /** Stops listening to the connection (the calls themselves are left to Asterisk). */
   close(): void {
     for (const off of this.offs) off();
+    this.unwanted.clear();
     this.timers.clearAll();
   }
 
   private onStasisStart(event: StasisStart): void {
     const id = event.channel.id;
-    if (this.calls.has(id) || this.originating.has(id)) return;
+    // A leg we originated is never a caller, whenever it answers: ours to adopt, or to hang up.
+    if (this.calls.has(id) || this.originating.has(id) || this.unwanted.has(id)) return;
     const call = this.track(event.channel, event.args ?? []);
     call.logger.info({ dialled: call.dialled }, 'incoming call');
     if (this.incomingHandlers.size === 0) {

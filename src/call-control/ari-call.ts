@@ -6,6 +6,7 @@ import type { AriEvent, Channel, PlaybackContinuing, PlaybackFinished, PlaybackS
 import { AppError } from '../errors.js';
 import { callLogger, type Logger } from '../log/logger.js';
 import type { Call, CallEvent, CollectOptions, CollectResult, PlayOptions, PlayResult } from './call-control.js';
+import { ChannelQueueGuard } from './channel-queue-guard.js';
 import { collectDigits } from './collect-digits.js';
 import { playMedia } from './play-media.js';
 import type { TrackedTimers } from './tracked-timers.js';
@@ -31,6 +32,8 @@ export interface CallInternals {
   peekKey(): string | undefined;
   takeKey(): string | undefined;
   watch(watcher: CallWatcher): () => void;
+  /** A prompt asked for on this channel; the returned function says it is over. */
+  trackPlayback(playbackId: string, request: Promise<unknown>): () => void;
 }
 
 export interface CallContext {
@@ -75,6 +78,9 @@ export class AriCall implements Call, CallInternals {
   private readonly offChannel: () => void;
   private playing = false;
   private collecting = false;
+  /** In a bridge, as Asterisk last told us (ChannelEnteredBridge / ChannelLeftBridge). */
+  private bridged = false;
+  private readonly queueGuard: ChannelQueueGuard;
 
   constructor(private readonly ctx: CallContext, channel: Channel, args: readonly string[]) {
     this.id = channel.id;
@@ -84,6 +90,13 @@ export class AriCall implements Call, CallInternals {
     this.dialled = args[0] ?? '';
     this.logger = callLogger(ctx.logger, this.id, this.callerNumber);
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.queueGuard = new ChannelQueueGuard({
+      channelId: this.id,
+      client: ctx.client,
+      logger: this.logger,
+      isGone: () => this.isGone,
+      send: (request) => this.guard(request, undefined),
+    });
     this.offChannel = ctx.events.onChannel(this.id, (event) => this.handle(event), ctx.app);
   }
 
@@ -105,8 +118,14 @@ export class AriCall implements Call, CallInternals {
 
   async play(media: readonly string[], options: PlayOptions = {}): Promise<PlayResult> {
     if (this.playing) throw busy(this.id, 'a prompt is already playing');
+    if (this.queueGuard.joining) {
+      // About to talk to someone: a prompt now would only hold the bridge join up.
+      this.logger.debug({ media }, 'prompt skipped: the call is joining a bridge');
+      return { kind: 'finished' };
+    }
     this.playing = true;
     try {
+      await this.queueGuard.beforePlay();
       return await playMedia(this, media, options);
     } finally {
       this.playing = false;
@@ -127,7 +146,12 @@ export class AriCall implements Call, CallInternals {
     this.keys.length = 0;
   }
 
+  /** Not while joining or in a bridge: the caller would hear music instead of the other party. */
   async startMoh(mohClass?: string): Promise<void> {
+    if (this.queueGuard.joining || this.bridged) {
+      this.logger.debug('music on hold not started: the call is in a bridge');
+      return;
+    }
     await this.guard(() => this.ctx.client.channels.startMoh(this.id, mohClass), undefined);
   }
 
@@ -135,8 +159,9 @@ export class AriCall implements Call, CallInternals {
     await this.guard(() => this.ctx.client.channels.stopMoh(this.id), undefined);
   }
 
+  /** Set at once, or, while one of our prompts plays, as soon as the prompt is over (see ChannelQueueGuard). */
   async setVar(name: string, value: string): Promise<void> {
-    await this.guard(() => this.ctx.client.channels.setVariable(this.id, name, value), undefined);
+    await this.queueGuard.setVar(name, value);
   }
 
   async getVar(name: string): Promise<string | null> {
@@ -172,6 +197,18 @@ export class AriCall implements Call, CallInternals {
   watch(watcher: CallWatcher): () => void {
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
+  }
+
+  trackPlayback(playbackId: string, request: Promise<unknown>): () => void {
+    return this.queueGuard.track(playbackId, request);
+  }
+
+  /**
+   * Before a bridge adds this channel: stops our prompts and holds new ones off
+   * until the returned function is called. Every bridge join goes through here.
+   */
+  prepareToJoin(): Promise<() => void> {
+    return this.queueGuard.prepareToJoin();
   }
 
   /** Listeners and watchers still attached (0 once ended). */
@@ -217,6 +254,12 @@ export class AriCall implements Call, CallInternals {
       case 'PlaybackFinished':
         for (const watcher of [...this.watchers]) watcher.playback?.(event);
         return;
+      case 'ChannelEnteredBridge':
+        this.bridged = true;
+        return;
+      case 'ChannelLeftBridge':
+        this.bridged = false;
+        return;
       case 'ChannelVarset':
         if (event.channel?.id === this.id && !this.isGone) this.emit({ type: 'var', name: event.variable, value: event.value });
         return;
@@ -248,6 +291,7 @@ export class AriCall implements Call, CallInternals {
     this.listeners.clear();
     this.watchers.clear();
     this.keys.length = 0;
+    this.queueGuard.clear();
     this.resolveEnded();
     this.ctx.onEnd(this);
   }

@@ -66,17 +66,30 @@ export interface OriginateOptions {
   args?: readonly string[];
 }
 
+/**
+ * Why the switch, not the callee, kept a leg from ringing to an outcome:
+ * - 'timeout': Asterisk did not answer the originate in time (it may still
+ *   create the leg later: call-control hangs it up when it shows);
+ * - 'connection': the connection broke or nobody listens at the ARI address;
+ * - 'server-error': Asterisk answered 5xx or something unreadable;
+ * - 'not-ready': the events connection is down, so an answer could not be
+ *   seen: nothing was sent.
+ */
+export type SwitchFault = 'timeout' | 'connection' | 'server-error' | 'not-ready';
+
 export type OriginateResult =
   | { kind: 'answered'; call: Call }
+  /** Ring outcomes: what the callee's phone did; only these say anything about the callee. */
   | { kind: 'busy'; cause: number }
   | { kind: 'no-answer'; cause: number }
+  /** Rang out unanswered for another reason (unreachable, rejected: `cause`), or Asterisk refused the dial string (4xx: cause null). */
   | { kind: 'failed'; cause: number | null; message: string }
   /**
    * The switch did not carry out the request (no answer in time, a socket
    * error, a 5xx, no events connection): nothing is known about the callee,
-   * so nobody is to blame for it.
+   * so nobody is to blame for it. `fault` says which (always set by the ARI call control).
    */
-  | { kind: 'switch-fault'; message: string }
+  | { kind: 'switch-fault'; message: string; fault?: SwitchFault }
   | { kind: 'cancelled' };
 
 export type CallEvent =

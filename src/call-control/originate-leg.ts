@@ -8,8 +8,9 @@ import { ValidationError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AriCall } from './ari-call.js';
 import type { OriginateOptions, OriginateResult } from './call-control.js';
-import { originateOutcome } from './originate-outcome.js';
+import { originateOutcome, switchFaultOf } from './originate-outcome.js';
 import type { TrackedTimers } from './tracked-timers.js';
+import type { UnwantedLegs } from './unwanted-legs.js';
 
 export interface OriginateDeps {
   client: AriClient;
@@ -25,16 +26,32 @@ export interface OriginateDeps {
   adopt(channel: Channel, args: readonly string[]): AriCall;
   /** Extra wait after the ring timeout for Asterisk's final event before we ask ourselves. */
   graceMs: number;
+  /** False while the events connection is down: an answer could not be seen. */
+  ready(): boolean;
+  /** Legs given up on, hung up whenever they show. */
+  unwanted: UnwantedLegs;
+  /** How long after its ring time a leg given up on may still appear. */
+  lateLegMs: number;
 }
+
+/** What is left to do about the leg once the outcome is known. */
+type LegAfter = 'none' | 'watch' | 'hang-up';
 
 /**
  * Rings one leg (an agent, a callback) and waits for the outcome:
  * - answered: the channel enters our Stasis app (StasisStart) and becomes a Call;
  * - busy / no-answer / failed: it is destroyed without entering Stasis, and the
  *   ChannelDestroyed cause says why (17 busy, 19 no answer after the ring timeout);
- * - cancelled: the signal was aborted while ringing, and we hang the leg up.
+ * - cancelled: the signal was aborted while ringing, and we hang the leg up;
+ * - switch-fault: the request got no answer in time, its connection broke, or
+ *   Asterisk failed (5xx); or the events connection is down, and nothing is sent.
+ *   That says nothing about the callee.
  * The originating app is subscribed to the new channel by Asterisk itself, so its
  * ChannelDestroyed reaches us even though the channel is not in Stasis.
+ *
+ * A leg that did not end up answered and may still exist (a timed-out request,
+ * a cancel racing the answer) is handed to `unwanted`, which hangs it up
+ * whenever it shows, so a late StasisStart is never taken for a caller.
  */
 export function originateLeg(deps: OriginateDeps, options: OriginateOptions): Promise<OriginateResult> {
   const problem = checkOptions(options);
@@ -45,7 +62,11 @@ export function originateLeg(deps: OriginateDeps, options: OriginateOptions): Pr
   }
   const { signal } = options;
   if (signal?.aborted) return Promise.resolve({ kind: 'cancelled' });
+  if (!deps.ready()) {
+    return Promise.resolve({ kind: 'switch-fault', fault: 'not-ready', message: 'the events connection to the switch is down' });
+  }
   const log = deps.logger.child({ channelId, endpoint: options.endpoint });
+  const watchFor = options.timeoutSec * 1000 + deps.lateLegMs;
 
   return new Promise<OriginateResult>((resolve) => {
     let settled = false;
@@ -54,9 +75,11 @@ export function originateLeg(deps: OriginateDeps, options: OriginateOptions): Pr
     let dialStatus: string | null = null;
     let cancelGuard = () => {};
 
-    const finish = (result: OriginateResult) => {
+    const finish = (result: OriginateResult, leg: LegAfter) => {
       if (settled) return;
       settled = true;
+      // Watched before it stops being 'originating', so no event of the leg falls between.
+      if (leg !== 'none') deps.unwanted.add(channelId, watchFor, leg === 'hang-up');
       off();
       cancelGuard();
       signal?.removeEventListener('abort', onAbort);
@@ -73,7 +96,7 @@ export function originateLeg(deps: OriginateDeps, options: OriginateOptions): Pr
     };
     const cancel = async () => {
       await hangUpLeg();
-      finish({ kind: 'cancelled' });
+      finish({ kind: 'cancelled' }, 'watch');
     };
     const onAbort = () => {
       if (settled || cancelling) return;
@@ -87,13 +110,13 @@ export function originateLeg(deps: OriginateDeps, options: OriginateOptions): Pr
         case 'StasisStart':
           // Answered while we were hanging it up: the hang-up in flight ends it.
           if (cancelling) return;
-          finish({ kind: 'answered', call: deps.adopt(event.channel, event.args ?? []) });
+          finish({ kind: 'answered', call: deps.adopt(event.channel, event.args ?? []) }, 'none');
           return;
         case 'Dial':
           if (event.peer?.id === channelId && event.dialstatus) dialStatus = event.dialstatus;
           return;
         case 'ChannelDestroyed':
-          finish(cancelling ? { kind: 'cancelled' } : originateOutcome(event.cause ?? null, dialStatus, event.cause_txt));
+          finish(cancelling ? { kind: 'cancelled' } : originateOutcome(event.cause ?? null, dialStatus, event.cause_txt), 'none');
           return;
         default:
           return;
@@ -120,16 +143,16 @@ export function originateLeg(deps: OriginateDeps, options: OriginateOptions): Pr
       },
       (err: unknown) => {
         if (settled) return;
-        const timedOut = err instanceof AriError && err.code === 'ari-timeout';
-        // A timed-out originate may still ring somebody: make sure it does not.
-        if (timedOut) void hangUpLeg();
+        const fault = switchFaultOf(err);
+        // Without an answer the leg may exist, or appear later and ring somebody: hang it up whenever it shows.
+        const leg: LegAfter = fault === null ? 'none' : 'hang-up';
         if (cancelling) {
-          finish({ kind: 'cancelled' });
+          finish({ kind: 'cancelled' }, leg);
           return;
         }
         const message = err instanceof AriError ? err.ariMessage || err.message : String(err);
-        log.warn({ err }, 'originate request failed');
-        finish({ kind: 'failed', cause: null, message });
+        log.warn({ err, fault }, 'originate request failed');
+        finish(fault === null ? { kind: 'failed', cause: null, message } : { kind: 'switch-fault', fault, message }, leg);
       },
     );
 
@@ -144,21 +167,20 @@ export function originateLeg(deps: OriginateDeps, options: OriginateOptions): Pr
         channel = await deps.client.channels.get(channelId);
       } catch (err) {
         if (err instanceof AriError && err.ariStatus === 404) {
-          finish(originateOutcome(null, dialStatus, 'the leg ended without a final event'));
+          finish(originateOutcome(null, dialStatus, 'the leg ended without a final event'), 'none');
         } else {
           log.warn({ err }, 'could not check an originated leg after its ring timeout');
-          await hangUpLeg();
-          finish({ kind: 'failed', cause: null, message: 'could not learn the outcome of the originate' });
+          finish({ kind: 'switch-fault', fault: switchFaultOf(err) ?? 'server-error', message: 'could not learn the outcome of the originate' }, 'hang-up');
         }
         return;
       }
       if (settled) return;
       if (channel.state === 'Up' && channel.dialplan?.app_name === 'Stasis') {
-        finish({ kind: 'answered', call: deps.adopt(channel, options.args ?? []) });
+        finish({ kind: 'answered', call: deps.adopt(channel, options.args ?? []) }, 'none');
         return;
       }
       await hangUpLeg();
-      finish({ kind: 'no-answer', cause: HangupCause.NoAnswer });
+      finish({ kind: 'no-answer', cause: HangupCause.NoAnswer }, 'watch');
     }
   });
 }

@@ -1,7 +1,8 @@
+import { AriError } from '../ari/ari-error.js';
 import { HangupCause } from '../ari/models.js';
-import type { OriginateResult } from './call-control.js';
+import type { OriginateResult, SwitchFault } from './call-control.js';
 
-export type UnansweredResult = Exclude<OriginateResult, { kind: 'answered' } | { kind: 'cancelled' }>;
+export type UnansweredResult = Exclude<OriginateResult, { kind: 'answered' } | { kind: 'cancelled' } | { kind: 'switch-fault' }>;
 
 /**
  * What an originated leg that never entered Stasis amounts to, from the
@@ -26,4 +27,26 @@ export function originateOutcome(cause: number | null, dialStatus: string | null
 /** Causes that do not tell why a leg was never answered. */
 function isVague(cause: number | null): boolean {
   return cause === null || cause === 0 || cause === HangupCause.NormalClearing || cause === HangupCause.NormalUnspecified;
+}
+
+/**
+ * The switch fault an originate request's failure amounts to, or null when
+ * Asterisk refused the dial itself (4xx: a bad dial string, an unknown
+ * endpoint), which is a failed ring, not a fault of the switch.
+ */
+export function switchFaultOf(err: unknown): SwitchFault | null {
+  if (!(err instanceof AriError)) return 'connection';
+  // Asterisk's 500 "Allocation failed": no channel could be made for this dial
+  // string (unknown technology or endpoint). It is about the callee's address,
+  // and trying again would fail the same way.
+  if (err.ariStatus === 500 && /allocation failed/i.test(err.ariMessage)) return null;
+  switch (err.code) {
+    case 'ari-timeout': return 'timeout';
+    case 'ari-connection-lost':
+    case 'ari-unreachable': return 'connection';
+    case 'ari-not-ready': return 'not-ready';
+    case 'ari-server-error':
+    case 'ari-bad-response': return 'server-error';
+    default: return null;
+  }
 }

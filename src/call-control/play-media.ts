@@ -36,6 +36,7 @@ export function playMedia(call: CallInternals, media: readonly string[], options
     const cleanup = () => {
       settled = true;
       unwatch();
+      untrack();
       signal?.removeEventListener('abort', onAbort);
     };
     const finish = (result: PlayResult) => {
@@ -82,7 +83,10 @@ export function playMedia(call: CallInternals, media: readonly string[], options
     });
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    call.client.channels.playWithId(call.id, playbackId, media, { lang: options.language }).then(
+    const request = call.client.channels.playWithId(call.id, playbackId, media, { lang: options.language });
+    // Known to the call from now on, so a bridge join can stop it, even while the request is in flight.
+    const untrack = call.trackPlayback(playbackId, request);
+    request.then(
       () => {
         accepted = true;
         if (stopping && !settled) void sendStop();

@@ -81,7 +81,7 @@ async function expectNothingLeft(): Promise<void> {
   await vi.waitFor(() => {
     expect(sim.channels()).toEqual([]);
     expect(control.resources()).toEqual({
-      calls: 0, originating: 0, eventListeners: baselineListeners, callListeners: 0, timers: 0,
+      calls: 0, originating: 0, unwanted: 0, eventListeners: baselineListeners, callListeners: 0, timers: 0,
     });
   }, { timeout: 5000, interval: 10 });
 }

@@ -37,8 +37,15 @@ class FakeCall implements CallInternals {
   } as unknown as AriClient;
   lastPlaybackId = '';
 
+  /** Prompts the call counts as not over (a bridge join would stop them). */
+  readonly tracked = new Set<string>();
+
   peekKey() { return this.keys[0]; }
   takeKey() { return this.keys.shift(); }
+  trackPlayback(playbackId: string) {
+    this.tracked.add(playbackId);
+    return () => this.tracked.delete(playbackId);
+  }
   watch(w: CallWatcher) {
     this.watchers.add(w);
     return () => this.watchers.delete(w);
