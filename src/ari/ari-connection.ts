@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { AriClient } from './ari-client.js';
 import { AriError } from './ari-error.js';
 import { AriEvents } from './ari-events.js';
+import type { AriTiming } from './ari-timing.js';
 import type { AriEvent } from './models.js';
 import { checkReconnectPolicy, DEFAULT_RECONNECT, DEFAULT_TAKE_BACK, reconnectDelay, type ReconnectPolicy } from './reconnect-delay.js';
 
@@ -18,6 +19,8 @@ export interface AriConnectionOptions {
   /** Several apps on one WebSocket (the first is the default for listeners); used with or instead of `app`. */
   apps?: readonly string[];
   requestTimeoutMs?: number;
+  /** The REST client's other deadlines, keep-alive and connections (config `ari`). */
+  rest?: Partial<AriTiming>;
   reconnect?: ReconnectPolicy;
   /** Delays before taking the app back after another client took it over (ApplicationReplaced). Default 1 s → 30 s. */
   takeBack?: ReconnectPolicy;
@@ -133,7 +136,9 @@ export class AriConnection {
       url: options.url,
       user: options.user,
       password: options.password,
+      ...options.rest,
       requestTimeoutMs: this.requestTimeoutMs,
+      logger: this.logger,
     });
     this.events = new AriEvents(this.app, this.logger);
     this.wsUrl = this.client.rest
