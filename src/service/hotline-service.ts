@@ -122,6 +122,11 @@ export class HotlineService {
     this.ari = new AriConnection({
       url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app,
       requestTimeoutMs: config.ari.requestTimeoutMs, reconnect: config.ari.reconnect, takeBack: config.ari.takeBack,
+      rest: {
+        originateTimeoutMs: config.ari.originateTimeoutMs, channelCommandTimeoutMs: config.ari.channelCommandTimeoutMs,
+        keepAliveMs: config.ari.keepAliveMs, serverKeepAliveMs: config.ari.serverKeepAliveMs,
+        connections: config.ari.connections, channelConnections: config.ari.channelConnections,
+      },
       logger: logger.child({ component: 'ari' }),
     });
     this.callControl = new AriCallControl(this.ari, { logger: logger.child({ component: 'call-control' }) });
