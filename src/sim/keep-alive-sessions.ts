@@ -73,11 +73,18 @@ export class KeepAliveSessions {
     this.clear(session);
     session.idleSince = null;
     session.fresh = false;
-    res.once('finish', () => {
-      if (session.closing) return;
+    // Idle from the moment the answer is handed to the socket ('prefinish', inside res.end()), as the
+    // server thread starts waiting once it has written its answer; 'finish' comes a loop turn later,
+    // after the client may already have read the answer and sent its next request.
+    let answered = false;
+    const idle = () => {
+      if (answered || session.closing) return;
+      answered = true;
       session.idleSince = Date.now();
       this.arm(session);
-    });
+    };
+    res.once('prefinish', idle);
+    res.once('finish', idle);
     return true;
   }
 
