@@ -1,12 +1,5 @@
+import { percentile } from './percentile.js';
 import type { BurstReport } from './run-burst.js';
-
-/** Nearest-rank percentile; null without samples. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
-}
 
 const ms = (v: number | null) => (v === null ? 'n/a' : String(Math.round(v)));
 
@@ -41,6 +34,9 @@ export function burstTable(report: BurstReport): string {
     `ARI requests by the service: ${report.requests.total}${report.requests.complete ? '' : ' (log turned over: some not counted)'}, `
       + `sent twice (originate, answer, bridge, addChannel, hang-up, stop) ${report.requests.repeated}; in its log: timeouts ${report.log.timeouts}, retries ${report.log.retries}, `
       + `socket errors ${report.log.socketErrors}, warnings ${report.log.warnings}, errors ${report.log.errors}`,
+    `  at the switch: answered in p50 ${ms(report.requests.answerMs.p50)} ms, p99 ${ms(report.requests.answerMs.p99)} ms, `
+      + `slowest ${ms(report.requests.answerMs.max)} ms, ${report.requests.answerMs.overOneSecond} over 1 s; never answered ${report.requests.unanswered}; `
+      + `dropped unexecuted on a closing connection ${report.requests.droppedByKeepAlive}; error answers: ${pairs(report.requests.errorStatuses)}`,
     ...kinds,
     `run took ${(report.durationMs / 1000).toFixed(1)} s`,
   );

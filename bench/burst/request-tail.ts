@@ -19,15 +19,27 @@ export class RequestTail {
 
   constructor(private readonly simUrl: string, private readonly authorization: string) {}
 
+  /** Reads that failed (the next read catches up, as long as the log has not turned over meanwhile). */
+  failedReads = 0;
+
   start(everyMs: number): void {
-    this.timer = setInterval(() => void this.read(), everyMs);
+    this.timer = setInterval(() => {
+      this.read().catch(() => {
+        this.failedReads += 1;
+      });
+    }, everyMs);
+  }
+
+  /** Stops reading without a last read (the run failed). */
+  halt(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Stops following after one last read. */
   async stop(): Promise<RecordedRequest[]> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.reading;
+    this.halt();
+    await this.reading?.catch(() => undefined);
     await this.read();
     return this.kept;
   }
@@ -63,6 +75,9 @@ export class RequestTail {
     const tail = this.kept.slice(-OVERLAP);
     for (let end = listing.length - 1; end >= tail.length - 1; end--) {
       if (tail.every((entry, i) => same(entry, listing[end - tail.length + 1 + i]!))) {
+        // Entries already kept may have been read while still waiting or running: take their latest state.
+        const overlap = Math.min(end + 1, this.kept.length);
+        for (let i = 0; i < overlap; i++) this.kept[this.kept.length - overlap + i] = listing[end + 1 - overlap + i]!;
         this.kept.push(...listing.slice(end + 1));
         return;
       }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RecordedRequest } from '../../src/sim/simulated-asterisk.js';
+import { percentile } from './percentile.js';
 import { analyseBurst, type AcdRecord, type BurstFindings } from './burst-analysis.js';
 import { BurstCallers, type CallerPlan } from './burst-callers.js';
 import { LogTally } from './log-tally.js';
@@ -60,6 +61,14 @@ export interface RequestFigures {
   repeated: number;
   /** False when the request log turned over between two reads (some requests not counted). */
   complete: boolean;
+  /** Arrived on a connection the switch was closing: never executed (the client sees a socket error). */
+  droppedByKeepAlive: number;
+  /** Answered with an error status, by status. */
+  errorStatuses: Record<string, number>;
+  /** Received but never answered by the end of the run (still held, e.g. behind a prompt). */
+  unanswered: number;
+  /** ms from arrival to answer at the switch: median, 99th percentile, slowest; and how many took over 1 s. */
+  answerMs: { p50: number | null; p99: number | null; max: number | null; overOneSecond: number };
 }
 
 export interface BurstReport {
@@ -184,6 +193,7 @@ export async function runBurst(env: BurstEnvironment, scenario: BurstScenario): 
     await new Promise((r) => setTimeout(r, 300));
     requests = await tail.stop();
   } finally {
+    tail.halt();
     offAcd();
     await callers.close();
     await stop();
@@ -243,6 +253,11 @@ export function originatesOf(requests: readonly RecordedRequest[]): OriginateRec
   return out;
 }
 
+/** The callers' own requests (on their `;1` halves, or placing them). */
+function isOurs(r: RecordedRequest, runId: string): boolean {
+  return (r.path.includes(`${runId}-c`) && r.path.includes('-caller')) || (r.query.app ?? '').endsWith('-burst-callers');
+}
+
 /**
  * Requests that do their work once: the same one again means the client sent
  * it twice (a retry, or a duplicate). Music on hold, playbacks and variables
@@ -265,8 +280,7 @@ function requestFigures(requests: readonly RecordedRequest[], runId: string, com
   let repeated = 0;
   let total = 0;
   for (const r of requests) {
-    const ours = (r.path.includes(`${runId}-c`) && r.path.includes('-caller')) || (r.query.app ?? '').endsWith('-burst-callers');
-    if (ours) continue;
+    if (isOurs(r, runId)) continue;
     total += 1;
     const kind = `${r.method} ${r.path.replace(/^\/ari/, '').split('/').map((part, i) => (i >= 2 && i % 2 === 0 ? '{id}' : part)).join('/')}`;
     byKind[kind] = (byKind[kind] ?? 0) + 1;
@@ -275,5 +289,37 @@ function requestFigures(requests: readonly RecordedRequest[], runId: string, com
     if (seen.has(key)) repeated += 1;
     else seen.add(key);
   }
-  return { total, byKind, repeated, complete };
+  return { total, byKind, repeated, complete, ...outcomes(requests.filter((r) => !isOurs(r, runId))) };
+}
+
+function outcomes(requests: readonly RecordedRequest[]): Omit<RequestFigures, 'total' | 'byKind' | 'repeated' | 'complete'> {
+  const errorStatuses: Record<string, number> = {};
+  const times: number[] = [];
+  let droppedByKeepAlive = 0;
+  let unanswered = 0;
+  for (const r of requests) {
+    if (r.dropped) {
+      droppedByKeepAlive += 1;
+      continue;
+    }
+    // A simulator that does not say what became of requests leaves these figures empty.
+    if (r.answeredAt === undefined) continue;
+    if (r.answeredAt === null) {
+      unanswered += 1;
+      continue;
+    }
+    times.push(r.answeredAt - r.at);
+    if (r.status !== null && r.status !== undefined && r.status >= 400) errorStatuses[r.status] = (errorStatuses[r.status] ?? 0) + 1;
+  }
+  return {
+    droppedByKeepAlive,
+    errorStatuses,
+    unanswered,
+    answerMs: {
+      p50: percentile(times, 50),
+      p99: percentile(times, 99),
+      max: times.length ? Math.max(...times) : null,
+      overOneSecond: times.filter((t) => t > 1000).length,
+    },
+  };
 }

@@ -20,9 +20,9 @@ const scenario: BurstScenario = {
   // Every need the callers press (and the senior team) has one of them.
   agents: ['1001', '1002', '1004', '1008', '1011'],
   answerAfterMs: 500,
-  // 30 s of simulated talk is 1.5 s here: the service's own work (in real time) between an
+  // 20 s of simulated talk is 1 s here: the service's own work (in real time) between an
   // agent's answer and the bridge must stay well inside it, as it does inside 3 s on a real switch.
-  talkMs: 30_000,
+  talkMs: 20_000,
   wrapUpSec: 1,
   // The shortest allowed (10 s) at a time scale of 0.2: an announcement every 2 s of waiting.
   holdAnnouncementIntervalSec: 10,
