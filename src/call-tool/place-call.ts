@@ -4,6 +4,10 @@ import type { AriEvent } from '../ari/models.js';
 import { OUTCOME_VAR, type PublishedOutcome } from '../ivr/outcome-var.js';
 import { idFromMedia, type PromptManifest } from '../prompts/prompt-manifest.js';
 import type { Lang } from '../prompts/spoken.js';
+import { AnswerWatch } from './answer-watch.js';
+
+/** Access numbers the service answers with self-service (the 10001 menu). */
+const SELF_SERVICE_NUMBERS: ReadonlySet<string> = new Set(['10001']);
 
 export interface PlaceCallOptions {
   ariUrl: string;
@@ -33,6 +37,13 @@ export interface PlaceCallOptions {
   talkMs?: number;
   /** Hang up as the caller as soon as this returns true (checked on every event). */
   hangupWhen?: (progress: { heard: readonly { media: string }[]; pressed: readonly string[] }) => boolean;
+  /**
+   * Hang up once the service has published a self-service outcome after the
+   * last keys and the prompt giving the answer (the balance…) has been heard
+   * to its end, instead of listening on until the menu waits for keys again.
+   * Default: on for the self-service number 10001, off otherwise.
+   */
+  hangupAfterOutcome?: boolean;
 }
 
 export interface CallReport {
@@ -55,7 +66,9 @@ export interface CallReport {
  * hears the prompts played to the `;2` half (whose events the originator
  * receives), presses each key group after the prompts before it finished, and
  * follows the service's HOTLINE_OUTCOME channel variable to know where the
- * call ended.
+ * call ended. With a self-service outcome it hangs up once the answer has been
+ * heard (`hangupAfterOutcome`, see AnswerWatch for how the answer is told
+ * apart), as a caller who got what they called for would.
  */
 export async function placeCall(options: PlaceCallOptions): Promise<CallReport> {
   const started = Date.now();
@@ -63,6 +76,8 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const maxQueueWaitMs = options.maxQueueWaitMs ?? 120_000;
   const maxCallMs = options.maxCallMs ?? 300_000;
   const talkMs = options.talkMs ?? 0;
+  const hangupAfterOutcome = options.hangupAfterOutcome ?? SELF_SERVICE_NUMBERS.has(options.number);
+  const answer = new AnswerWatch();
   const app = `${options.serviceApp}-caller-${randomUUID().slice(0, 8)}`;
   const report: CallReport = { number: options.number, from: options.from, heard: [], pressed: [], outcome: { kind: 'hangup', reason: 'caller' }, durationMs: 0 };
   const conn = new AriConnection({
@@ -73,15 +88,25 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
   const active = new Set<string>();
   const announcedNext = new Map<string, string>();
   const hear = (media: string, language: string) => {
+    // Once the caller has hung up, what the service starts playing is not heard.
+    if (hungUp) return;
     const lang: Lang = language === 'en' ? 'en' : 'zh';
     report.heard.push({ media, text: textOf(options.manifest, media, lang) });
   };
   let lastSound = 0;
   let ended = false;
+  /** The tool hung up as the caller (rather than the service ending the call). */
+  let hungUp = false;
   const caller = randomUUID();
   const service = randomUUID();
   const wake = new Set<() => void>();
   const notify = () => { for (const w of [...wake]) w(); };
+  const hangUp = () => {
+    if (hungUp || ended) return;
+    hungUp = true;
+    ended = true;
+    void conn.client.channels.hangup(caller).catch(() => {});
+  };
 
   const onEvent = (event: AriEvent) => {
     switch (event.type) {
@@ -90,6 +115,7 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       // also send PlaybackStarted for every item. Count each item once.
       case 'PlaybackStarted': {
         active.add(event.playback.id);
+        answer.playbackStarted(event.playback.id);
         const media = event.playback.media_uri;
         if (announcedNext.get(event.playback.id) !== media) hear(media, event.playback.language);
         announcedNext.delete(event.playback.id);
@@ -109,10 +135,15 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
         active.delete(event.playback.id);
         announcedNext.delete(event.playback.id);
         lastSound = Date.now();
+        answer.playbackFinished(event.playback.id);
+        if (hangupAfterOutcome && answer.answerHeard) hangUp();
         break;
       case 'ChannelVarset':
         if (event.variable === OUTCOME_VAR) {
-          try { published = JSON.parse(event.value) as PublishedOutcome; } catch { /* not ours */ }
+          try {
+            published = JSON.parse(event.value) as PublishedOutcome;
+            answer.outcome(published);
+          } catch { /* not ours */ }
         }
         break;
       case 'StasisEnd':
@@ -138,14 +169,9 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
 
   const quiet = () => active.size === 0 && lastSound > 0 && Date.now() - lastSound >= quietMs;
   const keyMoment = options.keyTiming === 'during-prompt' ? () => active.size > 0 : quiet;
-  let hungUp = false;
   const hangupCheck = () => {
     if (hungUp || ended || !options.hangupWhen) return;
-    if (options.hangupWhen({ heard: report.heard, pressed: report.pressed })) {
-      hungUp = true;
-      ended = true;
-      void conn.client.channels.hangup(caller).catch(() => {});
-    }
+    if (options.hangupWhen({ heard: report.heard, pressed: report.pressed })) hangUp();
   };
   wake.add(hangupCheck);
 
@@ -163,9 +189,12 @@ export async function placeCall(options: PlaceCallOptions): Promise<CallReport> 
       otherChannelId: service,
     });
 
-    for (const group of options.keys) {
+    if (options.keys.length === 0) answer.lastKeysSent();
+    for (const [i, group] of options.keys.entries()) {
       const ready = await waitFor(() => ended || keyMoment(), maxCallMs);
       if (!ready || ended) break;
+      // Before the request: the service may act on the keys before its answer reaches us.
+      if (i === options.keys.length - 1) answer.lastKeysSent();
       await conn.client.channels.sendDtmf(caller, group, { between: 100, duration: 100 });
       report.pressed.push(group);
       hangupCheck();

@@ -1,10 +1,12 @@
 /**
- * npm run call -- <number> --from <ani> [--keys K]... [--json]
+ * npm run call -- <number> --from <ani> [--keys K]... [--json] [--[no-]hangup-after-outcome]
  *
  * Places a call into the hotline through ARI (the simulated Asterisk of the
  * demo, or a real Asterisk through a Local channel into `from-external`),
  * presses each key group after the prompts before it finished, and prints what
- * the caller heard and where the call ended.
+ * the caller heard and where the call ended. On 10001 it hangs up once the
+ * answer (the balance…) has been heard; --no-hangup-after-outcome keeps
+ * listening until the menu waits for keys again.
  *
  * Environment: ARI_URL (default http://127.0.0.1:${ARI_SIM_PORT:-8088}),
  * ARI_USER / ARI_PASSWORD (default ivr / ivr), ARI_APP (the service's Stasis
@@ -15,7 +17,8 @@ import { placeCall, type CallReport } from '../call-tool/place-call.js';
 import { maskPhone } from '../log/mask.js';
 import { loadPromptManifest } from '../prompts/prompt-manifest.js';
 
-const USAGE = 'usage: npm run call -- <number> --from <calling number> [--keys 1] [--keys 123456#] [--json] [--max-wait <seconds>] [--talk <seconds>]';
+const USAGE = 'usage: npm run call -- <number> --from <calling number> [--keys 1] [--keys 123456#] [--json] [--max-wait <seconds>] [--talk <seconds>]\n'
+  + '       [--hangup-after-outcome | --no-hangup-after-outcome]  (hang up once the answer has been heard; default on for 10001)';
 
 async function main(): Promise<number> {
   let parsed;
@@ -28,8 +31,11 @@ async function main(): Promise<number> {
         json: { type: 'boolean', default: false },
         'max-wait': { type: 'string' },
         talk: { type: 'string' },
+        // No default: left unset, the tool decides by the number dialled.
+        'hangup-after-outcome': { type: 'boolean' },
         help: { type: 'boolean', short: 'h', default: false },
       },
+      allowNegative: true,
     });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
@@ -63,6 +69,7 @@ async function main(): Promise<number> {
     manifest: loadPromptManifest(env.PROMPTS_MANIFEST ?? 'config/prompts.yaml'),
     maxQueueWaitMs: maxWait * 1000,
     talkMs: talk * 1000,
+    hangupAfterOutcome: values['hangup-after-outcome'],
   });
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : describe(report));
   return report.outcome.kind === 'error' ? 1 : 0;
