@@ -125,7 +125,11 @@ export class AriCall implements Call, CallInternals {
     }
     this.playing = true;
     try {
-      await this.queueGuard.beforePlay();
+      if (this.queueGuard.pending > 0 || this.queueGuard.flushing) {
+        await this.queueGuard.beforePlay();
+        // A bridge join may have begun while the variables were sent.
+        if (this.queueGuard.joining) return { kind: 'finished' };
+      }
       return await playMedia(this, media, options);
     } finally {
       this.playing = false;

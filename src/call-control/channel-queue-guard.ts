@@ -36,7 +36,7 @@ export class ChannelQueueGuard {
   /** Our prompts not known to be over, with the play request that started each. */
   private readonly playbacks = new Map<string, Promise<unknown>>();
   private readonly pendingVars = new Map<string, string>();
-  private flushing: Promise<void> | null = null;
+  private flushingNow: Promise<void> | null = null;
   private joins = 0;
 
   constructor(private readonly deps: ChannelQueueGuardDeps) {}
@@ -52,9 +52,14 @@ export class ChannelQueueGuard {
     return () => this.over(playbackId);
   }
 
-  /** Variables kept for later (tests and diagnostics). */
+  /** Variables kept for later. */
   get pending(): number {
     return this.pendingVars.size;
+  }
+
+  /** True while kept variables are being sent. */
+  get flushing(): boolean {
+    return this.flushingNow !== null;
   }
 
   async setVar(name: string, value: string): Promise<void> {
@@ -76,7 +81,7 @@ export class ChannelQueueGuard {
 
   /** Before a new prompt: variables kept meanwhile go first, while nothing plays. */
   async beforePlay(): Promise<void> {
-    if (this.pendingVars.size > 0 || this.flushing) await this.flush();
+    if (this.pendingVars.size > 0 || this.flushingNow) await this.flush();
   }
 
   /**
@@ -131,10 +136,10 @@ export class ChannelQueueGuard {
    * sent by the time it resolves. Never rejects.
    */
   private flush(): Promise<void> {
-    const drained = (this.flushing ?? Promise.resolve()).then(() => this.drain());
-    this.flushing = drained;
+    const drained = (this.flushingNow ?? Promise.resolve()).then(() => this.drain());
+    this.flushingNow = drained;
     void drained.then(() => {
-      if (this.flushing === drained) this.flushing = null;
+      if (this.flushingNow === drained) this.flushingNow = null;
     });
     return drained;
   }

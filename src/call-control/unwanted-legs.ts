@@ -19,7 +19,13 @@ interface Watch {
   hangingUp: boolean;
   /** Asterisk accepted our hang-up: its end events follow. */
   hungUp: boolean;
+  /** An event showed the leg exists. */
+  seen: boolean;
+  attempts: number;
 }
+
+/** Hang-up attempts per leg once it has shown (a failing switch must not make us loop). */
+const MAX_ATTEMPTS = 3;
 
 /**
  * Legs we originated and no longer want, watched by the channel id we chose.
@@ -55,11 +61,13 @@ export class UnwantedLegs {
     const watch: Watch = {
       hangingUp: false,
       hungUp: false,
+      seen: false,
+      attempts: 0,
       off: this.deps.events.onChannel(channelId, (event) => this.onEvent(channelId, event, log), this.deps.app),
       cancelExpiry: this.deps.timers.start(() => this.forget(channelId), forMs),
     };
     this.watched.set(channelId, watch);
-    if (hangUpNow) void this.hangUp(channelId, watch, log, false);
+    if (hangUpNow) void this.hangUp(channelId, watch, log);
   }
 
   /** Stops watching every leg (the service is stopping). */
@@ -76,24 +84,35 @@ export class UnwantedLegs {
     }
     if (event.type === 'ChannelHangupRequest') return;
     if (event.type === 'StasisStart') log.warn('a leg given up on was answered late; hanging it up');
-    void this.hangUp(channelId, watch, log, true);
+    watch.seen = true;
+    void this.hangUp(channelId, watch, log);
   }
 
-  private async hangUp(channelId: string, watch: Watch, log: Logger, seen: boolean): Promise<void> {
+  /**
+   * Sends the hang-up. A leg that showed while a hang-up was on its way (or
+   * that one failed) is tried again: its events may all have arrived meanwhile.
+   */
+  private async hangUp(channelId: string, watch: Watch, log: Logger): Promise<void> {
     if (watch.hangingUp || watch.hungUp) return;
     watch.hangingUp = true;
+    const seenBefore = watch.seen;
+    if (seenBefore) watch.attempts += 1;
     try {
       await this.deps.client.channels.hangup(channelId, 'normal');
       watch.hungUp = true;
     } catch (err) {
-      // Not there (yet): when it shows, its events bring us back here.
-      if (isChannelGone(err)) {
-        if (seen) this.forget(channelId);
-      } else {
-        log.warn({ err }, 'could not hang up a leg given up on');
+      if (isChannelGone(err) && seenBefore) {
+        // It existed, and it is gone.
+        this.forget(channelId);
+        return;
       }
+      // Gone before it existed: when it shows, its events bring us back here.
+      if (!isChannelGone(err)) log.warn({ err }, 'could not hang up a leg given up on');
     } finally {
       watch.hangingUp = false;
+    }
+    if (!watch.hungUp && watch.seen && watch.attempts < MAX_ATTEMPTS && this.watched.get(channelId) === watch) {
+      void this.hangUp(channelId, watch, log);
     }
   }
 
