@@ -17,7 +17,7 @@
  * Exit status 1 when a count that must be zero is not.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load-config.js';
@@ -69,6 +69,16 @@ async function startSwitch(conditions: BurstScenario['conditions']): Promise<{ u
   return { url, child };
 }
 
+/** CPU seconds a process has used (Linux /proc; USER_HZ is 100), or null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const concurrency = number('concurrency', args.concurrency);
   const scenario: BurstScenario = {
@@ -91,12 +101,17 @@ async function main(): Promise<void> {
   const redis = await startPrivateRedis();
   const sw = await startSwitch(scenario.conditions);
   try {
+    const switchCpu = cpuSeconds(sw.child.pid);
     const report = await runBurst({
       simUrl: sw.url, redisUrl: redis.url, user: USER, password: PASSWORD, app: APP,
       serviceLogFile: '.tmp/burst-service.log', serviceLogLevel: 'info',
       progress: (line) => process.stderr.write(`${line}\n`),
     }, scenario);
     process.stdout.write(`${burstLine(report)}\n${burstTable(report)}\n`);
+    const switchCpuAfter = cpuSeconds(sw.child.pid);
+    if (switchCpu !== null && switchCpuAfter !== null) {
+      process.stdout.write(`switch process: CPU ${Math.round(((switchCpuAfter - switchCpu) * 1000 / report.durationMs) * 100)}% of one core\n`);
+    }
     const evidence = burstEvidence(report);
     if (evidence) process.stdout.write(`\n${evidence}\n`);
     const f = report.findings;

@@ -64,6 +64,8 @@ export interface BurstFindings {
   freedToRung: number[];
   /** Agents freed while an eligible caller waited who were reserved for it but never rung. */
   freedNeverRung: number;
+  /** The same moments to the ACD's `assigned` (the originate handed to the ARI client): the service's own share. */
+  freedToAssigned: number[];
   agentLegs: number;
   answeredLegs: number;
   /** Ring results the ACD reported (no-answer, busy, unreachable) and the pauses it decided. */
@@ -266,7 +268,7 @@ export function analyseBurst(obs: BurstObservations): BurstFindings {
     if (leg.callers.size === 0) silent.push({ leg: leg.id, agent: leg.agent, callId: leg.callId, answeredAt: leg.answeredAt, endedAt: leg.endedAt });
   }
 
-  const { samples, neverRung } = freedToRung(obs, legs);
+  const { samples, neverRung, assigned } = freedToRung(obs, legs);
   const ringFailures: Record<string, number> = {};
   const pauses: Record<string, number> = {};
   for (const { event } of obs.acd) {
@@ -288,6 +290,7 @@ export function analyseBurst(obs: BurstObservations): BurstFindings {
     sameCallOverlaps,
     freedToRung: samples,
     freedNeverRung: neverRung,
+    freedToAssigned: assigned,
     agentLegs,
     answeredLegs,
     ringFailures,
@@ -319,7 +322,7 @@ function outcomeKind(value: string): string | null {
  * being offered to anyone) at that moment and had not overflowed since, the
  * ms until the switch received the originate ringing them for that call.
  */
-function freedToRung(obs: BurstObservations, legs: Map<string, Leg>): { samples: number[]; neverRung: number } {
+function freedToRung(obs: BurstObservations, legs: Map<string, Leg>): { samples: number[]; neverRung: number; assigned: number[] } {
   // Per call: times it started or stopped waiting, and when it overflowed.
   const waiting = new Map<string, Array<{ at: number; waiting: boolean }>>();
   const overflowed = new Map<string, number[]>();
@@ -367,7 +370,13 @@ function freedToRung(obs: BurstObservations, legs: Map<string, Leg>): { samples:
   // Two processes' clocks read to the millisecond: allow that much before the moment freed.
   const firstRing = (key: string, after: number) => (rungAt.get(key) ?? []).find((t) => t >= after - 1);
 
+  const assignedAt = new Map<string, number[]>();
+  for (const { at, event } of obs.acd) {
+    if (event.type === 'assigned') assignedAt.set(`${event.agent}|${event.callId}`, [...(assignedAt.get(`${event.agent}|${event.callId}`) ?? []), at]);
+  }
+
   const samples: number[] = [];
+  const assigned: number[] = [];
   let neverRung = 0;
   const freedAt = new Map<string, number>();
   const previous = new Map<string, string>();
@@ -388,6 +397,8 @@ function freedToRung(obs: BurstObservations, legs: Map<string, Leg>): { samples:
     const rung = firstRing(`${event.agent}|${callId}`, pending);
     if (rung === undefined) neverRung += 1;
     else samples.push(Math.max(0, rung - pending));
+    const handed = (assignedAt.get(`${event.agent}|${callId}`) ?? []).find((t) => t >= pending);
+    if (handed !== undefined) assigned.push(handed - pending);
   }
-  return { samples, neverRung };
+  return { samples, neverRung, assigned };
 }

@@ -29,7 +29,8 @@ export function burstTable(report: BurstReport): string {
     `switch: latency ${c.latencyMs ?? 0} ms, ${c.maxConcurrentRequests ?? 'unlimited'} concurrent requests, keep-alive ${c.sessionKeepAliveMs ?? 'default'} ms`
       + (report.conditionsApplied ? '' : ' (NOT in force: the simulator did not report them)'),
     `callers gave up ${f.gaveUp}, not placed ${f.notPlaced}; agent legs ${f.agentLegs}, answered ${f.answeredLegs}; same call rung twice on one phone ${f.sameCallOverlaps}`,
-    `freed-to-rung samples ${f.freedToRung.length} (max ${ms(f.freedToRung.length ? Math.max(...f.freedToRung) : null)} ms), reserved but never rung ${f.freedNeverRung}`,
+    `freed-to-rung samples ${f.freedToRung.length} (max ${ms(f.freedToRung.length ? Math.max(...f.freedToRung) : null)} ms), reserved but never rung ${f.freedNeverRung}; `
+      + `of which freed to originate handed to the ARI client p50 ${ms(percentile(f.freedToAssigned, 50))} p99 ${ms(percentile(f.freedToAssigned, 99))} ms`,
     `ring failures (ACD): ${pairs(f.ringFailures)}; pauses: ${pairs(f.pauses)}`,
     `ARI requests by the service: ${report.requests.total}${report.requests.complete ? '' : ' (log turned over: some not counted)'}, `
       + `sent twice (originate, answer, bridge, addChannel, hang-up, stop) ${report.requests.repeated}; in its log: timeouts ${report.log.timeouts}, retries ${report.log.retries}, `
@@ -38,7 +39,8 @@ export function burstTable(report: BurstReport): string {
       + `slowest ${ms(report.requests.answerMs.max)} ms, ${report.requests.answerMs.overOneSecond} over 1 s; never answered ${report.requests.unanswered}; `
       + `dropped unexecuted on a closing connection ${report.requests.droppedByKeepAlive}; error answers: ${pairs(report.requests.errorStatuses)}`,
     ...kinds,
-    `run took ${(report.durationMs / 1000).toFixed(1)} s`,
+    `run took ${(report.durationMs / 1000).toFixed(1)} s; service+callers process: CPU ${report.process.cpuPercent}% of one core, `
+      + `event loop late by p99 ${report.process.loopDelayP99Ms} ms, max ${report.process.loopDelayMaxMs} ms; machine load average ${report.process.machineLoad}`,
   );
   if (report.log.firstErrors.length) lines.push(`service errors: ${report.log.firstErrors.join(' | ')}`);
   if (report.harnessErrors.length) lines.push(`caller harness errors (${report.harnessErrors.length}): ${report.harnessErrors.slice(0, 5).join(' | ')}`);

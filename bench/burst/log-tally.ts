@@ -23,7 +23,7 @@ export class LogTally {
   /** pino's destination interface. */
   write(line: string): void {
     if (line.includes('no answer within') || line.includes('"ari-timeout"')) this.timeouts += 1;
-    if (/retr(y|ied|ying)/i.test(line)) this.retries += 1;
+    if (line.includes('retrying')) this.retries += 1;
     if (line.includes('UND_ERR_SOCKET') || line.includes('other side closed')) this.socketErrors += 1;
     const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
     if (level === 40) this.warnings += 1;

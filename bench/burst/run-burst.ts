@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { RecordedRequest } from '../../src/sim/simulated-asterisk.js';
@@ -80,6 +82,8 @@ export interface BurstReport {
   conditionsApplied: boolean;
   harnessErrors: string[];
   durationMs: number;
+  /** This process (the service, the callers and the observer): CPU used over the run and how late its event loop ran. */
+  process: { cpuPercent: number; loopDelayP99Ms: number; loopDelayMaxMs: number; machineLoad: number };
   raw?: { requests: RecordedRequest[]; trace: SwitchEvent[]; acd: AcdRecord[] };
 }
 
@@ -166,6 +170,9 @@ export async function runBurst(env: BurstEnvironment, scenario: BurstScenario): 
   });
   const tail = new RequestTail(env.simUrl, authorization);
   let requests: RecordedRequest[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpuBefore = process.cpuUsage();
   const started = Date.now();
   try {
     await callers.connect();
@@ -193,6 +200,7 @@ export async function runBurst(env: BurstEnvironment, scenario: BurstScenario): 
     await new Promise((r) => setTimeout(r, 300));
     requests = await tail.stop();
   } finally {
+    loop.disable();
     tail.halt();
     offAcd();
     await callers.close();
@@ -209,7 +217,19 @@ export async function runBurst(env: BurstEnvironment, scenario: BurstScenario): 
     conditionsApplied,
     harnessErrors: callers.errors,
     durationMs: Date.now() - started,
+    process: processFigures(cpuBefore, Date.now() - started, loop),
     ...(env.keepRaw ? { raw: { requests, trace: callers.trace, acd } } : {}),
+  };
+}
+
+function processFigures(cpuBefore: NodeJS.CpuUsage, wallMs: number, loop: ReturnType<typeof monitorEventLoopDelay>): BurstReport['process'] {
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, wallMs)) * 100),
+    loopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
+    loopDelayMaxMs: Math.round(loop.max / 1e6),
+    // Other work on the machine delays the service as much as its own does.
+    machineLoad: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
 

@@ -109,6 +109,7 @@ describe('burst measures', () => {
       { at: 2000, event: state('1001', 'wrap-up') },
       { at: 3000, event: state('1001', 'available') },
       { at: 3002, event: state('1001', 'reserved', 'w1') },
+      { at: 3004, event: { type: 'assigned', callId: 'w1', queue: 'billing', agent: '1001' } },
       // 1002 freed but takes a call that was not waiting then (it was being offered elsewhere): no sample.
       { at: 2000, event: state('1002', 'wrap-up') },
       { at: 2500, event: state('1009', 'reserved', 'late') },
@@ -126,6 +127,7 @@ describe('burst measures', () => {
       originates: [leg('L1', '1001', 'w1', 3007), leg('L2', '1002', 'late', 3105), leg('L3', '1003', 'ovf', 9003)],
     }));
     expect(found.freedToRung).toEqual([7]);
+    expect(found.freedToAssigned).toEqual([4]);
     expect(found.freedNeverRung).toBe(0);
   });
 
