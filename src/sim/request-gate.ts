@@ -70,7 +70,8 @@ export class RequestGate {
           resolve();
           return;
         }
-        timer = setTimeout(arm, left);
+        // Unref'd: a request still sleeping its latency does not keep a closed simulator's process alive.
+        timer = setTimeout(arm, left).unref();
       };
       const unsubscribe = this.conditions.onChange(arm);
       const stop = () => {
