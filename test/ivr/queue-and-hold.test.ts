@@ -28,8 +28,9 @@ describe('calls from several tiers queue and are answered in priority order', ()
     const gold = hotline.call('10000', '13800000002', ['0'], { maxQueueWaitMs: 20_000 });
     await waitingIn('general', 3);
 
-    // One general agent, talking briefly to each caller in turn.
-    hotline.sim.setAgent('1016', { kind: 'answer', afterMs: 100, hangupAfterMs: 400 });
+    // One general agent, taking each caller in turn. Each caller hangs up once told an agent answered; the agent
+    // does not hang up first, which could end the call before that outcome reaches the caller's channel.
+    hotline.sim.setAgent('1016', { kind: 'answer', afterMs: 100, hangupAfterMs: 60_000 });
     await hotline.service.acd.agents.login('1016', { ready: true });
     const reports = await Promise.all([gold, silver, standard]);
     for (const r of reports) expect(r.outcome).toMatchObject({ kind: 'agent', agent: '1016', queue: 'general' });
