@@ -1,7 +1,7 @@
 import type { Call } from '../call-control/call-control.js';
-import type { CallerContext } from '../routing/types.js';
+import { callerContextOrNull } from '../routing/stored-caller-context.js';
 import type { AcdContext } from './acd-context.js';
-import { IllegalAgentTransitionError } from './acd-errors.js';
+import { afterTalk } from './agent-after-talk.js';
 import { agentVariables } from './agent-variables.js';
 import type { CallConnector } from './call-connector.js';
 import { LiveCall } from './live-call.js';
@@ -63,7 +63,7 @@ async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<b
   const { ctx, connector } = deps;
   const caller = await ctx.callControl.adopt(rec.id);
   const callerThere = caller !== null && !caller.gone;
-  const live = callerThere ? liveFromRecord(rec, caller) : null;
+  const live = callerThere ? liveFromRecord(ctx, rec, caller) : null;
 
   switch (rec.state) {
     case 'waiting':
@@ -87,7 +87,7 @@ async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<b
       }
       ctx.lives.set(rec.id, live);
       const requeue: CallOperation = { op: 'requeue', call: rec.id, expect: ['reserved', 'ringing'] };
-      if (!(await releaseAndRequeue(ctx, rec.agent, requeue))) ctx.handleResult(await ctx.store.apply(null, requeue));
+      if (!rec.agent || !(await connector.offerOfRecord(rec).release('requeue'))) ctx.handleResult(await ctx.store.apply(null, requeue));
       deps.watchCaller(live);
       return true;
     }
@@ -111,7 +111,7 @@ async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<b
       const now = ctx.clock.now();
       const talkMs = Math.max(0, now - (rec.answeredAt ?? now));
       const agent = rec.agent ?? '';
-      if (agent) await connector.afterTalk(rec.id, rec.queue, agent, talkMs, now);
+      if (agent) await afterTalk(ctx, rec.id, rec.queue, agent, talkMs, now);
       else ctx.handleResult(await ctx.store.apply(null, { op: 'remove', call: rec.id, expect: ['bridged'] }));
       ctx.record(rec.id, { type: 'agent-ended', queue: rec.queue, agent, talkMs }, now);
       ctx.record(rec.id, { type: 'ended', outcome: 'handled', durationMs: now - rec.arrivedAt }, now);
@@ -120,25 +120,9 @@ async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<b
   }
 }
 
-/** The agent back to available without penalty, the call back in its place, in one step; false when the agent is not held for it. */
-async function releaseAndRequeue(ctx: AcdContext, agent: string | null, requeue: CallOperation): Promise<boolean> {
-  if (!agent) return false;
-  try {
-    const outcome = await ctx.updater.command(agent, { type: 'release' }, { call: () => ({ ...requeue, agent }) });
-    return outcome.kind === 'ok';
-  } catch (err) {
-    if (err instanceof IllegalAgentTransitionError) return false;
-    throw err;
-  }
-}
-
-function liveFromRecord(rec: QueuedCallRecord, caller: Call): LiveCall {
-  let accountId: string | null = null;
-  try {
-    accountId = (JSON.parse(rec.context) as CallerContext).customer?.accountId ?? null;
-  } catch {
-    accountId = null;
-  }
+function liveFromRecord(ctx: AcdContext, rec: QueuedCallRecord, caller: Call): LiveCall {
+  const context = callerContextOrNull(rec.context, (problem) => ctx.logger.warn({ callId: rec.id, problem }, 'stored caller context is malformed; the agent is rung without it'));
+  const accountId = context?.customer?.accountId ?? null;
   const variables = agentVariables({ callId: rec.id, tier: rec.tier, queue: rec.queue, accountId, reason: rec.reason });
   const live = new LiveCall(rec.id, caller, rec.queue, rec.tier, rec.enqueuedAt, rec.arrivedAt, variables);
   live.overflow = rec.overflow;

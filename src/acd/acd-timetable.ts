@@ -1,14 +1,13 @@
 import type { Logger } from '../log/logger.js';
 import { dayOf, nextDayStart, SELF_ENDING_PAUSES } from './agent-state.js';
 import type { AgentUpdater } from './agent-updater.js';
-import type { CallConnector } from './call-connector.js';
+import { wrapUpDone } from './agent-after-talk.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { RedisAcdStore, ScriptResult } from './redis-acd-store.js';
 
 export interface AcdTimetableOptions {
   store: RedisAcdStore;
   updater: AgentUpdater;
-  connector: CallConnector;
   clock: Clock;
   logger: Logger;
   handleResult: (result: ScriptResult) => void;
@@ -95,13 +94,13 @@ export class AcdTimetable {
 
   /** w:<agent> end of wrap-up, u:<agent> end of a busy (or failed dial) pause; dropped when the agent moved on. */
   private async agentTimer(member: string): Promise<void> {
-    const { store, connector, updater, logger } = this.options;
+    const { store, updater, logger } = this.options;
     const id = member.slice(2);
     try {
       const agent = await store.getAgent(id);
       let applied = false;
       if (agent && member.startsWith('w:') && agent.state === 'wrap-up') {
-        applied = await connector.wrapUpDone(id);
+        applied = await wrapUpDone(updater, id);
       } else if (agent && member.startsWith('u:') && agent.state === 'paused' && agent.pauseReason !== null && SELF_ENDING_PAUSES.has(agent.pauseReason)) {
         await updater.command(id, { type: 'ready' });
         applied = true;

@@ -5,6 +5,7 @@ import type { CallRecordLog } from '../call-records/call-record-log.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { genericQueueSettings } from '../routing/queue-defaults.js';
+import { serializeCallerContext } from '../routing/stored-caller-context.js';
 import type { CallerContext, RouteDecision } from '../routing/types.js';
 import type { AcdContext, AcdQueueSettings } from './acd-context.js';
 import { CallAlreadyQueuedError } from './acd-errors.js';
@@ -16,6 +17,7 @@ import { AgentDirectory } from './agent-directory.js';
 import { nextDayStart } from './agent-state.js';
 import { AgentUpdater } from './agent-updater.js';
 import { agentVariables } from './agent-variables.js';
+import type { OfferPolicy } from './agent-offer.js';
 import { CallConnector, type TransferRelease } from './call-connector.js';
 import { checkDecision } from './check-decision.js';
 import type { CallQueue, EnqueueOptions, EnqueueResult, QueuedCall, QueuedCallEvent, WaitStatus } from './call-queue.js';
@@ -44,8 +46,15 @@ export interface AcdOptions {
   clock?: Clock;
   /** Among qualified free agents: longest idle (default) or fewest calls today. */
   agentChoice?: AgentChoice | (() => AgentChoice);
-  /** How long a busy phone or a failed dial pauses the agent. Default 30 s. */
+  /** How long a busy phone pauses the agent. Default 30 s. */
   busyPauseSec?: number;
+  /**
+   * After a switch fault on an offer (the ring or the bridge failed without a
+   * word from the agent's phone), how long the agent stays held before agent
+   * and call go back — so a failing switch is not asked again in a tight
+   * loop. Default 1000 ms.
+   */
+  switchFaultPauseMs?: number;
   /** Handle time assumed for a queue without history, for the estimated wait. Default 180 s; null: unknown. */
   defaultHandleSec?: number | null;
   /** How many recent calls the average handle time is taken over. Default 20. */
@@ -149,13 +158,12 @@ export class Acd implements CallQueue {
       report: (event) => this.emitAll(event),
       handleResult: (result) => this.handleResult(result),
     };
-    const busyPauseMs = (options.busyPauseSec ?? 30) * 1000;
-    this.connector = new CallConnector(this.ctx, { busyPauseMs });
-    this.virtual = new VirtualCalls(this.ctx, this.connector, { busyPauseMs, queues: () => this.options.queues() });
+    const policy: OfferPolicy = { busyPauseMs: (options.busyPauseSec ?? 30) * 1000, switchFaultPauseMs: options.switchFaultPauseMs ?? 1000 };
+    this.connector = new CallConnector(this.ctx, policy);
+    this.virtual = new VirtualCalls(this.ctx, { policy, queues: () => this.options.queues() });
     this.timetable = new AcdTimetable({
       store: this.store,
       updater: this.updater,
-      connector: this.connector,
       clock: this.clock,
       logger: this.logger,
       handleResult: (result) => this.handleResult(result),
@@ -260,7 +268,7 @@ export class Acd implements CallQueue {
       member: waitingMember(now, call.id),
       tier: decision.tier,
       callerNumber: call.callerNumber,
-      context: JSON.stringify(context),
+      context: serializeCallerContext(context),
       reason: decision.reason,
       leg: null,
       bridge: null,

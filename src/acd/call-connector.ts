@@ -1,40 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import type { Call, OriginateResult } from '../call-control/call-control.js';
+import type { Bridge, Call, OriginateResult } from '../call-control/call-control.js';
+import { callerContextOrNull } from '../routing/stored-caller-context.js';
+import type { CallerContext } from '../routing/types.js';
 import type { AcdContext } from './acd-context.js';
-import { IllegalAgentTransitionError } from './acd-errors.js';
-import { SELF_ENDING_PAUSES, type RefusalResult } from './agent-state.js';
-import type { LiveCall } from './live-call.js';
 import { TRANSFER_VARIABLE } from './acd-event.js';
+import { AgentOffer, ringVerdict, type OfferedCall, type OfferPolicy } from './agent-offer.js';
+import type { LiveCall } from './live-call.js';
 import type { QueuedCallRecord, Reservation } from './redis-acd-store.js';
 
-export interface CallConnectorOptions {
-  /** How long a busy phone or a failed dial keeps the agent paused before they are offered calls again. */
-  busyPauseMs: number;
-}
+export type CallConnectorOptions = OfferPolicy;
 
 /**
- * Connects reserved agents to callers, and finishes calls:
+ * Connects reserved agents to live callers, and finishes calls. The agent
+ * side of every step (ring, refuse, switch fault, release, answer, after-talk;
+ * records and events) is the AgentOffer's; this is the caller's side:
  *
  * - ring the agent (originate with the caller's number and context variables,
  *   the queue's ring timeout); on answer bridge the two and stop the hold music;
- * - no answer: the agent is paused "no answer" and the call goes back to its
- *   place at the head of the queue (original enqueue time and priority), where
- *   the same script offers it to the next free agent at once;
- * - busy: the agent is paused "busy" for busyPauseMs (a phone in use for
- *   another line is transient), and the call goes to the next agent;
- * - unreachable (the switch gave a cause): paused "unreachable" until the agent
- *   or a supervisor sets ready — the phone is not registered, and offering it
- *   more calls would only delay callers; a failed dial request (no cause, e.g.
- *   the switch connection dropped) pauses "dial failed" for busyPauseMs;
+ * - no answer, busy, unreachable (the switch gave a cause): the agent is
+ *   paused as AgentOffer.refused says and the call goes back to its place at
+ *   the head of the queue (original enqueue time and priority), where the same
+ *   script offers it to the next free agent at once;
+ * - a switch fault (the ring request failed without a word from the agent's
+ *   phone, or bridging failed after the agent answered): the agent's leg is
+ *   hung up, the agent is available again and the call keeps its place at the
+ *   head of the queue, with music on hold again;
  * - the caller hangs up (or the call is taken out) while the agent rings: the
  *   agent's leg is hung up and the agent released without penalty, keeping
  *   their place in the idle order;
  * - either side hangs up while bridged: the other leg is hung up, the agent
  *   goes to wrap-up for the queue's wrapUpSec, then is available again (which
  *   offers them the next call).
+ *
+ * A leg that answers for an offer that is gone (the caller left, the offer
+ * was taken back) is hung up at once: nobody answers into silence.
  */
 export class CallConnector {
-  constructor(private readonly ctx: AcdContext, private readonly options: CallConnectorOptions) {}
+  constructor(private readonly ctx: AcdContext, private readonly policy: OfferPolicy) {}
 
   /** Ring the agent reserved for the call. The originate request leaves before this returns. */
   offer(live: LiveCall, reservation: Reservation): void {
@@ -54,8 +56,8 @@ export class CallConnector {
       variables: live.variables,
       signal: abort.signal,
       channelId: leg,
-    });
-    this.runOffer(live, reservation.agent, leg, originate)
+    }).catch((err: unknown): OriginateResult => ({ kind: 'switch-fault', message: (err as Error).message }));
+    this.runOffer(live, this.agentSide(live, reservation.agent), leg, originate, abort)
       .catch((err: unknown) => this.ctx.logger.error({ err, callId: live.id, agent: reservation.agent }, 'offering a call to an agent failed'))
       .finally(() => {
         if (live.offer?.abort === abort) live.offer = null;
@@ -68,16 +70,11 @@ export class CallConnector {
     if (live.phase !== 'bridged') return;
     live.phase = 'done';
     const { ctx } = this;
-    const agent = live.agentId!;
-    const endedAt = ctx.clock.now();
-    const talkMs = Math.max(0, endedAt - (live.answeredAt ?? endedAt));
     const other = by === 'agent' ? live.call : live.agentCall;
     void other?.hangup().catch(() => {});
     void live.bridge?.destroy().catch(() => {});
-    await this.afterTalk(live.id, live.queue, agent, talkMs, endedAt);
-    ctx.record(live.id, { type: 'agent-ended', queue: live.queue, agent, talkMs }, endedAt);
-    ctx.record(live.id, { type: 'ended', outcome: 'handled', durationMs: endedAt - live.arrivedAt }, endedAt);
-    ctx.emit(live, { type: 'ended', callId: live.id, queue: live.queue, agent, talkMs, by, tier: live.tier, callerNumber: live.callerNumber, virtual: false });
+    const ended = await this.agentSide(live, live.agentId!).ended(by);
+    if (ended) ctx.record(live.id, { type: 'ended', outcome: 'handled', durationMs: ended.endedAt - live.arrivedAt }, ended.endedAt);
     this.forget(live);
   }
 
@@ -92,64 +89,22 @@ export class CallConnector {
     if (live.phase !== 'bridged' || live.callerGone) return null;
     live.phase = 'done';
     const { ctx } = this;
-    const agent = live.agentId!;
     const rec = await ctx.store.getCall(live.id);
-    const endedAt = ctx.clock.now();
-    const talkMs = Math.max(0, endedAt - (live.answeredAt ?? endedAt));
     // Out of the bridge first, so the agent's hang-up does not reach the caller.
     await live.bridge?.remove(live.call).catch(() => {});
     void live.agentCall?.hangup().catch(() => {});
     void live.bridge?.destroy().catch(() => {});
-    await this.afterTalk(live.id, live.queue, agent, talkMs, endedAt);
-    ctx.record(live.id, { type: 'agent-ended', queue: live.queue, agent, talkMs }, endedAt);
-    ctx.record(live.id, { type: 'transferred', fromQueue: live.queue, toQueue, by }, endedAt);
-    ctx.emit(live, { type: 'ended', callId: live.id, queue: live.queue, agent, talkMs, by: 'system', tier: live.tier, callerNumber: live.callerNumber, virtual: false });
+    const agent = live.agentId!;
+    const ended = await this.agentSide(live, agent).ended('system');
+    ctx.record(live.id, { type: 'transferred', fromQueue: live.queue, toQueue, by }, ended?.endedAt ?? ctx.clock.now());
     this.forget(live);
     return {
       call: live.call,
       fromQueue: live.queue,
       fromAgent: agent,
       arrivedAt: live.arrivedAt,
-      context: rec?.context ?? '{}',
+      context: callerContextOrNull(rec?.context, (problem) => ctx.logger.warn({ callId: live.id, problem }, 'stored caller context is malformed; transferring without it')),
     };
-  }
-
-  /**
-   * The agent is done talking: wrap-up for the queue's time (then available via
-   * the shared timetable), the call record removed and its handle time kept
-   * for the estimated wait. False when the call had already been finished.
-   */
-  async afterTalk(callId: string, queue: string, agent: string, talkMs: number, endedAt: number): Promise<boolean> {
-    const { ctx } = this;
-    const wrapMs = ctx.settings(queue).wrapUpSec * 1000;
-    try {
-      const outcome = await ctx.updater.command(agent, { type: 'hangup', talkMs }, {
-        call: () => ({ op: 'remove', call: callId, expect: ['bridged'], agent, handleMs: talkMs + wrapMs }),
-        timer: (next) => (next.state === 'wrap-up' && wrapMs > 0 ? { member: `w:${agent}`, at: endedAt + wrapMs } : null),
-      });
-      if (outcome.kind === 'call-changed') {
-        ctx.logger.warn({ callId, agent }, 'bridged call was already finished');
-        return false;
-      }
-      if (wrapMs === 0) await this.wrapUpDone(agent);
-      return true;
-    } catch (err) {
-      ctx.logger.error({ err, callId, agent }, 'could not put the agent in wrap-up; removing the call');
-      const result = await ctx.store.apply(null, { op: 'remove', call: callId, expect: ['bridged'] });
-      ctx.handleResult(result);
-      return result.status === 'ok';
-    }
-  }
-
-  /** End of wrap-up: available (or the pause/logout asked for during the call). */
-  async wrapUpDone(agent: string): Promise<boolean> {
-    try {
-      await this.ctx.updater.command(agent, { type: 'wrap-up-done' });
-      return true;
-    } catch (err) {
-      if (err instanceof IllegalAgentTransitionError) return false;
-      throw err;
-    }
   }
 
   /**
@@ -184,7 +139,7 @@ export class CallConnector {
       ctx.handleResult(result);
       removed = result.status === 'ok';
     } else if ((rec.state === 'reserved' || rec.state === 'ringing') && rec.agent) {
-      removed = await this.releaseAgentAndRemove(rec.id, rec.agent);
+      removed = await this.offerOfRecord(rec).release('remove');
     }
     if (removed) {
       const stage = rec.state === 'ringing' ? 'ringing' : 'queue';
@@ -194,68 +149,79 @@ export class CallConnector {
     return removed;
   }
 
-  private async runOffer(live: LiveCall, agent: string, leg: string, originate: Promise<OriginateResult>): Promise<void> {
+  /** The agent side of the offer a queued call's record holds (e.g. one left by a previous run). */
+  offerOfRecord(rec: QueuedCallRecord): AgentOffer {
+    return AgentOffer.ofRecord(this.ctx, this.policy, rec);
+  }
+
+  /** The agent side of the call's offer to `agent`. */
+  private agentSide(live: LiveCall, agent: string): AgentOffer {
+    const call: OfferedCall = { id: live.id, queue: live.queue, tier: live.tier, callerNumber: live.callerNumber, enqueuedAt: live.enqueuedAt, virtual: false };
+    return new AgentOffer(this.ctx, this.policy, call, agent, {
+      listener: live,
+      // Back to waiting before the script that may give the call its next agent at once.
+      beforeRequeue: () => {
+        live.phase = 'waiting';
+        live.agentId = null;
+      },
+      answeredAt: live.answeredAt,
+    });
+  }
+
+  private async runOffer(live: LiveCall, offer: AgentOffer, leg: string, originate: Promise<OriginateResult>, abort: AbortController): Promise<void> {
     const { ctx } = this;
-    ctx.emit(live, { type: 'assigned', callId: live.id, queue: live.queue, agent });
-    ctx.record(live.id, { type: 'offered', queue: live.queue, agent });
+    const { agent } = offer;
     let rung = false;
     try {
-      const ring = await ctx.updater.command(agent, { type: 'ring' }, {
-        call: () => ({ op: 'ring', call: live.id, expect: ['reserved'], agent, leg }),
-      });
-      rung = ring.kind === 'ok';
+      rung = (await offer.ringing(leg)) === 'ringing';
     } catch (err) {
       ctx.logger.error({ err, callId: live.id, agent }, 'could not mark the agent ringing');
     }
     if (!rung) {
       // Only this instance touches a call it owns once an agent is reserved,
       // so this means the records disagree: stop ringing, put the call back.
-      live.offer?.abort.abort();
+      abort.abort();
       const result = await originate;
       if (result.kind === 'answered') void result.call.hangup().catch(() => {});
+      await offer.putBack();
       live.phase = 'waiting';
-      ctx.handleResult(await ctx.store.apply(null, { op: 'requeue', call: live.id, expect: ['reserved', 'ringing'] }));
       this.checkGone(live);
       return;
     }
-    ctx.emit(live, { type: 'ringing', callId: live.id, queue: live.queue, agent });
 
     const result = await originate;
     if (live.callerGone || live.leaving !== null) {
       if (result.kind === 'answered') void result.call.hangup().catch(() => {});
-      await this.releaseDuringOffer(live, agent);
+      await this.releaseDuringOffer(live, offer);
       return;
     }
-    switch (result.kind) {
+    const verdict = ringVerdict(result);
+    switch (verdict.kind) {
       case 'answered':
-        await this.connect(live, agent, result.call);
+        await this.connect(live, offer, verdict.call, abort.signal);
         return;
-      case 'no-answer':
-        await this.refused(live, agent, 'no-answer');
+      case 'refused':
+        if (verdict.result === 'unreachable' || verdict.result === 'failed') ctx.logger.warn({ callId: live.id, agent, detail: verdict.detail }, 'agent could not be rung');
+        await offer.refused(verdict.result);
+        this.checkGone(live);
         return;
-      case 'busy':
-        await this.refused(live, agent, 'busy');
-        return;
-      case 'failed':
-        ctx.logger.warn({ callId: live.id, agent, cause: result.cause, message: result.message }, 'agent could not be rung');
-        await this.refused(live, agent, result.cause === null ? 'failed' : 'unreachable');
+      case 'switch-fault':
+        await this.afterSwitchFault(live, offer, verdict.detail, 'ring', abort.signal);
         return;
       case 'cancelled':
         // Aborted with neither hang-up nor leave: the service is stopping.
         // The agent did nothing wrong; the call goes back to its place.
-        live.phase = 'waiting';
-        await ctx.updater.command(agent, { type: 'release' }, {
-          call: () => ({ op: 'requeue', call: live.id, expect: ['ringing', 'reserved'], agent }),
-        });
+        await offer.release('requeue');
         this.checkGone(live);
         return;
     }
   }
 
-  private async connect(live: LiveCall, agent: string, agentCall: Call): Promise<void> {
+  private async connect(live: LiveCall, offer: AgentOffer, agentCall: Call, signal: AbortSignal): Promise<void> {
     const { ctx } = this;
+    const { agent } = offer;
     const answeredAt = ctx.clock.now();
-    let bridge;
+    let bridge: Bridge | undefined;
     try {
       bridge = await ctx.callControl.createBridge(`acd-${live.id}`);
       await live.moh;
@@ -263,46 +229,67 @@ export class CallConnector {
       await bridge.add(live.call);
       await bridge.add(agentCall);
     } catch (err) {
+      // The agent answered but cannot be put through: their leg goes at once
+      // rather than leave them listening to nothing.
       ctx.logger.error({ err, callId: live.id, agent }, 'could not bridge the caller and the agent');
       void agentCall.hangup().catch(() => {});
       void bridge?.destroy().catch(() => {});
       if (live.callerGone || live.leaving !== null) {
-        await this.releaseDuringOffer(live, agent);
-      } else {
-        live.phase = 'waiting';
-        await ctx.updater.command(agent, { type: 'release' }, {
-          call: () => ({ op: 'requeue', call: live.id, expect: ['ringing'], agent }),
-        });
-        this.checkGone(live);
+        await this.releaseDuringOffer(live, offer);
+        return;
       }
+      this.resumeMoh(live);
+      await this.afterSwitchFault(live, offer, (err as Error).message, 'bridge', signal);
       return;
     }
     if (live.callerGone || live.leaving !== null) {
       void agentCall.hangup().catch(() => {});
       void bridge.destroy().catch(() => {});
-      await this.releaseDuringOffer(live, agent);
+      await this.releaseDuringOffer(live, offer);
       return;
     }
-    const outcome = await ctx.updater.command(agent, { type: 'answer' }, {
-      call: () => ({ op: 'answer', call: live.id, expect: ['ringing'], agent, bridge: bridge.id }),
+    const connected = await offer.connected(bridge.id, answeredAt, () => {
+      live.phase = 'bridged';
+      live.agentCall = agentCall;
+      live.bridge = bridge!;
+      live.answeredAt = answeredAt;
+      const waitMs = answeredAt - live.enqueuedAt;
+      ctx.record(live.id, { type: 'answered', queue: live.queue, agent, tier: live.tier, waitMs }, answeredAt);
+      live.settle({ kind: 'answered', agent, waitMs });
     });
-    if (outcome.kind === 'call-changed') {
+    if (!connected) {
       ctx.logger.error({ callId: live.id, agent }, 'answered call is no longer ringing this agent; hanging up the agent');
       void agentCall.hangup().catch(() => {});
       void bridge.destroy().catch(() => {});
+      if (await offer.putBack()) this.resumeMoh(live);
+      this.checkGone(live);
       return;
     }
-    live.phase = 'bridged';
-    live.agentCall = agentCall;
-    live.bridge = bridge;
-    live.answeredAt = answeredAt;
-    const waitMs = answeredAt - live.enqueuedAt;
-    ctx.record(live.id, { type: 'answered', queue: live.queue, agent, tier: live.tier, waitMs }, answeredAt);
-    live.settle({ kind: 'answered', agent, waitMs });
-    ctx.emit(live, { type: 'answered', callId: live.id, queue: live.queue, agent, waitMs });
     // An agent who hangs up the moment they answer ends the call like any other hang-up.
     this.watchAgent(live, agentCall);
     if (live.callerGone) await this.endBridged(live, 'caller');
+  }
+
+  /**
+   * The switch failed the offer: after the offer's pause, agent available and
+   * the call at the head of its queue; a caller who left meanwhile is closed
+   * instead, and a stop leaves the call in its place.
+   */
+  private async afterSwitchFault(live: LiveCall, offer: AgentOffer, detail: string, stage: 'ring' | 'bridge', signal: AbortSignal): Promise<void> {
+    const outcome = await offer.switchFault(detail, stage, signal);
+    if (outcome === 'interrupted') {
+      if (live.callerGone || live.leaving !== null) {
+        await this.releaseDuringOffer(live, offer);
+        return;
+      }
+      await offer.release('requeue');
+    }
+    this.checkGone(live);
+  }
+
+  /** Music on hold again for a caller back in the queue after its music was stopped for a bridge. */
+  private resumeMoh(live: LiveCall): void {
+    live.moh = live.call.startMoh().catch((err: unknown) => this.ctx.logger.warn({ err, callId: live.id }, 'music on hold did not start again'));
   }
 
   /** Re-attach to a bridged call found after a restart. */
@@ -317,50 +304,13 @@ export class CallConnector {
     if (agentCall.gone) void this.endBridged(live, 'agent');
   }
 
-  private async refused(live: LiveCall, agent: string, result: RefusalResult): Promise<void> {
-    const { ctx } = this;
-    const now = ctx.clock.now();
-    live.phase = 'waiting';
-    live.agentId = null;
-    // Recorded first: the requeue below may offer the call to the next agent at once.
-    ctx.record(live.id, result === 'no-answer'
-      ? { type: 'agent-no-answer', queue: live.queue, agent }
-      : { type: 'agent-unavailable', queue: live.queue, agent, result }, now);
-    ctx.emit(live, { type: 'no-answer', callId: live.id, queue: live.queue, agent, result: result === 'failed' ? 'unreachable' : result });
-    await ctx.updater.command(agent, { type: 'refuse', result }, {
-      call: () => ({ op: 'requeue', call: live.id, expect: ['ringing', 'reserved'], agent }),
-      timer: (next) =>
-        next.state === 'paused' && next.pauseReason !== null && SELF_ENDING_PAUSES.has(next.pauseReason)
-          ? { member: `u:${agent}`, at: now + this.options.busyPauseMs }
-          : null,
-    });
-    this.checkGone(live);
-  }
-
   /** The caller left (or the call was taken out) while an agent was being offered it. */
-  private async releaseDuringOffer(live: LiveCall, agent: string): Promise<void> {
-    if (await this.releaseAgentAndRemove(live.id, agent)) {
+  private async releaseDuringOffer(live: LiveCall, offer: AgentOffer): Promise<void> {
+    if (await offer.release('remove')) {
       this.closeUnserved(live, 'ringing');
     } else {
       live.phase = 'waiting';
       await this.finishUnserved(live);
-    }
-  }
-
-  /** Agent back to available without penalty and the call out of the ACD, in one step. */
-  private async releaseAgentAndRemove(callId: string, agent: string): Promise<boolean> {
-    try {
-      const outcome = await this.ctx.updater.command(agent, { type: 'release' }, {
-        call: () => ({ op: 'remove', call: callId, expect: ['reserved', 'ringing'], agent }),
-      });
-      return outcome.kind === 'ok';
-    } catch (err) {
-      if (!(err instanceof IllegalAgentTransitionError)) throw err;
-      // The agent is not held for this call any more; the call alone goes.
-      this.ctx.logger.warn({ callId, agent, err }, 'agent was not reserved for the call being removed');
-      const result = await this.ctx.store.apply(null, { op: 'remove', call: callId, expect: ['reserved', 'ringing'] });
-      this.ctx.handleResult(result);
-      return result.status === 'ok';
     }
   }
 
@@ -387,7 +337,7 @@ export class CallConnector {
         live.offer?.abort.abort();
         return;
       }
-      if (rec.agent && (await this.releaseAgentAndRemove(live.id, rec.agent))) {
+      if (rec.agent && (await this.agentSide(live, rec.agent).release('remove'))) {
         this.closeUnserved(live, rec.state === 'ringing' ? 'ringing' : 'queue');
         return;
       }
@@ -431,6 +381,6 @@ export interface TransferRelease {
   fromQueue: string;
   fromAgent: string;
   arrivedAt: number;
-  /** The caller's context (CallerContext as JSON) as it was queued. */
-  context: string;
+  /** The caller's context as it was queued; null when none was stored (or it was unreadable, logged). */
+  context: CallerContext | null;
 }

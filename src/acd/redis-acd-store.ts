@@ -28,7 +28,7 @@ export interface QueuedCallRecord {
   member: string;
   tier: TierId;
   callerNumber: string;
-  /** The caller's context as JSON (for the agent's desk and channel variables). */
+  /** The caller's context in its stored form (see stored-caller-context.ts): for the agent's desk and channel variables. */
   context: string;
   /** Why routing sent the call here (RouteDecision.reason). */
   reason: string;
@@ -380,7 +380,7 @@ function decodeCall(h: Record<string, string>): QueuedCallRecord {
     member: h.mem ?? '',
     tier: (h.tier ?? 'standard') as TierId,
     callerNumber: h.num ?? '',
-    context: h.ctx ?? '{}',
+    context: h.ctx ?? '',
     reason: h.why ?? '',
     leg: h.leg || null,
     bridge: h.bridge || null,

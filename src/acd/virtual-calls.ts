@@ -1,7 +1,8 @@
 import { NotFoundError } from '../errors.js';
+import { serializeCallerContext } from '../routing/stored-caller-context.js';
 import type { CallerContext, QueuePlacement, RouteDecision } from '../routing/types.js';
 import type { AcdContext, AcdQueueSettings } from './acd-context.js';
-import type { CallConnector } from './call-connector.js';
+import type { OfferPolicy } from './agent-offer.js';
 import { checkDecision } from './check-decision.js';
 import { VIRTUAL_OWNER, type QueuedCallRecord, type QueuedCallState } from './redis-acd-store.js';
 import { VirtualOffer } from './virtual-offer.js';
@@ -56,8 +57,7 @@ export class VirtualCalls {
 
   constructor(
     private readonly ctx: AcdContext,
-    private readonly connector: CallConnector,
-    private readonly options: { busyPauseMs: number; queues: () => Readonly<Record<string, Readonly<AcdQueueSettings>>> },
+    private readonly options: { policy: OfferPolicy; queues: () => Readonly<Record<string, Readonly<AcdQueueSettings>>> },
   ) {}
 
   /**
@@ -90,7 +90,7 @@ export class VirtualCalls {
       member: waitingMember(entry.enqueuedAt, entry.id),
       tier: entry.tier,
       callerNumber: entry.number,
-      context: JSON.stringify(entry.context),
+      context: serializeCallerContext(entry.context),
       reason: entry.reason,
       leg: null,
       bridge: null,
@@ -162,7 +162,7 @@ export class VirtualCalls {
     if (reservation.agent !== undefined && rec.agent !== reservation.agent) return null;
     if (rec.state !== 'reserved' && rec.state !== 'ringing' && rec.state !== 'bridged') return null;
     const agent = await this.ctx.store.getAgent(rec.agent);
-    return new VirtualOffer(this.ctx, this.connector, this.options.busyPauseMs, rec, agent?.dial ?? '');
+    return new VirtualOffer(this.ctx, this.options.policy, rec, agent?.dial ?? '');
   }
 
   /** Called whenever a virtual call may have been given an agent (the connector then reads `reservations`). */

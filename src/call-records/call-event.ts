@@ -19,6 +19,14 @@ export type CallEvent =
   | { type: 'agent-no-answer'; queue: string; agent: string }
   /** The agent's phone refused the offer: busy, unreachable (the switch gave a cause) or the dial request failed. */
   | { type: 'agent-unavailable'; queue: string; agent: string; result: 'busy' | 'unreachable' | 'failed' }
+  /**
+   * An offer ended by a fault of the switch, not by the agent (the ring request
+   * got no answer in time, a socket error, a 5xx; or bridging after the agent
+   * answered failed; for a callback, also dialling the customer): the agent
+   * was made available again and the call kept its place at the head of its
+   * queue.
+   */
+  | { type: 'offer-failed'; queue: string; agent: string; reason: 'switch-fault'; stage: 'ring' | 'dial' | 'bridge'; detail: string }
   | { type: 'answered'; queue: string; agent: string; tier: TierId; waitMs: number }
   | { type: 'abandoned'; queue: string; tier: TierId; waitMs: number; stage: 'queue' | 'ringing' }
   /** The call was taken out of the queue before an agent answered (e.g. the caller chose a callback). */

@@ -1,3 +1,4 @@
+import { ringVerdict } from '../acd/agent-offer.js';
 import type { VirtualOffer } from '../acd/virtual-offer.js';
 import type { Bridge, Call, OriginateResult } from '../call-control/call-control.js';
 import { maskPhone } from '../log/mask.js';
@@ -10,7 +11,7 @@ import { customerDialString, hangUpLeftover, OUTBOUND_LEG_ARGS } from './outboun
 /** How one run of a dial job ended (for logs and tests). */
 export type ConnectorOutcome =
   | 'stale' | 'not-waiting' | 'quiet-hours' | 'agent-refused' | 'agent-leg-lost' | 'stopping'
-  | 'connected' | 'not-connected' | 'agent-dropped' | 'recovered';
+  | 'connected' | 'not-connected' | 'agent-dropped' | 'switch-fault' | 'recovered';
 
 /** The switch connection is down: the offer waits (its job is retried) rather than fail. */
 export class SwitchNotReadyError extends Error {
@@ -103,7 +104,12 @@ export class CallbackConnector {
     const { ctx } = this;
     const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent });
     const leg = `${cb.id}-a${offer.offeredAt}`;
-    if (!(await offer.ringing(leg))) return 'stale';
+    const marked = await offer.ringing(leg);
+    if (marked !== 'ringing') {
+      // The agent is no longer reserved for it (removed, or changed by a supervisor): the callback goes back to its place.
+      if (marked === 'agent-changed') await offer.putBack();
+      return 'stale';
+    }
     let result: OriginateResult;
     try {
       result = await ctx.callControl.originate({
@@ -117,23 +123,22 @@ export class CallbackConnector {
       });
     } catch (err) {
       log.warn({ err }, 'could not ring the agent for a callback');
-      result = { kind: 'failed', cause: null, message: (err as Error).message };
+      result = { kind: 'switch-fault', message: (err as Error).message };
     }
-    switch (result.kind) {
+    const verdict = ringVerdict(result);
+    switch (verdict.kind) {
       case 'cancelled':
         await offer.release('requeue');
         return 'stopping';
-      case 'no-answer':
-        await offer.refused('no-answer');
+      case 'refused':
+        await offer.refused(verdict.result);
         return 'agent-refused';
-      case 'busy':
-        await offer.refused('busy');
-        return 'agent-refused';
-      case 'failed':
-        await offer.refused(result.cause === null ? 'failed' : 'unreachable');
-        return 'agent-refused';
+      case 'switch-fault':
+        // Nothing dialled yet: the callback keeps its place, no try counted, the agent not blamed.
+        if ((await offer.switchFault(verdict.detail, 'ring', this.stopping)) === 'interrupted') await offer.release('requeue');
+        return 'switch-fault';
       case 'answered':
-        return this.whisperAndDial(offer, cb, result.call, leg);
+        return this.whisperAndDial(offer, cb, verdict.call, leg);
     }
   }
 
@@ -184,12 +189,14 @@ export class CallbackConnector {
       });
     } catch (err) {
       log.warn({ err }, 'could not dial the customer');
-      result = { kind: 'failed', cause: null, message: (err as Error).message };
+      result = { kind: 'switch-fault', message: (err as Error).message };
     } finally {
       offAgent();
       this.stopping.removeEventListener('abort', onStop);
     }
 
+    const verdict = ringVerdict(result);
+    if (verdict.kind === 'switch-fault' && !agentCall.gone) return this.switchFault(offer, dialling, attempt, agentCall, verdict.detail, 'dial');
     if (result.kind !== 'answered') {
       const why: DialResult = result.kind === 'cancelled'
         ? (agentCall.gone ? 'agent-dropped' : 'interrupted')
@@ -214,7 +221,7 @@ export class CallbackConnector {
       log.error({ err }, 'could not bridge the agent and the customer');
       void bridge?.destroy().catch(() => {});
       await customer.hangup();
-      return this.notConnected(offer, dialling, attempt, agentCall, 'failed');
+      return this.switchFault(offer, dialling, attempt, agentCall, (err as Error).message, 'bridge');
     }
     if (!(await offer.connected(bridge.id))) {
       // The agent was taken away meanwhile (removed, logged out by a supervisor): this dial cannot go on.
@@ -245,6 +252,21 @@ export class CallbackConnector {
     await offer.release('remove');
     await this.lifecycle.dialFailed(cb, attempt, why);
     return 'not-connected';
+  }
+
+  /**
+   * The switch failed the customer's dial or the bridge: no fault of the
+   * customer nor the agent. The agent's leg goes, the callback is back in its
+   * place at once with the try given back (its tries left are as before), and
+   * the agent is available again after the offer's pause.
+   */
+  private async switchFault(offer: VirtualOffer, cb: Callback, attempt: number, agentCall: Call, detail: string, stage: 'dial' | 'bridge'): Promise<ConnectorOutcome> {
+    const { ctx } = this;
+    await agentCall.hangup();
+    await ctx.store.updateAttempt(cb.id, attempt, { stage: 'failed', result: 'switch-fault', endedAt: ctx.clock.now() });
+    await this.lifecycle.backToQueue(cb, 'switch-fault', { maxAttempts: cb.maxAttempts + 1 });
+    if ((await offer.switchFault(detail, stage, this.stopping)) === 'interrupted') await offer.release('requeue');
+    return 'switch-fault';
   }
 
   private async connected(cb: Callback, attempt: number): Promise<void> {
@@ -297,6 +319,8 @@ export class CallbackConnector {
       log.warn({ result: why }, 'callback dial interrupted; not dialled again');
       if (why === 'agent-dropped') {
         await this.lifecycle.backToQueue(cb, why);
+      } else if (why === 'switch-fault') {
+        await this.lifecycle.backToQueue(cb, why, { maxAttempts: cb.maxAttempts + 1 });
       } else {
         await this.lifecycle.dialFailed(cb, attempt, why);
       }

@@ -109,9 +109,13 @@ export class CallbackLifecycle {
     await this.wake(t, Math.min(notBefore, t.expiresAt));
   }
 
-  /** A dial that reached nobody through no fault of the customer (the agent left): back to its place at once. */
-  async backToQueue(cb: Callback, result: DialResult): Promise<boolean> {
-    const t = await this.change(cb, { expect: ['dialling'], set: { state: 'waiting', lastResult: result } });
+  /**
+   * A dial that reached nobody through no fault of the customer (the agent
+   * left, the switch failed): back to its place at once. `extra` is written
+   * in the same step (e.g. the try given back).
+   */
+  async backToQueue(cb: Callback, result: DialResult, extra: Transition['set'] = {}): Promise<boolean> {
+    const t = await this.change(cb, { expect: ['dialling'], set: { ...extra, state: 'waiting', lastResult: result } });
     if (!t) return false;
     // Its offer is normally put back by the caller; if it is gone, the place is made again.
     if (!(await this.ctx.virtual.get(t.id))) await this.ctx.virtual.enqueue(entryOf(t));

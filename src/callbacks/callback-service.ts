@@ -100,7 +100,9 @@ export class CallbackService implements CallbackBooking {
     const { config } = options;
     this.config = config;
     this.quiet = new QuietHours(config.outbound.quietHours);
-    this.store = new CallbackStore(options.redis, options.keyPrefix, Math.max(config.keepClosedSec, 30 * 24 * 3600));
+    this.store = new CallbackStore(options.redis, options.keyPrefix, Math.max(config.keepClosedSec, 30 * 24 * 3600), (id, problem) => {
+      this.logger.warn({ callbackId: id, problem }, 'stored caller context is malformed; the callback goes on without it');
+    });
     this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     this.bull.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'job queue redis error'));
     const prefix = `${options.keyPrefix}:{bull}`;

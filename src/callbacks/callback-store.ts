@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Lang } from '../prompts/spoken.js';
+import { callerContextOrNull, serializeCallerContext } from '../routing/stored-caller-context.js';
 import type { CallerContext, OverflowPlan, TierId } from '../routing/types.js';
 import type { Callback, CallbackAttempt, CallbackState, DialResult, ScheduledBecause } from './callback.js';
 
@@ -22,7 +23,13 @@ import type { Callback, CallbackAttempt, CallbackState, DialResult, ScheduledBec
 export class CallbackStore {
   readonly base: string;
 
-  constructor(private readonly redis: Redis, keyPrefix: string, private readonly attemptTtlSec: number) {
+  constructor(
+    private readonly redis: Redis,
+    keyPrefix: string,
+    private readonly attemptTtlSec: number,
+    /** Told about a stored caller context that cannot be read back (the callback goes on without it). */
+    private readonly onMalformedContext: (id: string, problem: string) => void = () => {},
+  ) {
     this.base = `${keyPrefix}:{cb}`;
     defineScripts(redis);
   }
@@ -35,7 +42,7 @@ export class CallbackStore {
 
   async get(id: string): Promise<Callback | null> {
     const h = await this.redis.hgetall(this.key('cb', id));
-    return Object.keys(h).length ? decode(h) : null;
+    return Object.keys(h).length ? this.decode(h) : null;
   }
 
   async getMany(ids: readonly string[]): Promise<Callback[]> {
@@ -43,7 +50,7 @@ export class CallbackStore {
     const pipe = this.redis.pipeline();
     for (const id of ids) pipe.hgetall(this.key('cb', id));
     const rows = (await pipe.exec()) ?? [];
-    return rows.map(([, h]) => h as Record<string, string>).filter((h) => h && Object.keys(h).length).map(decode);
+    return rows.map(([, h]) => h as Record<string, string>).filter((h) => h && Object.keys(h).length).map((h) => this.decode(h));
   }
 
   /** Open callbacks (scheduled, waiting, dialling), earliest deadline first. */
@@ -122,6 +129,11 @@ export class CallbackStore {
     return [this.base, ...parts].join(':');
   }
 
+  private decode(h: Record<string, string>): Callback {
+    const context = callerContextOrNull(h.context, (problem) => this.onMalformedContext(h.id ?? '', problem));
+    return decode(h, context);
+  }
+
   private async script(name: keyof typeof SCRIPTS, ...args: string[]): Promise<string> {
     const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<string>>)[name]!;
     return fn.call(this.redis, this.base, ...args);
@@ -180,7 +192,7 @@ function encode(cb: Callback): Record<string, string> {
     overflow: cb.overflow ? JSON.stringify(cb.overflow) : null,
     tier: cb.tier,
     number: cb.number,
-    context: cb.context ? JSON.stringify(cb.context) : null,
+    context: serializeCallerContext(cb.context),
     reason: cb.reason,
     lang: cb.lang,
     requestedAt: cb.requestedAt,
@@ -207,7 +219,7 @@ function encode(cb: Callback): Record<string, string> {
   });
 }
 
-function decode(h: Record<string, string>): Callback {
+function decode(h: Record<string, string>, context: CallerContext | null): Callback {
   const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
   const json = <T>(v: string | undefined): T | null => {
     if (!v) return null;
@@ -228,7 +240,7 @@ function decode(h: Record<string, string>): Callback {
     overflow: json<OverflowPlan>(h.overflow),
     tier: (h.tier ?? 'standard') as TierId,
     number: h.number ?? '',
-    context: json<CallerContext>(h.context),
+    context,
     reason: h.reason ?? '',
     lang: (h.lang === 'en' ? 'en' : 'zh') as Lang,
     requestedAt: Number(h.requestedAt ?? 0),

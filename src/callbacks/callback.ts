@@ -24,7 +24,7 @@ export const FINAL_STATES: readonly CallbackState[] = ['connected', 'failed', 'c
 export type ScheduledBecause = 'quiet-hours' | 'retry' | 'rescheduled';
 
 /** How a customer dial ended when it did not connect. */
-export type DialResult = 'busy' | 'no-answer' | 'failed' | 'hung-up' | 'agent-dropped' | 'interrupted';
+export type DialResult = 'busy' | 'no-answer' | 'failed' | 'hung-up' | 'agent-dropped' | 'switch-fault' | 'interrupted';
 
 /** Placement of the callback; its `priority` is the base priority in the queue (DEADLINE_PRIORITY once promoted). */
 export interface Callback extends QueuePlacement {

@@ -25,7 +25,8 @@ export interface ResumeDeps {
  * sees it and the caller is asked nothing again.
  */
 export async function resumeTransferred(release: TransferRelease, toQueue: Need, by: string, deps: ResumeDeps): Promise<SessionEnd> {
-  const context = parseContext(release.context);
+  // The context as queued (checked against its schema when read back): none when it was missing or unreadable.
+  const context: Partial<CallerContext> = release.context ?? {};
   const call = release.call;
   const log = callLogger(deps.logger, call.id, call.callerNumber);
   const recognition = context.customer ? await deps.recognition.recognise(context.customer.phone, log) : null;
@@ -60,13 +61,4 @@ export async function resumeTransferred(release: TransferRelease, toQueue: Need,
     await recordSafely(deps.recorder, session, { type: 'ended', outcome: end.outcome, durationMs: deps.now() - release.arrivedAt });
   }
   return end;
-}
-
-function parseContext(text: string): Partial<CallerContext> {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' ? value as Partial<CallerContext> : {};
-  } catch {
-    return {};
-  }
 }
