@@ -1,0 +1,199 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { Redis } from 'ioredis';
+import { Acd } from '../../src/acd/acd.js';
+import type { AcdEvent } from '../../src/acd/acd-event.js';
+import type { QueuedCall } from '../../src/acd/call-queue.js';
+import { systemClock } from '../../src/acd/clock.js';
+import { AriConnection } from '../../src/ari/ari-connection.js';
+import { AriCallControl } from '../../src/call-control/ari-call-control.js';
+import type { Bridge, Call, CallControl } from '../../src/call-control/call-control.js';
+import { CallRecordLog } from '../../src/call-records/call-record-log.js';
+import { startSimulatedAsterisk, type SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
+import { AriHarness } from '../support/ari-harness.js';
+import { agentDef, context, decision, queueSettings, silentLogger, uniquePrefix, until } from './support/acd-fixture.js';
+
+/**
+ * A switch fault is never blamed on an agent: the ACD over the real ARI call
+ * control against the simulated Asterisk, with the simulator answering a
+ * request 500 (`failNextRequests`) at the moment that matters. At speed 20 a
+ * 5 s ring timeout lasts 250 ms.
+ */
+const SPEED = 20;
+const redisUrl = inject('redisUrl');
+let sim: SimulatedAsterisk;
+let connection: AriConnection;
+let control: AriCallControl;
+let harness: AriHarness;
+let redis: Redis;
+let recorder: CallRecordLog;
+let acd: Acd;
+const incoming: Call[] = [];
+const events: AcdEvent[] = [];
+let nextAgent = 1300;
+
+/**
+ * The real call control, except that the join of one chosen caller into a
+ * bridge is sent to a switch told to fail the next request: a 5xx on
+ * addChannel after the agent answered.
+ */
+class FailCallerJoin implements CallControl {
+  failJoinOf: string | null = null;
+  constructor(private readonly inner: AriCallControl) {}
+  get ready(): boolean {
+    return this.inner.ready;
+  }
+  onIncomingCall(handler: (call: Call) => void): () => void {
+    return this.inner.onIncomingCall(handler);
+  }
+  originate(options: Parameters<CallControl['originate']>[0]) {
+    return this.inner.originate(options);
+  }
+  adopt(channelId: string) {
+    return this.inner.adopt(channelId);
+  }
+  async createBridge(name?: string): Promise<Bridge> {
+    const bridge = await this.inner.createBridge(name);
+    return {
+      id: bridge.id,
+      add: (call) => {
+        const id = typeof call === 'string' ? call : call.id;
+        if (id === this.failJoinOf) {
+          this.failJoinOf = null;
+          sim.failNextRequests(1);
+        }
+        return bridge.add(call);
+      },
+      remove: (call) => bridge.remove(call),
+      destroy: () => bridge.destroy(),
+    };
+  }
+}
+let switchControl: FailCallerJoin;
+
+beforeAll(async () => {
+  sim = await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: 'ivr' });
+  connection = new AriConnection({ url: sim.url, user: 'ivr', password: 'ivr', app: 'ivr', reconnect: { initialDelayMs: 20, maxDelayMs: 500, factor: 2 } });
+  control = new AriCallControl(connection, { originateGraceMs: 2000 });
+  control.onIncomingCall((call) => incoming.push(call));
+  connection.start();
+  await connection.waitUntilReady(5000);
+  harness = await AriHarness.start({ url: sim.url });
+  redis = new Redis(redisUrl);
+  const prefix = uniquePrefix('switch-faults');
+  recorder = new CallRecordLog({ redis, keyPrefix: prefix });
+  switchControl = new FailCallerJoin(control);
+  acd = new Acd({
+    redis,
+    keyPrefix: prefix,
+    callControl: switchControl,
+    queues: () => ({ billing: queueSettings('billing', { ringTimeoutSec: 5, wrapUpSec: 1 }) }),
+    recorder,
+    clock: systemClock,
+    logger: silentLogger,
+    instanceId: 'faults-1',
+    switchFaultPauseMs: 50,
+  });
+  acd.onEvent((event) => events.push(event));
+  await acd.start();
+});
+
+afterAll(async () => {
+  await acd?.stop();
+  await harness?.stop();
+  control?.close();
+  await connection?.stop();
+  await sim?.close();
+  redis?.disconnect();
+});
+
+afterEach(async () => {
+  for (const a of await acd.agents.list()) if (a.state !== 'offline') await acd.agents.logout(a.id).catch(() => {});
+  for (const c of sim.channels()) await connection.client.channels.hangup(c.id).catch(() => {});
+  await until(() => sim.channels().length === 0, 'channels gone');
+});
+
+/** Each test has its own skill, so agents of one test never take another's calls. */
+let skill = 'faults-0';
+beforeEach((ctx) => {
+  skill = `faults-${ctx.task.id.replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+});
+
+/** A caller through the dialplan, queued in billing for this test's skill, with its hold music on. */
+async function queuedCaller(from: string): Promise<{ call: Call; queued: QueuedCall }> {
+  const before = incoming.length;
+  const caller = await harness.call('10000', { from });
+  const call = await until(() => incoming.slice(before).find((c) => c.callerNumber === from), 'the call in the service');
+  await caller.waitForService();
+  const queued = await acd.enqueue(call, decision({ skill }), context(call.id, { callerNumber: from }));
+  if (queued.kind !== 'queued') throw new Error('not queued');
+  await until(() => sim.mohChannels().includes(call.id), 'music on hold');
+  return { call, queued };
+}
+
+async function agent(behaviour: Parameters<SimulatedAsterisk['setAgent']>[1]): Promise<string> {
+  const id = String(nextAgent++);
+  sim.setAgent(id, behaviour);
+  await acd.agents.add(agentDef(id, { [skill]: 2 }));
+  return id;
+}
+
+/** The states the ACD reported for an agent, in order. */
+function statesOf(agentId: string): string[] {
+  return events.flatMap((e) => (e.type === 'agent-state' && e.agent === agentId ? [e.state] : []));
+}
+
+/** Channel ids of the legs originated to an agent, in order. */
+function legsTo(agentId: string): string[] {
+  return sim.requests()
+    .filter((r) => r.method === 'POST' && r.path.startsWith('/ari/channels/') && r.query.endpoint === `Local/${agentId}@agents`)
+    .map((r) => r.path.slice('/ari/channels/'.length));
+}
+
+describe('a switch fault is never blamed on an agent', () => {
+  it('when originating to an agent fails with a switch fault, the agent stays available and the call keeps its place at the head of the queue', async () => {
+    const first = await queuedCaller('13800000101');
+    const later = await queuedCaller('13800000102');
+    const id = await agent({ kind: 'answer', afterMs: 200 });
+    // The originate to the agent is the next request the switch receives.
+    sim.failNextRequests(1);
+    await acd.agents.login(id);
+
+    // The same agent is offered the same caller again, ahead of the later one.
+    expect(await first.queued.settled).toMatchObject({ kind: 'answered', agent: id });
+    expect(legsTo(id)).toHaveLength(2);
+    expect(statesOf(id)).not.toContain('paused');
+    expect((await acd.agents.get(id)).state).toBe('on-call');
+    expect(await later.queued.status()).toMatchObject({ stage: 'waiting', position: 1 });
+  });
+
+  it('when originating to an agent fails with a switch fault, the call record says switch-fault and not that the agent failed', async () => {
+    const { call, queued } = await queuedCaller('13800000103');
+    const id = await agent({ kind: 'answer', afterMs: 200 });
+    sim.failNextRequests(1);
+    await acd.agents.login(id);
+    await queued.settled;
+    const record = await recorder.forCall(call.id);
+    expect(record.map((e) => e.type)).toEqual(['queued', 'offered', 'offer-failed', 'offered', 'answered']);
+    expect(record.find((e) => e.type === 'offer-failed')).toMatchObject({ agent: id, reason: 'switch-fault', stage: 'ring' });
+    expect(record.map((e) => e.type)).not.toContain('agent-unavailable');
+  });
+
+  it('when adding the caller to the bridge fails after the agent answered, the agent leg is hung up and the agent is available', async () => {
+    const { call, queued } = await queuedCaller('13800000104');
+    const id = await agent({ kind: 'answer', afterMs: 200 });
+    switchControl.failJoinOf = call.id;
+    await acd.agents.login(id);
+
+    // Nobody is left answering into silence: the first leg goes, and the caller, still
+    // at the head of the queue with music again, is offered and bridged on the next ring.
+    expect(await queued.settled).toMatchObject({ kind: 'answered', agent: id });
+    const [firstLeg, secondLeg] = legsTo(id);
+    expect(sim.channels().map((c) => c.id)).not.toContain(firstLeg);
+    expect(sim.bridges().find((b) => b.channels.includes(call.id))?.channels.sort()).toEqual([call.id, secondLeg].sort());
+    // Between the two rings the agent was available, never paused.
+    expect(statesOf(id)).toEqual(['available', 'reserved', 'ringing', 'available', 'reserved', 'ringing', 'on-call']);
+    const record = await recorder.forCall(call.id);
+    expect(record.find((e) => e.type === 'offer-failed')).toMatchObject({ agent: id, reason: 'switch-fault', stage: 'bridge' });
+  });
+});
