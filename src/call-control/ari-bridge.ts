@@ -24,12 +24,23 @@ export class AriBridge implements Bridge {
     private readonly callOf: (channelId: string) => AriCall | undefined = () => undefined,
   ) {}
 
+  /** Channels we added and have not taken out. */
+  private readonly added = new Set<string>();
+
+  /** On its way out: music on hold may start for it again. */
+  private left(channelId: string): void {
+    if (this.added.delete(channelId)) this.callOf(channelId)?.setBridged(false);
+  }
+
   async add(call: Call | string): Promise<void> {
     if (typeof call !== 'string' && call.gone) return;
     const channelId = idOf(call);
-    const release = (await this.callOf(channelId)?.prepareToJoin()) ?? (() => {});
+    const ours = this.callOf(channelId);
+    const release = (await ours?.prepareToJoin()) ?? (() => {});
     try {
       await this.client.bridges.addChannel(this.id, channelId);
+      ours?.setBridged(true);
+      this.added.add(channelId);
     } catch (err) {
       if (!isChannelGone(err)) throw err;
       this.logger.debug({ bridgeId: this.id, channelId }, 'channel gone before it could join the bridge');
@@ -41,6 +52,7 @@ export class AriBridge implements Bridge {
   async remove(call: Call | string): Promise<void> {
     if (typeof call !== 'string' && call.gone) return;
     const channelId = idOf(call);
+    this.left(channelId);
     try {
       await this.client.bridges.removeChannel(this.id, channelId);
     } catch (err) {
@@ -51,6 +63,7 @@ export class AriBridge implements Bridge {
   }
 
   async destroy(): Promise<void> {
+    for (const channelId of [...this.added]) this.left(channelId);
     try {
       await this.client.bridges.destroy(this.id);
     } catch (err) {

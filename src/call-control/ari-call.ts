@@ -215,6 +215,11 @@ export class AriCall implements Call, CallInternals {
     return this.queueGuard.prepareToJoin();
   }
 
+  /** Told by our bridge at once (in, or on its way out), ahead of Asterisk's events. */
+  setBridged(bridged: boolean): void {
+    this.bridged = bridged;
+  }
+
   /** Listeners and watchers still attached (0 once ended). */
   get attached(): number {
     return this.listeners.size + this.watchers.size + (this.isEnded ? 0 : 1);
