@@ -28,6 +28,8 @@ export interface CallbackWorldOptions {
   /** Over config/tiers.yaml's `routing:`. */
   routing?: Record<string, unknown>;
   logger?: Logger;
+  /** The ACD's pause after a switch fault (default: the ACD's own). */
+  switchFaultPauseMs?: number;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function startCallbackWorld(options: CallbackWorldOptions): Promise
     logger,
     instanceId: options.instanceId ?? options.app,
     sweepIntervalMs: 3_600_000,
+    switchFaultPauseMs: options.switchFaultPauseMs,
   });
   await acd.start();
   const callbacks = new CallbackService({
