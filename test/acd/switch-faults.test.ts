@@ -73,7 +73,12 @@ let switchControl: FailCallerJoin;
 
 beforeAll(async () => {
   sim = await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: 'ivr' });
-  connection = new AriConnection({ url: sim.url, user: 'ivr', password: 'ivr', app: 'ivr', reconnect: { initialDelayMs: 20, maxDelayMs: 500, factor: 2 } });
+  // An originate not answered within 1 s is given up (a switch fault); everything else keeps its usual deadline.
+  connection = new AriConnection({
+    url: sim.url, user: 'ivr', password: 'ivr', app: 'ivr',
+    reconnect: { initialDelayMs: 20, maxDelayMs: 500, factor: 2 },
+    rest: { originateTimeoutMs: 1000 },
+  });
   control = new AriCallControl(connection, { originateGraceMs: 2000 });
   control.onIncomingCall((call) => incoming.push(call));
   connection.start();
@@ -108,6 +113,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
+  sim.setConditions({ latencyMs: 0 });
   for (const a of await acd.agents.list()) if (a.state !== 'offline') await acd.agents.logout(a.id).catch(() => {});
   for (const c of sim.channels()) await connection.client.channels.hangup(c.id).catch(() => {});
   await until(() => sim.channels().length === 0, 'channels gone');
@@ -195,5 +201,26 @@ describe('a switch fault is never blamed on an agent', () => {
     expect(statesOf(id)).toEqual(['available', 'reserved', 'ringing', 'available', 'reserved', 'ringing', 'on-call']);
     const record = await recorder.forCall(call.id);
     expect(record.find((e) => e.type === 'offer-failed')).toMatchObject({ agent: id, reason: 'switch-fault', stage: 'bridge' });
+  });
+
+  it('when the originate to an agent gets no answer in time, the agent is not blamed and the legs that show up late are hung up', async () => {
+    const { call, queued } = await queuedCaller('13800000105');
+    const id = await agent({ kind: 'answer', afterMs: 200 });
+    // A switch slower than the originate deadline: the ring request times out, but Asterisk still makes the leg.
+    sim.setConditions({ latencyMs: 3000 });
+    await acd.agents.login(id);
+    await until(async () => (await recorder.forCall(call.id)).some((e) => e.type === 'offer-failed'), 'the timed-out ring recorded');
+    sim.setConditions({ latencyMs: 0 });
+
+    expect(await queued.settled).toMatchObject({ kind: 'answered', agent: id });
+    expect(statesOf(id)).not.toContain('paused');
+    const failed = (await recorder.forCall(call.id)).filter((e) => e.type === 'offer-failed');
+    expect(failed[0]).toMatchObject({ agent: id, reason: 'switch-fault', stage: 'ring' });
+    // Every leg originated to the agent but the one bridged with the caller is hung up, and none was taken for a caller.
+    const bridge = await until(() => sim.bridges().find((b) => b.channels.includes(call.id) && b.channels.length === 2), 'caller and agent bridged');
+    const late = legsTo(id).filter((leg) => !bridge.channels.includes(leg));
+    expect(late.length).toBeGreaterThan(0);
+    await until(() => late.every((leg) => !sim.channels().some((c) => c.id === leg)), 'the late legs hung up');
+    expect(incoming.filter((c) => legsTo(id).includes(c.id))).toEqual([]);
   });
 });
