@@ -46,6 +46,11 @@ export class ConnectorStoppingError extends Error {
  *    agent is released without penalty and the retry scheduled (or the
  *    callback ends after its last try).
  *
+ * The agent side of each step is the ACD's AgentOffer, as for a live caller.
+ * A switch fault (the ring, the customer's dial or the bridge failed without
+ * a word from the phone) is nobody's fault: the agent is available again, not
+ * paused, and the callback keeps its place with no try spent.
+ *
  * If the job runs again for the same offer (its worker died, BullMQ found it
  * stalled), the claim tells that the customer was already dialled: no second
  * dial. A conversation still up is taken over; anything else is hung up and
