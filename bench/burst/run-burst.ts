@@ -34,6 +34,8 @@ export interface BurstScenario {
   /** Hold announcement interval of every tier; null keeps config/tiers.yaml's. */
   holdAnnouncementIntervalSec: number | null;
   conditions: SwitchConditions;
+  /** The need keys non-diamond callers press in turn (1 billing, 2 broadband, 3 orders, 4 complaints); default all four. */
+  needKeys?: readonly string[];
   /** Caller timeouts and hold intervals relative to the service's (the switch's speed compresses the rest). */
   timeScale: number;
   /** A caller still waiting after this long hangs up. */
@@ -91,7 +93,8 @@ export interface BurstReport {
  * The caller mix: numbers of the sample customers (every tier, including an
  * enterprise of class A, which is diamond) and numbers nobody has (standard),
  * in a fixed order. Diamond callers hold on through their menu (straight to
- * the senior team); the others press the need keys 1 to 4 in turn.
+ * the senior team); the others press the need keys in turn (1 to 4 unless
+ * the scenario says otherwise).
  */
 const MIX: ReadonlyArray<{ profile: string; from: string | null }> = [
   { profile: 'diamond', from: '13800000001' },
@@ -107,14 +110,14 @@ const MIX: ReadonlyArray<{ profile: string; from: string | null }> = [
 ];
 const NEED_KEYS = ['1', '2', '3', '4'];
 
-export function burstCallers(count: number): CallerPlan[] {
+export function burstCallers(count: number, needKeys: readonly string[] = NEED_KEYS): CallerPlan[] {
   return Array.from({ length: count }, (_, index) => {
     const mix = MIX[index % MIX.length]!;
     return {
       index,
       profile: mix.profile,
       from: mix.from ?? `1390000${String(index).padStart(4, '0')}`,
-      key: mix.profile === 'diamond' ? null : NEED_KEYS[index % NEED_KEYS.length]!,
+      key: mix.profile === 'diamond' ? null : needKeys[index % needKeys.length]!,
     };
   });
 }
@@ -180,7 +183,7 @@ export async function runBurst(env: BurstEnvironment, scenario: BurstScenario): 
     await request(`${env.simUrl}/sim/requests`, { method: 'DELETE', headers: { authorization } }).then((r) => r.body.dump());
     tail.start(500);
 
-    const plans = burstCallers(scenario.callers);
+    const plans = burstCallers(scenario.callers, scenario.needKeys);
     const gapMs = 1000 / scenario.arrivalsPerSecond;
     const placing: Promise<void>[] = [];
     for (const plan of plans) {
