@@ -184,7 +184,6 @@ export class CallConnector {
       const result = await originate;
       if (result.kind === 'answered') void result.call.hangup().catch(() => {});
       await offer.putBack();
-      live.phase = 'waiting';
       this.checkGone(live);
       return;
     }
