@@ -6,10 +6,12 @@
  *
  * 100 callers arrive at 20/s on 10000 (sample customers of every tier and
  * unknown numbers) onto the 18 agents of config/agents.yaml, all ready,
- * answering after 0.5 s and talking 3 s; the hold announcements every 15 s
- * (more often than configured); the switch answers each request after a
- * realistic latency and closes idle connections after 15 s as Asterisk does.
- * The switch runs in a process of its own, in real time.
+ * answering after 0.5 s and talking 3 s, then 5 s of wrap-up (--wrap-up config
+ * keeps each queue's 15 to 60 s, and the run then lasts minutes); the hold
+ * announcements every 15 s (more often than configured); every prompt lasts
+ * 1 s; the switch answers each request after a realistic latency (10 ms) and
+ * closes idle connections after 15 s as Asterisk does. The switch runs in a
+ * process of its own, in real time.
  *
  * Prints one line — callers, served, dropped, silent answers, double
  * assignments, freed agent → next ring p50/p99 — then a table, and the calls
