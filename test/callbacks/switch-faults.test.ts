@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { AcdEvent } from '../../src/acd/acd-event.js';
+import type { AriCallControl } from '../../src/call-control/ari-call-control.js';
+import type { CallControl, OriginateOptions } from '../../src/call-control/call-control.js';
+import { OUTBOUND_LEG_ARGS } from '../../src/callbacks/outbound-legs.js';
 import type { CallbackRequest } from '../../src/callbacks/callback.js';
 import type { CallerContext } from '../../src/routing/types.js';
 import { startSimulatedAsterisk, type SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
@@ -23,6 +26,27 @@ const events: AcdEvent[] = [];
 let nextAgent = 7700;
 let nextCustomer = 13900000700;
 let nextCall = 1;
+/** Set: the next dial of a customer is sent to a switch told to fail the next request (a 5xx on that originate). */
+let failCustomerDial = false;
+
+/** The real call control, with the customer's dial timed to meet an injected fault. */
+function timedFaults(inner: AriCallControl): CallControl {
+  return {
+    get ready() {
+      return inner.ready;
+    },
+    onIncomingCall: (handler) => inner.onIncomingCall(handler),
+    originate: (options: OriginateOptions) => {
+      if (failCustomerDial && options.args?.[0] === OUTBOUND_LEG_ARGS.callbackCustomer) {
+        failCustomerDial = false;
+        sim.failNextRequests(1);
+      }
+      return inner.originate(options);
+    },
+    createBridge: (name) => inner.createBridge(name),
+    adopt: (channelId) => inner.adopt(channelId),
+  };
+}
 
 beforeAll(async () => {
   sim = await startSimulatedAsterisk({ port: 0, speed: 20, soundsDir: null, dialplanApp: app });
@@ -30,6 +54,7 @@ beforeAll(async () => {
     redisUrl, prefix: `test:cb:faults:${randomUUID().slice(0, 8)}`, simUrl: sim.url, app,
     callbacks: { retry: { attempts: 1, delaysSec: [10] }, outbound: { quietHours: null } },
     switchFaultPauseMs: 50,
+    wrapControl: timedFaults,
   });
   world.acd.onEvent((event) => events.push(event));
 });
@@ -72,7 +97,18 @@ function originatesTo(endpoint: string) {
   return sim.requests().filter((r) => r.method === 'POST' && r.path.startsWith('/ari/channels/') && r.query.endpoint === endpoint);
 }
 
-describe('a switch fault while ringing a callback\'s agent', () => {
+function agentStates(id: string): string[] {
+  return events.flatMap((e) => (e.type === 'agent-state' && e.agent === id ? [e.state] : []));
+}
+
+async function readyAgent(): Promise<string> {
+  const id = String(nextAgent++);
+  sim.setAgent(id, { kind: 'answer', afterMs: 200 });
+  await world.acd.agents.add({ id, name: `Agent ${id}`, dial: `PJSIP/${id}`, skills: { orders: 3 } });
+  return id;
+}
+
+describe('a switch fault while working a callback', () => {
   it('when originating to the agent fails with a switch fault, the agent stays available and the callback keeps its place, no try counted', async () => {
     const now = Date.now();
     const early = customer();
@@ -108,5 +144,25 @@ describe('a switch fault while ringing a callback\'s agent', () => {
     const record = await world.recorder.forCall(first.callbackId);
     expect(record.find((e) => e.type === 'offer-failed')).toMatchObject({ agent: id, reason: 'switch-fault', stage: 'ring' });
     expect(record.map((e) => e.type)).not.toContain('agent-unavailable');
+  });
+
+  it('when dialling the customer fails with a switch fault, the agent is hung up and available and the callback is back in its place with no try spent', async () => {
+    const number = customer();
+    const booked = await world.callbacks.request(request(number, Date.now()));
+    const id = await readyAgent();
+    failCustomerDial = true;
+    await world.acd.agents.login(id);
+
+    await until(async () => ['connected', 'failed'].includes((await world.callbacks.get(booked.callbackId))!.state), 'the callback settled', 20_000);
+    // One try is allowed in these tests: the try the switch spoilt was given back.
+    expect(await world.callbacks.get(booked.callbackId)).toMatchObject({ state: 'connected', attempts: 2, maxAttempts: 2 });
+    expect(originatesTo(`PJSIP/${number}@trunk`)).toHaveLength(2);
+    // The agent who heard the whisper was hung up, then rung again; never paused.
+    const agentLegs = originatesTo(`PJSIP/${id}`).map((r) => r.path.slice('/ari/channels/'.length));
+    expect(agentLegs).toHaveLength(2);
+    expect(sim.channels().map((c) => c.id)).not.toContain(agentLegs[0]);
+    expect(agentStates(id)).not.toContain('paused');
+    const record = await world.recorder.forCall(booked.callbackId);
+    expect(record.find((e) => e.type === 'offer-failed')).toMatchObject({ agent: id, reason: 'switch-fault', stage: 'dial' });
   });
 });

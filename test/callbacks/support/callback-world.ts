@@ -4,7 +4,7 @@ import { Acd } from '../../../src/acd/acd.js';
 import { systemClock, type Clock } from '../../../src/acd/clock.js';
 import { AriConnection } from '../../../src/ari/ari-connection.js';
 import { AriCallControl } from '../../../src/call-control/ari-call-control.js';
-import type { Call } from '../../../src/call-control/call-control.js';
+import type { Call, CallControl } from '../../../src/call-control/call-control.js';
 import { CallRecordLog } from '../../../src/call-records/call-record-log.js';
 import { CallbackService } from '../../../src/callbacks/callback-service.js';
 import { callbacksSectionSchema, type CallbacksConfig } from '../../../src/callbacks/callbacks-config.js';
@@ -30,6 +30,8 @@ export interface CallbackWorldOptions {
   logger?: Logger;
   /** The ACD's pause after a switch fault (default: the ACD's own). */
   switchFaultPauseMs?: number;
+  /** What the ACD and the callbacks use as call control, around the real one (e.g. to time an injected fault). */
+  wrapControl?: (control: AriCallControl) => CallControl;
 }
 
 /**
@@ -76,11 +78,12 @@ export async function startCallbackWorld(options: CallbackWorldOptions): Promise
   });
   connection.start();
   await connection.waitUntilReady(5000);
+  const used = options.wrapControl?.(control) ?? control;
   const recorder = new CallRecordLog({ redis, keyPrefix: options.prefix, now: () => clock.now() });
   const acd = new Acd({
     redis,
     keyPrefix: options.prefix,
-    callControl: control,
+    callControl: used,
     queues: () => policy.snapshot().queues,
     recorder,
     clock,
@@ -96,7 +99,7 @@ export async function startCallbackWorld(options: CallbackWorldOptions): Promise
     redisUrl: options.redisUrl,
     keyPrefix: options.prefix,
     acd,
-    callControl: control,
+    callControl: used,
     policy,
     recorder,
     logger,
