@@ -17,7 +17,11 @@ export interface TransferContext {
   note?: string | null;
 }
 
-/** Travels with the call to the ACD and the agent's desk (rule 3). */
+/**
+ * Travels with the call to the ACD and the agent's desk (rule 3). Stored in
+ * Redis and read back only through stored-caller-context.ts, whose schema
+ * checks it.
+ */
 export interface CallerContext {
   callId: string;
   callerNumber: string;
