@@ -92,9 +92,10 @@ export interface AgentOfferOptions {
  * - `ringing(leg)`: the agent's phone is being rung on channel `leg`;
  * - `refused(result)`: no answer, busy, unreachable — the agent is paused
  *   (busy for busyPauseMs) and the call goes back to its place;
- * - `switchFault(detail)`: the switch failed the ring or the bridge — the
- *   agent is available again (not paused, nothing counted) and the call back
- *   at the head of its queue, after switchFaultPauseMs; `offer-failed` recorded;
+ * - `switchFault(detail, stage)`: the switch failed the ring, a callback's
+ *   customer dial or the bridge — the agent is available again (not paused,
+ *   nothing counted) and the call back at the head of its queue, after
+ *   switchFaultPauseMs; `offer-failed` recorded;
  * - `release('requeue' | 'remove')`: the offer ends with nobody at fault —
  *   agent available keeping their place in the idle order, the call back in
  *   its place or out of the queue;
