@@ -38,6 +38,14 @@ afterAll(async () => {
   rmSync(redisDir, { recursive: true, force: true });
 });
 
+/**
+ * How long a customer stays on after answering (simulated time; 300 ms here).
+ * Well past the greeting (50 ms here) and the bridge, even on a busy machine:
+ * a customer who hangs up during the greeting is a dial that did not connect,
+ * retried later, and would show as dialled twice.
+ */
+const CUSTOMER_TALK_MS = 6000;
+
 /** Originates the simulator received, by dial string and by channel id. */
 function originates(endpoint: string): string[] {
   return sim.requests()
@@ -88,7 +96,7 @@ describe('callbacks survive', () => {
     const count = 30;
     const first = 13700001000;
     const numbers = Array.from({ length: count }, (_, i) => String(first + i));
-    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 300, hangupAfterMs: 1500 });
+    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 300, hangupAfterMs: CUSTOMER_TALK_MS });
 
     const { child, booked } = await bookingProcess({ REDIS_URL: redis.url, PREFIX: prefix, SIM_URL: sim.url, APP: app, COUNT: String(count), FIRST_NUMBER: String(first) });
     expect(new Set(booked).size).toBe(count);
@@ -118,7 +126,7 @@ describe('callbacks survive', () => {
     const first = 13700002000;
     const numbers = Array.from({ length: count }, (_, i) => String(first + i));
     // Ringing for 20 s (1 s here) when the service dies.
-    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 20_000, hangupAfterMs: 1500 });
+    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 20_000, hangupAfterMs: CUSTOMER_TALK_MS });
     const setup = await world(prefix, `${app}-setup`);
     const agents = Array.from({ length: count }, (_, i) => String(7500 + i));
     await addAgents(setup, agents);
@@ -131,7 +139,7 @@ describe('callbacks survive', () => {
     await kill(child);
 
     // The customers now answer at once.
-    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 300, hangupAfterMs: 1500 });
+    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 300, hangupAfterMs: CUSTOMER_TALK_MS });
     const restarted = await world(prefix, app);
     try {
       await until(async () => (await store.getMany(booked)).every((cb) => cb.state === 'connected'), 'every callback connected', 60_000);
@@ -156,7 +164,7 @@ describe('callbacks survive', () => {
     const count = 20;
     const first = 13700003000;
     const numbers = Array.from({ length: count }, (_, i) => String(first + i));
-    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 300, hangupAfterMs: 1500 });
+    for (const n of numbers) sim.setAgent(n, { kind: 'answer', afterMs: 300, hangupAfterMs: CUSTOMER_TALK_MS });
     const service = await world(prefix, app);
     try {
       const booked: string[] = [];
