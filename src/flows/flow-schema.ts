@@ -22,6 +22,18 @@ const playStep = z.object({
   next: target,
 }).strict();
 
+/**
+ * The caller's tier greeting. Which prompt it is lives in the tier policy
+ * (tunable at run time, checked against the manifest there), so a supervisor
+ * can change a tier's greeting without touching its flow.
+ */
+const greetingStep = z.object({
+  kind: z.literal('greeting'),
+  /** Keys may skip the greeting (they stay buffered for the menu). */
+  bargeIn: z.boolean().default(true),
+  next: target,
+}).strict();
+
 const menuOption = z.object({
   next: target,
   /** Label written in the call record and the caller's context ("billing", "balance"). */
@@ -104,7 +116,7 @@ const gotoStep = z.object({
 }).strict();
 
 export const stepSchema = z.discriminatedUnion('kind', [
-  playStep, menuStep, collectStep, verifyPasswordStep, queryStep, sayStep, transferStep, hangupStep, gotoStep,
+  playStep, greetingStep, menuStep, collectStep, verifyPasswordStep, queryStep, sayStep, transferStep, hangupStep, gotoStep,
 ]);
 
 export const flowSchema = z.object({

@@ -1,9 +1,8 @@
 import type { FlowInput } from './flow-schema.js';
 
 /**
- * 10000 menus, one per value tier. The tier's greeting is played before the
- * menu from the tier policy (tunable at run time); these flows start at the
- * menu. Higher tiers get shorter menus: diamond goes straight to the senior
+ * 10000 menus, one per value tier. Each starts with the tier's greeting, whose
+ * prompt comes from the tier policy (tunable at run time), then the menu. Higher tiers get shorter menus: diamond goes straight to the senior
  * queue unless the caller presses 1 for self-service. `0` and running out of
  * retries go to general agents (rule 2).
  */
@@ -19,11 +18,12 @@ const needSteps = {
 export const diamondFlow: FlowInput = {
   id: '10000-diamond',
   description: '10000 for diamond customers: straight to the senior team, 1 for self-service',
-  start: 'menu',
+  start: 'greeting',
   onExhausted: 'senior',
   onZero: 'human',
   firstKeyTimeoutMs: 3000,
   steps: {
+    'greeting': { kind: 'greeting', next: 'menu' },
     'menu': {
       kind: 'menu',
       prompts: ['menu/diamond'],
@@ -40,10 +40,11 @@ function middleTierFlow(tier: 'gold' | 'silver'): FlowInput {
   return {
     id: `10000-${tier}`,
     description: `10000 for ${tier} customers: a shorter menu`,
-    start: 'menu',
+    start: 'greeting',
     onExhausted: 'human',
     onZero: 'human',
     steps: {
+      'greeting': { kind: 'greeting', next: 'menu' },
       'menu': {
         kind: 'menu',
         prompts: [`menu/${tier}`],
@@ -66,10 +67,11 @@ export const silverFlow = middleTierFlow('silver');
 export const standardFlow: FlowInput = {
   id: '10000-standard',
   description: '10000 for standard customers and unknown callers: the full menu',
-  start: 'menu',
+  start: 'greeting',
   onExhausted: 'human',
   onZero: 'human',
   steps: {
+    'greeting': { kind: 'greeting', next: 'menu' },
     'menu': {
       kind: 'menu',
       prompts: ['menu/standard'],

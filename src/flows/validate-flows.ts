@@ -84,7 +84,8 @@ export function validateFlows(inputs: readonly FlowInput[], prompts: PromptCatal
 
 export function targetsOf(step: Step): string[] {
   switch (step.kind) {
-    case 'play': return [step.next];
+    case 'play':
+    case 'greeting': return [step.next];
     case 'menu': return [
       ...Object.values(step.options).map((o) => o.next),
       ...(step.onNoInput ? [step.onNoInput] : []),

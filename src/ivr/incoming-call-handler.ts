@@ -17,7 +17,8 @@ import { recordSafely, type IvrServices } from './step-context.js';
 
 export interface IncomingCallDeps {
   flows: FlowSet;
-  services: IvrServices;
+  /** What the flow steps use; the tier greetings come from `policy`. */
+  services: Omit<IvrServices, 'tierGreeting'>;
   recognition: CustomerRecognition;
   policy: RoutingPolicy;
   recorder: CallRecordLog;
@@ -33,11 +34,15 @@ export interface IncomingCallDeps {
 
 /**
  * Every call entering the Stasis app starts here: recognise the caller,
- * classify the tier, then run 10001 self-service or the tier's 10000 greeting
- * and menu. Whatever happens, the call record is closed with its outcome and
+ * classify the tier, then run 10001 self-service or the tier's 10000 flow
+ * (greeting and menu). Whatever happens, the call record is closed with its outcome and
  * nothing is left running once the caller hangs up.
  */
 export function createIncomingCallHandler(deps: IncomingCallDeps) {
+  const services: IvrServices = {
+    ...deps.services,
+    tierGreeting: (tier) => deps.policy.snapshot().tiers[tier].greetingPrompt,
+  };
   return async (call: Call): Promise<SessionEnd> => {
     const log = callLogger(deps.logger, call.id, call.callerNumber);
     const arrivedAt = deps.now();
@@ -50,7 +55,7 @@ export function createIncomingCallHandler(deps: IncomingCallDeps) {
     try {
       await recordSafely(deps.recorder, session, { type: 'arrived', dialled: call.dialled, from: maskPhone(call.callerNumber), instance: deps.instanceId });
       log.info({ dialled: call.dialled }, 'call arrived');
-      end = await serve(session, deps);
+      end = await serve(session, deps, services);
     } catch (err) {
       log.error({ err }, 'call failed');
       end = { outcome: 'failed' };
@@ -68,7 +73,7 @@ export function createIncomingCallHandler(deps: IncomingCallDeps) {
   };
 }
 
-async function serve(session: CallSession, deps: IncomingCallDeps): Promise<SessionEnd> {
+async function serve(session: CallSession, deps: IncomingCallDeps, services: IvrServices): Promise<SessionEnd> {
   const { call, log } = session;
   await call.answer();
   const recognition = await deps.recognition.recognise(call.callerNumber, log);
@@ -84,13 +89,11 @@ async function serve(session: CallSession, deps: IncomingCallDeps): Promise<Sess
   log.info({ tier: tier.tier, reason: session.tierReason }, 'caller classified');
 
   if (call.dialled === '10001') {
-    return runFlow(session, deps.flows, deps.services, { flow: SELF_SERVICE_FLOW });
+    return runFlow(session, deps.flows, services, { flow: SELF_SERVICE_FLOW });
   }
   if (call.dialled === '10000') {
-    const policy = snapshot.tiers[tier.tier];
-    const greeted = await call.play([mediaUri(policy.greetingPrompt)], { bargeIn: true, language: session.lang });
-    if (greeted.kind === 'caller-gone') return { outcome: 'caller-hangup' };
-    return runFlow(session, deps.flows, deps.services, { flow: policy.menuFlow });
+    // The tier's flow starts with its greeting.
+    return runFlow(session, deps.flows, services, { flow: snapshot.tiers[tier.tier].menuFlow });
   }
   log.warn({ dialled: call.dialled }, 'call to a number this service does not serve');
   await publishOutcome(call, { kind: 'hangup', reason: 'unknown number' });

@@ -3,6 +3,7 @@ import type { FlowSet } from '../flows/validate-flows.js';
 import type { CallSession, SessionEnd, StepResult } from './call-session.js';
 import type { IvrServices, StepContext } from './step-context.js';
 import { collectStep } from './steps/collect-step.js';
+import { greetingStep } from './steps/greeting-step.js';
 import { hangupStep } from './steps/hangup-step.js';
 import { menuStep } from './steps/menu-step.js';
 import { playStep } from './steps/play-step.js';
@@ -16,6 +17,7 @@ type Handler<K extends StepKind> = (step: StepOf<K>, ctx: StepContext) => Promis
 /** One handler per step kind: the factory that turns flow data into behaviour. */
 const HANDLERS: { [K in StepKind]: Handler<K> } = {
   'play': playStep,
+  'greeting': greetingStep,
   'menu': menuStep,
   'collect': collectStep,
   'verify-password': verifyPasswordStep,

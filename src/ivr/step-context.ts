@@ -4,7 +4,7 @@ import type { CustomerData } from '../customers/customer-data.js';
 import type { PasswordGuard } from '../customers/password-guard.js';
 import type { Flow } from '../flows/flow-schema.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
-import type { Need } from '../routing/types.js';
+import type { Need, TierId } from '../routing/types.js';
 import type { CallSession, SessionEnd } from './call-session.js';
 
 /** What the transfer step hands the caller to: routing + the ACD (hand-off.ts). */
@@ -15,6 +15,8 @@ export interface IvrServices {
   passwords: PasswordGuard;
   recorder: CallRecordLog;
   handOff: HandOff;
+  /** The greeting prompt of a tier, as the tier policy says at this moment. */
+  tierGreeting: (tier: TierId) => string;
   now: () => number;
   /**
    * Multiplies every caller timeout (first key, between keys). 1 in service;

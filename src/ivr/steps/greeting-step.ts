@@ -1,0 +1,13 @@
+import type { StepOf } from '../../flows/flow-schema.js';
+import type { StepResult } from '../call-session.js';
+import { CALLER_GONE, playPrompts, type StepContext } from '../step-context.js';
+
+/**
+ * Plays the greeting of the caller's tier, read from the tier policy when the
+ * step runs so a greeting changed at run time is heard by the next caller.
+ */
+export async function greetingStep(step: StepOf<'greeting'>, ctx: StepContext): Promise<StepResult> {
+  const prompt = ctx.services.tierGreeting(ctx.session.tier);
+  const result = await playPrompts(ctx, [prompt], step.bargeIn);
+  return result.kind === 'caller-gone' ? CALLER_GONE : { next: step.next };
+}
