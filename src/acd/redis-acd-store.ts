@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { TierId } from '../customers/customer.js';
+import { luaScripts } from '../infra/lua-scripts.js';
 import type { OverflowPlan } from '../routing/types.js';
 import type { Agent, AgentState, PendingChange } from './agent.js';
 import { MAX_SKILL_LEVEL } from './agent.js';
@@ -106,12 +105,6 @@ export interface RedisAcdStoreOptions {
 type ScriptFn = (...args: (string | number)[]) => Promise<string>;
 
 const SCRIPTS = { acdEnqueue: 'enqueue.lua', acdApply: 'apply.lua', acdDue: 'due.lua' } as const;
-
-/** Takes a virtual reservation out of B:vres if it is still the one handed over (same reservation time). */
-const ACK_VIRTUAL = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-return 0`;
 
 /**
  * The ACD's state in Redis: agents, queued calls, the indexes the assignment
@@ -279,21 +272,11 @@ function defineScripts(redis: Redis): void {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys: 1, lua: `${lib}\n${readLua(file)}` });
   }
-  redis.defineCommand('acdAckVirtual', { numberOfKeys: 1, lua: ACK_VIRTUAL });
+  redis.defineCommand('acdAckVirtual', { numberOfKeys: 1, lua: readLua('ack-virtual.lua') });
   defined.add(redis);
 }
 
-let luaDir: string | null = null;
-
-/** The scripts sit next to this module in the sources; a build run from dist reads them from src. */
-function readLua(file: string): string {
-  if (!luaDir) {
-    const candidates = [new URL('./lua/', import.meta.url), new URL('../../../src/acd/lua/', import.meta.url)].map((u) => fileURLToPath(u));
-    luaDir = candidates.find((dir) => existsSync(`${dir}lib.lua`)) ?? null;
-    if (!luaDir) throw new Error(`ACD Lua scripts not found in ${candidates.join(' or ')}`);
-  }
-  return readFileSync(`${luaDir}${file}`, 'utf8');
-}
+const readLua = luaScripts('acd/lua');
 
 function encodeAgent(a: Omit<Agent, 'version'>): Record<string, string> {
   return {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { luaScripts } from '../infra/lua-scripts.js';
 import type { Lang } from '../prompts/spoken.js';
 import { callerContextOrNull, serializeCallerContext } from '../routing/stored-caller-context.js';
 import type { CallerContext, OverflowPlan, TierId } from '../routing/types.js';
@@ -6,7 +7,7 @@ import type { Callback, CallbackAttempt, CallbackState, DialResult, ScheduledBec
 
 /**
  * Callbacks in Redis, under one hash-tagged base key (`<prefix>:{cb}`) so the
- * scripts below are atomic on one cluster slot:
+ * scripts in lua/ are atomic on one cluster slot:
  *
  *   B:cb:<id>                  hash: the callback (fields as in encode below)
  *   B:open                     open callbacks, score = deadline (pending and overdue lists)
@@ -267,98 +268,14 @@ function decode(h: Record<string, string>, context: CallerContext | null): Callb
   };
 }
 
-const SCRIPTS = {
-  // ARGV: id, dedup member, fields JSON, deadline
-  cbCreate: `
-local B = KEYS[1]
-local dedup = B .. ':dedup:' .. ARGV[2]
-local existing = redis.call('GET', dedup)
-if existing then
-  local k = B .. ':cb:' .. existing
-  local st = redis.call('HGET', k, 'state')
-  if st == 'scheduled' or st == 'waiting' or st == 'dialling' then
-    redis.call('HINCRBY', k, 'merged', 1)
-    return cjson.encode({ status = 'merged', id = existing })
-  end
-end
-local k = B .. ':cb:' .. ARGV[1]
-if redis.call('EXISTS', k) == 1 then return cjson.encode({ status = 'exists', id = ARGV[1] }) end
-local fields = cjson.decode(ARGV[3])
-local args = {}
-for f, v in pairs(fields) do
-  args[#args + 1] = f
-  args[#args + 1] = v
-end
-redis.call('HSET', k, unpack(args))
-redis.call('SET', dedup, ARGV[1])
-redis.call('ZADD', B .. ':open', ARGV[4], ARGV[1])
-return cjson.encode({ status = 'created', id = ARGV[1] })`,
+const SCRIPTS = { cbCreate: 'create.lua', cbTransition: 'transition.lua', cbClaim: 'claim.lua' } as const;
 
-  // ARGV: id, change JSON {expect, gen, set, bumpGen, deadline, close = {at, ttlSec}}
-  cbTransition: `
-local B = KEYS[1]
-local id = ARGV[1]
-local a = cjson.decode(ARGV[2])
-local k = B .. ':cb:' .. id
-local h = redis.call('HMGET', k, 'state', 'gen', 'queue', 'number')
-if not h[1] then return cjson.encode({ status = 'missing' }) end
-local gen = tonumber(h[2]) or 0
-if a.expect ~= cjson.null then
-  local allowed = false
-  for _, s in ipairs(a.expect) do
-    if s == h[1] then allowed = true end
-  end
-  if not allowed then return cjson.encode({ status = 'changed', state = h[1], gen = gen }) end
-end
-if a.gen ~= cjson.null and tonumber(a.gen) ~= gen then
-  return cjson.encode({ status = 'changed', state = h[1], gen = gen })
-end
-local args = {}
-for f, v in pairs(a.set) do
-  args[#args + 1] = f
-  args[#args + 1] = v
-end
-if #args > 0 then redis.call('HSET', k, unpack(args)) end
-if a.bumpGen then gen = redis.call('HINCRBY', k, 'gen', 1) end
-if a.deadline ~= cjson.null then redis.call('ZADD', B .. ':open', a.deadline, id) end
-if a.close ~= cjson.null then
-  redis.call('ZREM', B .. ':open', id)
-  local dedup = B .. ':dedup:' .. h[3] .. ':' .. h[4]
-  if redis.call('GET', dedup) == id then redis.call('DEL', dedup) end
-  redis.call('ZADD', B .. ':closed', a.close.at, id)
-  redis.call('EXPIRE', k, a.close.ttlSec)
-end
-return cjson.encode({ status = 'ok', state = redis.call('HGET', k, 'state'), gen = gen })`,
-
-  // ARGV: id, offeredAt, now, agent, agentLeg, customer leg prefix, ttl (s)
-  cbClaim: `
-local B = KEYS[1]
-local id = ARGV[1]
-local k = B .. ':cb:' .. id
-local claim = B .. ':claim:' .. id .. ':' .. ARGV[2]
-local prev = redis.call('GET', claim)
-if prev then return cjson.encode({ status = 'exists', attempt = tonumber(prev) }) end
-local h = redis.call('HMGET', k, 'state', 'attempts', 'maxAttempts', 'firstDialledAt')
-if not h[1] then return cjson.encode({ status = 'changed', state = 'missing' }) end
-if h[1] ~= 'waiting' then return cjson.encode({ status = 'changed', state = h[1] }) end
-local attempts = tonumber(h[2]) or 0
-if attempts >= (tonumber(h[3]) or 1) then return cjson.encode({ status = 'exhausted', attempts = attempts }) end
-local n = attempts + 1
-local leg = ARGV[6] .. n
-redis.call('SET', claim, n, 'EX', ARGV[7])
-redis.call('HSET', k, 'state', 'dialling', 'attempts', n, 'lastDialledAt', ARGV[3])
-if not h[4] or h[4] == '' then redis.call('HSET', k, 'firstDialledAt', ARGV[3]) end
-local ak = B .. ':attempt:' .. id .. ':' .. n
-redis.call('HSET', ak, 'offeredAt', ARGV[2], 'agent', ARGV[4], 'agentLeg', ARGV[5], 'customerLeg', leg,
-  'startedAt', ARGV[3], 'stage', 'dialling', 'result', '')
-redis.call('EXPIRE', ak, ARGV[7])
-return cjson.encode({ status = 'claimed', attempt = n, customerLeg = leg })`,
-} as const;
+const readLua = luaScripts('callbacks/lua');
 
 const defined = new WeakSet<Redis>();
 
 function defineScripts(redis: Redis): void {
   if (defined.has(redis)) return;
-  for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
+  for (const [name, file] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua: readLua(file) });
   defined.add(redis);
 }
