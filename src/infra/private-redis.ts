@@ -8,8 +8,8 @@ import { Redis } from 'ioredis';
 /**
  * A private redis-server for the demo, the tests and the benchmarks: its own
  * port and data directory, stopped with the process that started it.
- * When redis-server is missing it installs Debian's package if we are root,
- * and otherwise says clearly what to install.
+ * When redis-server is missing it says what to install; the demo, test and
+ * benchmark scripts install it first (scripts/system-packages.sh).
  */
 export interface PrivateRedis {
   readonly url: string;
@@ -36,15 +36,8 @@ export function ensureRedisServerInstalled(): string {
   for (const candidate of ['/usr/bin/redis-server', '/usr/sbin/redis-server', '/usr/local/bin/redis-server']) {
     if (spawnSync(candidate, ['--version']).status === 0) return candidate;
   }
-  if (process.getuid?.() === 0) {
-    process.stderr.write('redis-server not found: installing Debian package redis-server (apt-get)...\n');
-    const opts = { stdio: 'inherit' as const, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
-    spawnSync('apt-get', ['update', '-qq'], opts);
-    const install = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], opts);
-    if (install.status === 0) return ensureRedisServerInstalled();
-  }
   throw new Error(
-    'redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server) or set REDIS_URL to a running Redis.',
+    'redis-server is not installed. Install it (as root: bash scripts/system-packages.sh redis-server; Debian/Ubuntu: sudo apt-get install redis-server) or set REDIS_URL to a running Redis.',
   );
 }
 

@@ -2,24 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { AppError } from '../errors.js';
 
 const TOOLS = ['espeak-ng', 'sox'] as const;
-const INSTALL = 'sudo apt-get install espeak-ng sox';
+const INSTALL = 'bash scripts/system-packages.sh espeak-ng sox (as root), or sudo apt-get install espeak-ng sox';
 
 /**
- * Makes sure espeak-ng (with its Mandarin voice) and sox are installed. When
- * one is missing it installs Debian's packages if we are root, and otherwise
- * says exactly what to install.
+ * Checks that espeak-ng (with its Mandarin voice) and sox are installed, and
+ * names what is missing. Installing them is the scripts' job (the demo and the
+ * tests run scripts/system-packages.sh first); the service never runs apt-get.
  */
 export function ensureAudioTools(): void {
-  let missing = missingTools();
-  if (missing.length > 0 && process.getuid?.() === 0) {
-    process.stderr.write(`${missing.join(' and ')} not found: installing Debian packages espeak-ng sox (apt-get)...\n`);
-    const opts = { stdio: 'inherit' as const, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
-    spawnSync('apt-get', ['update', '-qq'], opts);
-    spawnSync('apt-get', ['install', '-y', '-qq', 'espeak-ng', 'sox'], opts);
-    missing = missingTools();
-  }
+  const missing = TOOLS.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
   if (missing.length > 0) {
-    throw new AppError(500, 'audio-tools-missing', `${missing.join(' and ')} not installed; prompt audio needs them (Debian/Ubuntu: ${INSTALL})`, {
+    throw new AppError(500, 'audio-tools-missing', `${missing.join(' and ')} not installed; prompt audio needs them (${INSTALL})`, {
       missing,
     });
   }
@@ -29,8 +22,4 @@ export function ensureAudioTools(): void {
       missing: ['espeak-ng cmn voice'],
     });
   }
-}
-
-function missingTools(): string[] {
-  return TOOLS.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
 }

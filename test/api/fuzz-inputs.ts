@@ -27,6 +27,7 @@ function nested(depth: number): unknown {
 
 /** JSON values, one of each kind of trouble. */
 export const JUNK_VALUES: unknown[] = [
+  // biome-ignore lint/correctness/noPrecisionLoss: a number JSON cannot hold exactly is one of the kinds of trouble
   null, true, false, 0, -1, -0.5, 1.5, 2 ** 53 + 2, 1e308, -1e308, 123456789012345678901234567890,
   '', ' ', '0', '-1', '1e400', 'NaN', 'Infinity', 'null', 'true', '[]', '{}',
   'x'.repeat(5000), '💥😀 中文 ÿ', '\u0000\u0001\u001f', '\u202e\u200b', '<script>alert(1)</script>',

@@ -75,5 +75,5 @@ export function holdCommitsUntilAll(connections: Redis[]): () => void {
     };
     return () => { (redis as unknown as { eval: unknown }).eval = original; };
   });
-  return () => restores.forEach((restore) => restore());
+  return () => { for (const restore of restores) restore(); };
 }

@@ -80,7 +80,7 @@ describe('the prompt manifest config/prompts.yaml', () => {
       for (const lang of LANGS) {
         const spoken = say(lang);
         const absent = manifest.missing(spoken.ids);
-        absent.forEach((id) => missing.add(id));
+        for (const id of absent) missing.add(id);
         if (absent.length === 0 && manifest.compose(lang, spoken).text !== spoken.text) {
           wrongText.push(`${what} (${lang}): "${spoken.text}" vs manifest "${manifest.compose(lang, spoken).text}"`);
         }
