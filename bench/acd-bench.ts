@@ -20,7 +20,7 @@ import type { AcdQueueSettings } from '../src/acd/acd-context.js';
 import type { AgentDefinition } from '../src/acd/agent.js';
 import { chooseAgent, qualifyingLevel, type AvailableAgent } from '../src/acd/choose-agent.js';
 import { effectivePriorityAt, type WaitingCall } from '../src/acd/choose-call.js';
-import { systemClock } from '../src/acd/clock.js';
+import { systemClock } from '../src/time/clock.js';
 import { CallRecordLog } from '../src/call-records/call-record-log.js';
 import { startPrivateRedis } from '../src/infra/private-redis.js';
 import type { CallerContext, RouteDecision } from '../src/routing/types.js';

@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { QueueSettings } from '../routing/queue-settings.js';
 import type { AgentUpdater } from './agent-updater.js';
 import type { QueuedCallEvent } from './call-queue.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import type { LiveCall } from './live-call.js';
 import type { RedisAcdStore, ScriptResult } from './redis-acd-store.js';
 

@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.js';
 import { dayOf, nextDayStart, SELF_ENDING_PAUSES } from './agent-state.js';
 import type { AgentUpdater } from './agent-updater.js';
 import { wrapUpDone } from './agent-after-talk.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import type { RedisAcdStore, ScriptResult } from './redis-acd-store.js';
 
 export interface AcdTimetableOptions {

@@ -23,7 +23,7 @@ import { checkDecision } from './check-decision.js';
 import type { CallQueue, EnqueueOptions, EnqueueResult, QueuedCall, QueuedCallEvent, WaitStatus } from './call-queue.js';
 import type { AgentChoice } from './choose-agent.js';
 import { effectivePriorityAt } from './choose-call.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { averageHandleTime, estimateWait } from './estimated-wait.js';
 import { LiveCall } from './live-call.js';
 import { RedisAcdStore, VIRTUAL_OWNER, type OwnerNotice, type QueuedCallRecord, type Reservation, type ScriptResult } from './redis-acd-store.js';

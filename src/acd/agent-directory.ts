@@ -4,7 +4,7 @@ import { AgentBusyError, AgentExistsError } from './acd-errors.js';
 import { agentPatchSchema, agentSchema } from './agent-schema.js';
 import { dayOf } from './agent-state.js';
 import type { AgentUpdater } from './agent-updater.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import type { RedisAcdStore } from './redis-acd-store.js';
 
 /** States in which an agent's definition may be removed (no call is held for them). */

@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors.js';
 import type { Agent, AgentStatus } from './agent.js';
 import { AgentContentionError } from './acd-errors.js';
 import { dayOf, transitionAgent, type AgentCommand } from './agent-state.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import type { CallOperation, RedisAcdStore, ScriptResult } from './redis-acd-store.js';
 
 export interface AgentUpdate {

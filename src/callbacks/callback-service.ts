@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Acd } from '../acd/acd.js';
 import type { QueuedCall } from '../acd/call-queue.js';
-import { systemClock, type Clock, type TimerHandle } from '../acd/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import type { CallControl } from '../call-control/call-control.js';
 import type { CallEvent } from '../call-records/call-event.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
@@ -19,7 +19,7 @@ import { CallbackLifecycle, entryOf } from './callback-lifecycle.js';
 import { CallbackStore } from './callback-store.js';
 import type { CallbacksConfig } from './callbacks-config.js';
 import { dialJobId, wakeJobId, type CallbacksContext, type DialJob, type WakeJob } from './callbacks-context.js';
-import { QuietHours } from './quiet-hours.js';
+import { QuietHours } from '../time/quiet-hours.js';
 import { TimedJobs } from './timed-jobs.js';
 
 export interface CallbackServiceOptions {

@@ -1,4 +1,4 @@
-import type { Clock } from '../acd/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { VirtualCalls } from '../acd/virtual-calls.js';
 import type { CallControl } from '../call-control/call-control.js';
 import type { CallEvent } from '../call-records/call-event.js';
@@ -7,7 +7,7 @@ import type { RoutingPolicy } from '../routing/routing-policy.js';
 import type { Callback } from './callback.js';
 import type { CallbackStore } from './callback-store.js';
 import type { CallbacksConfig } from './callbacks-config.js';
-import type { QuietHours } from './quiet-hours.js';
+import type { QuietHours } from '../time/quiet-hours.js';
 import type { TimedJobData, TimedJobs } from './timed-jobs.js';
 
 /** A timer of one callback: acts only if the callback is still at generation `gen`. */

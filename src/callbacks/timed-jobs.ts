@@ -1,6 +1,6 @@
 import { DelayedError, Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../acd/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { Logger } from '../log/logger.js';
 
 /** Every timed job says when it is due, on the service's clock. */

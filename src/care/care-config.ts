@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { intField, slugSchema } from '../routing/config-fields.js';
-import { timeZoneSchema } from '../stats/time-zone.js';
+import { timeZoneSchema } from '../time/time-zone.js';
 
 /**
  * The `care:` section: the satisfaction follow-up after a handled call and

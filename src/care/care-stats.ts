@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../acd/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import type { CallbackDesk } from '../callbacks/callback-desk.js';
 import type { CallbacksNow, SurveysNow } from '../stats/live-stats-provider.js';
 import type { SurveyResults } from './survey-results.js';

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../acd/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import { AppError, NotFoundError, ValidationError } from '../errors.js';
 import { maskAccount, maskPhone } from '../log/mask.js';

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../acd/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import type { CallSession } from '../ivr/call-session.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';

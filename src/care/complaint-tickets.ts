@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { TierId } from '../routing/types.js';
-import { localDate } from '../stats/time-zone.js';
+import { localDate } from '../time/time-zone.js';
 
 export type ComplaintState = 'open' | 'resolved';
 

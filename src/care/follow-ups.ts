@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
 import type { Acd } from '../acd/acd.js';
 import type { AcdEvent } from '../acd/acd-event.js';
-import { systemClock, type Clock } from '../acd/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import type { Call, CallControl, OriginateResult } from '../call-control/call-control.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import type { CallbackService } from '../callbacks/callback-service.js';
 import type { OutboundConfig } from '../callbacks/callbacks-config.js';
 import { customerDialString, OUTBOUND_LEG_ARGS } from '../callbacks/outbound-legs.js';
-import { QuietHours } from '../callbacks/quiet-hours.js';
+import { QuietHours } from '../time/quiet-hours.js';
 import { Postpone, TimedJobs, type TimedJobData } from '../callbacks/timed-jobs.js';
 import type { Logger } from '../log/logger.js';
 import { maskPhone } from '../log/mask.js';

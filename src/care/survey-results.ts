@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ValidationError } from '../errors.js';
 import type { SurveyScore, SurveysNow } from '../stats/live-stats-provider.js';
-import { localDate } from '../stats/time-zone.js';
+import { localDate } from '../time/time-zone.js';
 
 /** Responses and mean score of one group (a tier, a queue, an agent). */
 export interface ScoreSummary {

@@ -44,11 +44,13 @@ import { RealtimeStats } from '../stats/realtime-stats.js';
 import { SupervisorEventHub } from '../api/stream/supervisor-events.js';
 import { HotlineMetrics } from '../api/metrics/hotline-metrics.js';
 import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 export interface HotlineServiceOptions {
   config: Config;
   logger: Logger;
-  now?: () => number;
+  /** Every part of the service reads the time and arms its timers here; the wall clock unless a test moves time itself. */
+  clock?: Clock;
   /** Multiplies caller timeouts and hold intervals; below 1 only against a time-compressed simulator. */
   timeScale?: number;
   onSessionEnd?: (callId: string, end: SessionEnd) => void;
@@ -90,13 +92,15 @@ export class HotlineService {
   readonly complaintDesk: ComplaintDesk;
   readonly sessions = new Set<Promise<SessionEnd>>();
   private http: FastifyInstance | null = null;
+  private readonly clock: Clock;
   private readonly now: () => number;
 
   constructor(private readonly options: HotlineServiceOptions) {
     const { config, logger } = options;
     this.config = config;
     this.logger = logger;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.now = () => this.clock.now();
     // Stable across restarts: the ACD recovers the calls an instance owned by this id.
     this.instanceId = config.instance.id ?? `${hostname()}-${config.ari.app}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 
@@ -139,22 +143,23 @@ export class HotlineService {
       recorder: this.recorder,
       logger: logger.child({ component: 'acd' }),
       instanceId: this.instanceId,
+      clock: this.clock,
     });
 
     this.callbacks = new CallbackService({
       // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
       config: structuredClone(config.callbacks) as CallbacksConfig, redis: this.redis, redisUrl: config.redis.url, keyPrefix: prefix, acd: this.acd,
-      callControl: this.callControl, policy: this.policy, recorder: this.recorder, logger: logger.child({ component: 'callbacks' }),
+      callControl: this.callControl, policy: this.policy, recorder: this.recorder, logger: logger.child({ component: 'callbacks' }), clock: this.clock,
     });
     this.callbackDesk = new CallbackDesk(this.callbacks, this.acd);
     this.followUps = new FollowUps({
       config: structuredClone(config.care) as CareConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'], redis: this.redis, redisUrl: config.redis.url, keyPrefix: prefix,
       acd: this.acd, callControl: this.callControl, policy: this.policy, recorder: this.recorder, callbacks: this.callbacks,
-      logger: logger.child({ component: 'follow-ups' }), timeScale: options.timeScale ?? 1,
+      logger: logger.child({ component: 'follow-ups' }), clock: this.clock, timeScale: options.timeScale ?? 1,
     });
     const tickets = new ComplaintTickets(this.redis, prefix, config.care.timeZone);
-    this.complaintDesk = new ComplaintDesk(tickets, this.recorder);
-    const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue });
+    this.complaintDesk = new ComplaintDesk(tickets, this.recorder, this.clock);
+    const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue, clock: this.clock });
 
     this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix });
     this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
@@ -172,7 +177,7 @@ export class HotlineService {
     const queueSkills = () => Object.fromEntries(Object.entries(this.policy.snapshot().queues).map(([id, q]) => [id, q.skill]));
     this.realtime = new RealtimeStats({
       aggregator: this.stats,
-      live: new AcdLiveStats(this.acd, queueSkills, new CareStats(this.callbackDesk, this.followUps.results)),
+      live: new AcdLiveStats(this.acd, queueSkills, new CareStats(this.callbackDesk, this.followUps.results, this.clock)),
       snapshot: () => this.policy.snapshot(),
       timeZone: config.stats.timeZone,
       now: this.now,

@@ -1,6 +1,6 @@
 import type { RecordedCallEvent } from '../call-records/call-event.js';
 import { emptyTally, type Tally } from './tally.js';
-import { startOfLocalDay } from './time-zone.js';
+import { startOfLocalDay } from '../time/time-zone.js';
 
 export const BUCKET_MS = 15 * 60_000;
 

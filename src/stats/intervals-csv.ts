@@ -1,6 +1,6 @@
 import type { Figures } from './figures.js';
 import type { IntervalBucket } from './stats-report.js';
-import { formatLocal } from './time-zone.js';
+import { formatLocal } from '../time/time-zone.js';
 
 const COLUMNS = [
   'start', 'end', 'kind', 'id',

@@ -4,7 +4,7 @@ import { TIER_IDS } from '../routing/tier-rank.js';
 import type { Figures } from './figures.js';
 import type { AgentStateCounts, CallbackCounts, LiveStatsProvider, SurveyScore } from './live-stats-provider.js';
 import type { StatsAggregator } from './stats-aggregator.js';
-import { formatLocal } from './time-zone.js';
+import { formatLocal } from '../time/time-zone.js';
 
 export type AgentsByState = Record<AgentState, number>;
 

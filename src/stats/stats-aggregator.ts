@@ -4,7 +4,7 @@ import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
 import { CallTally } from './call-tally.js';
 import { dayFigures, intervalFigures, type GroupFigures, type IntervalBucket, type StatsFilter } from './stats-report.js';
 import type { StatsConfig } from './stats-config.js';
-import { startOfLocalDay } from './time-zone.js';
+import { startOfLocalDay } from '../time/time-zone.js';
 
 const DAY_MS = 24 * 3600_000;
 /** Stream ids carry Redis's clock, event times the service's: read an hour more in case they differ. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { intField } from '../routing/config-fields.js';
-import { timeZoneSchema } from './time-zone.js';
+import { timeZoneSchema } from '../time/time-zone.js';
 
 /**
  * The `stats:` section of the configuration. "Today" starts at local midnight

@@ -1,5 +1,5 @@
-import { zoneOffsetMs } from '../stats/time-zone.js';
-import type { QuietHoursConfig } from './callbacks-config.js';
+import { zoneOffsetMs } from './time-zone.js';
+import type { QuietHoursConfig } from './quiet-hours-schema.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { agentsConfigSchema } from '../../src/acd/agents-config.js';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { agentDef, context, decision, startAcd, uniquePrefix, until, type AcdFixture } from './support/acd-fixture.js';
 
 const redisUrl = inject('redisUrl');

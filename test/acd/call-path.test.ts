@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { inject } from 'vitest';
 import { Redis } from 'ioredis';
 import { Acd } from '../../src/acd/acd.js';
-import { systemClock } from '../../src/acd/clock.js';
+import { systemClock } from '../../src/time/clock.js';
 import type { QueuedCall } from '../../src/acd/call-queue.js';
 import { AriConnection } from '../../src/ari/ari-connection.js';
 import { AriCallControl } from '../../src/call-control/ari-call-control.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { chooseAgent, type AgentChoice, type AvailableAgent } from '../../src/acd/choose-agent.js';
 import { chooseCall, type WaitingCall } from '../../src/acd/choose-call.js';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { agentDef, context, decision, queueSettings, startAcd, uniquePrefix, until, type AcdFixture } from './support/acd-fixture.js';
 
 /**

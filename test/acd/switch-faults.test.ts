@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Acd } from '../../src/acd/acd.js';
 import type { AcdEvent } from '../../src/acd/acd-event.js';
 import type { QueuedCall } from '../../src/acd/call-queue.js';
-import { systemClock } from '../../src/acd/clock.js';
+import { systemClock } from '../../src/time/clock.js';
 import { AriConnection } from '../../src/ari/ari-connection.js';
 import { AriCallControl } from '../../src/call-control/ari-call-control.js';
 import type { Bridge, Call, CallControl } from '../../src/call-control/call-control.js';

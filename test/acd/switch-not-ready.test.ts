@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { FakeCallControl } from './support/fake-call-control.js';
 import { agentDef, context, decision, eventTypes, queueSettings, startAcd, uniquePrefix, until, type AcdFixture } from './support/acd-fixture.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { systemClock } from '../../src/acd/clock.js';
+import { systemClock } from '../../src/time/clock.js';
 import type { CallSettlement, QueuedCall } from '../../src/acd/call-queue.js';
 import { FakeCallControl } from './support/fake-call-control.js';
 import { agentDef, context, decision, queueSettings, startAcd, uniquePrefix, until, type AcdFixture } from './support/acd-fixture.js';

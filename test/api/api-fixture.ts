@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { systemClock } from '../../src/acd/clock.js';
+import { systemClock } from '../../src/time/clock.js';
 import { apiConfigSchema, type ApiConfig } from '../../src/api/api-config.js';
 import { createServer } from '../../src/api/create-server.js';
 import { HotlineMetrics } from '../../src/api/metrics/hotline-metrics.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startOfLocalDay } from '../../src/stats/time-zone.js';
+import { startOfLocalDay } from '../../src/time/time-zone.js';
 import { bearer, startApi, type ApiFixture } from './api-fixture.js';
 import { SseClient } from './sse-client.js';
 import { holdCommitsUntilAll, reaches, uniquePrefix } from './sync-fixture.js';

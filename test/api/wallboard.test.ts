@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startOfLocalDay } from '../../src/stats/time-zone.js';
+import { startOfLocalDay } from '../../src/time/time-zone.js';
 import { CHROMIUM_ARGS, CHROMIUM_INSTALL_TIMEOUT_MS, ensureChromium } from '../support/ensure-chromium.js';
 import { startApi, type ApiFixture } from './api-fixture.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { DEADLINE_PRIORITY } from '../../src/acd/virtual-calls.js';
 import type { CallbackRequest } from '../../src/callbacks/callback.js';
 import { CallbackDesk } from '../../src/callbacks/callback-desk.js';

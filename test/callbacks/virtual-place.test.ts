@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { DEADLINE_PRIORITY, type VirtualEntry } from '../../src/acd/virtual-calls.js';
 import { agentDef, context, decision, queueSettings, staff, startAcd, uniquePrefix, until, type AcdFixture } from '../acd/support/acd-fixture.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { ComplaintDesk } from '../../src/care/complaint-desk.js';
 import { createComplaintIntake, type ComplaintIntake } from '../../src/care/complaint-intake.js';
 import { ComplaintTickets } from '../../src/care/complaint-tickets.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { pino } from 'pino';
 import type { AcdEvent } from '../../src/acd/acd-event.js';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { careSectionSchema } from '../../src/care/care-config.js';
 import { FollowUps, SURVEY_COMMENT_REASON } from '../../src/care/follow-ups.js';
 import type { Need, TierId } from '../../src/routing/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/acd/clock.js';
+import { ManualClock } from '../../src/time/clock.js';
 
 describe('virtual clock', () => {
   it('fires timers in time order, each at its own due time, only when time is advanced', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { callbacksSectionSchema, quietHoursSchema } from '../../src/callbacks/callbacks-config.js';
-import { QuietHours } from '../../src/callbacks/quiet-hours.js';
+import { callbacksSectionSchema } from '../../src/callbacks/callbacks-config.js';
+import { quietHoursSchema } from '../../src/time/quiet-hours-schema.js';
+import { QuietHours } from '../../src/time/quiet-hours.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { checkTimeZone, formatLocal, localDate, startOfLocalDay, zoneOffsetMs } from '../../src/stats/time-zone.js';
+import { checkTimeZone, formatLocal, localDate, startOfLocalDay, zoneOffsetMs } from '../../src/time/time-zone.js';
 
 describe('local days in an IANA time zone', () => {
   it("starts Shanghai's day at 16:00 UTC the day before", () => {

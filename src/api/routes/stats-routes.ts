@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { TIER_IDS } from '../../routing/tier-rank.js';
 import { intervalsCsv } from '../../stats/intervals-csv.js';
-import { formatLocal } from '../../stats/time-zone.js';
+import { formatLocal } from '../../time/time-zone.js';
 import { authErrors, noQuery } from '../schemas/common-schemas.js';
 import { intervalsQuery, intervalsSchema, realtimeSchema } from '../schemas/stats-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';

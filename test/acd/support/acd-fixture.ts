@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { Acd, type AcdOptions } from '../../../src/acd/acd.js';
 import type { AcdQueueSettings } from '../../../src/acd/acd-context.js';
 import type { AgentDefinition } from '../../../src/acd/agent.js';
-import type { Clock } from '../../../src/acd/clock.js';
+import type { Clock } from '../../../src/time/clock.js';
 import { CallRecordLog } from '../../../src/call-records/call-record-log.js';
 import type { RecordedCallEvent } from '../../../src/call-records/call-event.js';
 import type { CallerContext, RouteDecision } from '../../../src/routing/types.js';

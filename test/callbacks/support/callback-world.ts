@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { Acd } from '../../../src/acd/acd.js';
-import { systemClock, type Clock } from '../../../src/acd/clock.js';
+import { systemClock, type Clock } from '../../../src/time/clock.js';
 import { AriConnection } from '../../../src/ari/ari-connection.js';
 import { AriCallControl } from '../../../src/call-control/ari-call-control.js';
 import type { Call, CallControl } from '../../../src/call-control/call-control.js';
