@@ -35,10 +35,3 @@ export function normalisePhone(raw: string): string {
   if (raw.trim().startsWith('+86') && digits.startsWith('86')) return digits.slice(2);
   return digits;
 }
-
-/** Withheld / anonymous calling numbers as switches present them. */
-export function isWithheld(raw: string | null | undefined): boolean {
-  if (!raw) return true;
-  const v = raw.trim().toLowerCase();
-  return v === '' || v === 'anonymous' || v === 'unknown' || v === 'restricted' || v === 'private' || normalisePhone(v) === '';
-}

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Customer } from './customer.js';
-import { isWithheld, type CustomerData } from './customer-data.js';
+import type { CustomerData } from './customer-data.js';
+import { isWithheldNumber } from '../routing/withheld-number.js';
 
 export type Recognition =
   | { kind: 'customer'; customer: Customer }
@@ -25,7 +26,7 @@ export class CustomerRecognition {
   ) {}
 
   async recognise(callerNumber: string, log?: Logger): Promise<Recognition> {
-    if (isWithheld(callerNumber)) return { kind: 'withheld' };
+    if (isWithheldNumber(callerNumber)) return { kind: 'withheld' };
     const hit = this.cache.get(callerNumber);
     if (hit && this.now() - hit.at < this.ttlMs) {
       return hit.value ? { kind: 'customer', customer: hit.value } : { kind: 'unknown' };

@@ -1,6 +1,6 @@
 import type { QueuedCall } from '../acd/call-queue.js';
 import type { Call } from '../call-control/call-control.js';
-import { isWithheld } from '../customers/customer-data.js';
+import { isWithheldNumber } from '../routing/withheld-number.js';
 import { placeInQueueIds } from '../prompts/place-in-queue.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
 import { sayDuration } from '../prompts/say-duration.js';
@@ -144,7 +144,7 @@ async function offerCallback(
   const resume = async () => { if (!signal.aborted && !call.gone) await call.startMoh(); return null; };
 
   call.clearKeys();
-  const withheld = isWithheld(session.callerNumber);
+  const withheld = isWithheldNumber(session.callerNumber);
   let choice: string;
   if (withheld) {
     choice = '2';

@@ -1,3 +1,5 @@
+import { normalisePhone } from '../customers/customer-data.js';
+
 /**
  * Spellings a switch or trunk uses for a calling number the caller chose to
  * hide or the network could not deliver. Asterisk leaves CALLERID(num) empty or
@@ -6,8 +8,13 @@
  */
 const WITHHELD = new Set(['', 'anonymous', 'unknown', 'restricted', 'private', 'unavailable', 'withheld']);
 
-/** True when the calling number identifies nobody, so no customer lookup makes sense. */
+/**
+ * True when the calling number identifies nobody, so no customer lookup makes
+ * sense: absent, one of the words above, or nothing left once normalised (no
+ * digits, or a country code alone).
+ */
 export function isWithheldNumber(number: string | null | undefined): boolean {
   if (number == null) return true;
-  return WITHHELD.has(number.trim().toLowerCase());
+  const v = number.trim().toLowerCase();
+  return WITHHELD.has(v) || normalisePhone(v) === '';
 }

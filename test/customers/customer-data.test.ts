@@ -6,7 +6,8 @@ import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js'
 import { PasswordGuard } from '../../src/customers/password-guard.js';
 import { seedCustomers, monthOf } from '../../src/customers/seed-customers.js';
 import { HttpCustomerBackend } from '../../src/customers/http-customer-backend.js';
-import { BackendUnavailableError, isWithheld, normalisePhone } from '../../src/customers/customer-data.js';
+import { BackendUnavailableError, normalisePhone } from '../../src/customers/customer-data.js';
+import { isWithheldNumber } from '../../src/routing/withheld-number.js';
 import { CustomerRecognition } from '../../src/customers/customer-recognition.js';
 import { hashPassword, verifyPasswordHash } from '../../src/customers/password-hash.js';
 
@@ -98,7 +99,7 @@ describe('password hashes', () => {
 describe('calling numbers', () => {
   it.each([
     ['', true], ['anonymous', true], ['Restricted', true], ['13800000001', false],
-  ])('withheld(%j) is %s', (n, expected) => expect(isWithheld(n)).toBe(expected));
+  ])('withheld(%j) is %s', (n, expected) => expect(isWithheldNumber(n)).toBe(expected));
 
   it.each([
     ['+8613800000001', '13800000001'], ['008613800000001', '13800000001'], ['138-0000-0001', '13800000001'],
