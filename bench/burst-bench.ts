@@ -22,7 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadConfig } from '../src/service/config-schema.js';
 import { startPrivateRedis } from '../src/infra/private-redis.js';
 import { burstEvidence, burstLine, burstTable } from './burst/burst-report.js';
 import { runBurst, type BurstScenario } from './burst/run-burst.js';

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { AriConnection } from '../src/ari/ari-connection.js';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadConfig } from '../src/service/config-schema.js';
 import { PasswordGuard } from '../src/customers/password-guard.js';
 import { RedisCustomerStore } from '../src/customers/redis-customer-store.js';
 import { seedCustomers } from '../src/customers/seed-customers.js';

@@ -3,7 +3,7 @@
  * from config/*.yaml and the environment (README); a bad value stops start-up
  * with a message naming the key.
  */
-import { loadConfig } from './config/load-config.js';
+import { loadConfig } from './service/config-schema.js';
 import { AppError, ConfigError } from './errors.js';
 import { createLogger } from './log/logger.js';
 import { HotlineService } from './service/hotline-service.js';

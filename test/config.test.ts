@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load-config.js';
+import { loadConfig } from '../src/service/config-schema.js';
 import { ConfigError } from '../src/errors.js';
 import { maskPhone, maskAccount } from '../src/log/mask.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { request } from 'undici';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig } from '../../src/service/config-schema.js';
 import type { RecordedRequest } from '../../src/sim/simulated-asterisk.js';
 import { percentile } from './percentile.js';
 import { analyseBurst, type AcdRecord, type BurstFindings } from './burst-analysis.js';

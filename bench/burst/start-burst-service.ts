@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { pino, type DestinationStream } from 'pino';
-import { deepMerge, loadConfig } from '../../src/config/load-config.js';
+import { deepMerge } from '../../src/config/load-config.js';
+import { loadConfig } from '../../src/service/config-schema.js';
 import { PasswordGuard } from '../../src/customers/password-guard.js';
 import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
 import { seedCustomers } from '../../src/customers/seed-customers.js';

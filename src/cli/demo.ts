@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { pino } from 'pino';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig } from '../service/config-schema.js';
 import { PasswordGuard } from '../customers/password-guard.js';
 import { RedisCustomerStore } from '../customers/redis-customer-store.js';
 import { seedCustomers } from '../customers/seed-customers.js';

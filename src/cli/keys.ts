@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { ApiKeyStore, type ApiKeyRecord } from '../auth/api-key-store.js';
 import { ROLES, roleSchema } from '../auth/roles.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig } from '../service/config-schema.js';
 import { AppError } from '../errors.js';
 
 const USAGE = `usage:

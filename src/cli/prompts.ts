@@ -6,7 +6,7 @@
  * skipping files whose text did not change and files replaced by recordings.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig } from '../service/config-schema.js';
 import { AppError } from '../errors.js';
 import { ensureAudioTools } from '../prompts/audio-tools.js';
 import { generatePrompts } from '../prompts/generate-audio.js';

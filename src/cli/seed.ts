@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig } from '../service/config-schema.js';
 import { PasswordGuard } from '../customers/password-guard.js';
 import { RedisCustomerStore } from '../customers/redis-customer-store.js';
 import { seedCustomers } from '../customers/seed-customers.js';

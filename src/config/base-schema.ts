@@ -64,8 +64,3 @@ export const instanceSchema = z.object({
   /** Names this service instance in call records and logs (default: host name + pid). */
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').optional(),
 }).strict();
-
-export const promptsSchema = z.object({
-  /** The prompt manifest: every prompt id with its Mandarin and English text. */
-  manifest: z.string().default('config/prompts.yaml'),
-}).strict();

@@ -3,9 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { configSchema } from './schema.js';
 
-export type Config = DeepReadonly<z.infer<typeof configSchema>>;
 export type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
   : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -43,10 +41,12 @@ export interface LoadOptions {
 
 /**
  * Reads configuration once: YAML files, then environment, then overrides, validated
- * with zod as a whole. A bad value stops start-up with a message naming its key.
- * The result is deep-frozen and passed down; no module reads the environment itself.
+ * with zod as a whole against `schema` (the service composes it from the sections
+ * each feature owns: src/service/config-schema.ts). A bad value stops start-up with
+ * a message naming its key. The result is deep-frozen and passed down; no module
+ * reads the environment itself.
  */
-export function loadConfig(options: LoadOptions = {}): Config {
+export function readConfig<S extends z.ZodType>(schema: S, options: LoadOptions = {}): DeepReadonly<z.infer<S>> {
   const env = options.env ?? {};
   const cwd = options.cwd ?? process.cwd();
   const files = options.files ?? [
@@ -81,7 +81,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   }
   if (options.overrides) raw = deepMerge(raw, options.overrides);
 
-  const parsed = configSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = issue.path.join('.') || '(top level)';
@@ -92,7 +92,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       keys: parsed.error.issues.map((i) => i.path.join('.')),
     });
   }
-  return deepFreeze(parsed.data) as Config;
+  return deepFreeze(parsed.data) as DeepReadonly<z.infer<S>>;
 }
 
 export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

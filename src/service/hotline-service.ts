@@ -7,7 +7,7 @@ import { createServer } from '../api/create-server.js';
 import { AriConnection } from '../ari/ari-connection.js';
 import { AriCallControl } from '../call-control/ari-call-control.js';
 import { CallRecordLog } from '../call-records/call-record-log.js';
-import type { Config } from '../config/load-config.js';
+import type { Config } from './config-schema.js';
 import type { CustomerData } from '../customers/customer-data.js';
 import { CustomerRecognition } from '../customers/customer-recognition.js';
 import { HttpCustomerBackend } from '../customers/http-customer-backend.js';

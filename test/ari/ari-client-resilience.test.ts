@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AriClient, type AriClientOptions } from '../../src/ari/ari-client.js';
 import { AriError } from '../../src/ari/ari-error.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { loadConfig } from '../../src/service/config-schema.js';
 import { ValidationError } from '../../src/errors.js';
 
 /**

@@ -9,7 +9,8 @@ import { CallRecordLog } from '../../../src/call-records/call-record-log.js';
 import { CallbackService } from '../../../src/callbacks/callback-service.js';
 import { callbacksSectionSchema, type CallbacksConfig } from '../../../src/callbacks/callbacks-config.js';
 import { isOutboundLeg } from '../../../src/callbacks/outbound-legs.js';
-import { deepMerge, loadConfig } from '../../../src/config/load-config.js';
+import { deepMerge } from '../../../src/config/load-config.js';
+import { loadConfig } from '../../../src/service/config-schema.js';
 import { RoutingPolicy } from '../../../src/routing/routing-policy.js';
 
 export interface CallbackWorldOptions {

@@ -1,17 +1,21 @@
 import { z } from 'zod';
 import { agentsConfigSchema } from '../acd/agents-config.js';
 import { apiConfigSchema } from '../api/api-config.js';
-import { statsConfigSchema } from '../stats/stats-config.js';
 import { callbacksSectionSchema } from '../callbacks/callbacks-config.js';
 import { careSectionSchema } from '../care/care-config.js';
+import { ariSchema, instanceSchema, logSchema, redisSchema, serverSchema, soundsSchema } from '../config/base-schema.js';
+import { type DeepReadonly, type LoadOptions, readConfig } from '../config/load-config.js';
 import { customersSectionSchema } from '../customers/customers-config.js';
+import { promptsConfigSchema } from '../prompts/prompts-config.js';
 import { queuesConfigSchema } from '../routing/queues-config.js';
 import { tiersConfigSchema } from '../routing/tiers-config.js';
-import { ariSchema, instanceSchema, logSchema, promptsSchema, redisSchema, serverSchema, soundsSchema } from './base-schema.js';
+import { statsConfigSchema } from '../stats/stats-config.js';
 
 /**
- * The whole configuration. Each concern owns the schema of its section (next to
- * its code); this file only composes them.
+ * The whole configuration of one service instance. Each feature owns the schema
+ * of its section, next to its code; src/config holds the loader and the
+ * foundation sections; the service, which wires the features together, composes
+ * them here.
  */
 export const configSchema = z.object({
   instance: instanceSchema.prefault({}),
@@ -20,7 +24,7 @@ export const configSchema = z.object({
   ari: ariSchema.prefault({}),
   log: logSchema.prefault({}),
   sounds: soundsSchema.prefault({}),
-  prompts: promptsSchema.prefault({}),
+  prompts: promptsConfigSchema.prefault({}),
   customers: customersSectionSchema.prefault({}),
   /** The supervisor API: rate limits, body size, stream interval. */
   api: apiConfigSchema.prefault({}),
@@ -37,3 +41,10 @@ export const configSchema = z.object({
   /** config/agents.yaml: agents known at start-up. */
   agents: agentsConfigSchema.default([]),
 }).strict();
+
+export type Config = DeepReadonly<z.infer<typeof configSchema>>;
+
+/** Reads and validates the whole configuration (files, environment, overrides): see readConfig. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  return readConfig(configSchema, options);
+}
