@@ -83,11 +83,8 @@ export interface WaitingCallView {
   virtual: boolean;
 }
 
-/** Agent timers in the timetable are retried by another instance if this one dies while applying them. */
-const TIMER_LEASE_MS = 10_000;
 /** How often start() looks whether the call control has become ready, to recover calls. */
 const READY_CHECK_MS = 100;
-const DUE_BATCH = 100;
 
 /**
  * Automatic call distribution: skill queues and agents in Redis, assignment in

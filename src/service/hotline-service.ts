@@ -95,7 +95,7 @@ export class HotlineService {
   private readonly clock: Clock;
   private readonly now: () => number;
 
-  constructor(private readonly options: HotlineServiceOptions) {
+  constructor(options: HotlineServiceOptions) {
     const { config, logger } = options;
     this.config = config;
     this.logger = logger;

@@ -235,7 +235,7 @@ describe('ARI client under requests held by the switch', () => {
 
   it('gives each kind of request its own deadline', async () => {
     // Every answer comes late: later than a query may take, well within an originate's or a channel command's time.
-    handler = (req, res) => setTimeout(() => reply(res, 200, channel('x')), 600);
+    handler = (_req, res) => setTimeout(() => reply(res, 200, channel('x')), 600);
     const ari = client({ requestTimeoutMs: 100, originateTimeoutMs: 5000, channelCommandTimeoutMs: 5000 });
     const query = (await ari.channels.get('c1').catch((e: unknown) => e)) as AriError;
     expect(query.code).toBe('ari-timeout');
