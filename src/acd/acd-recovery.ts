@@ -96,7 +96,7 @@ async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<b
       const agentLeg = rec.leg ? await ctx.callControl.adopt(rec.leg) : null;
       const agentThere = agentLeg !== null && !agentLeg.gone;
       if (live && agentThere && rec.agent) {
-        live.phase = 'bridged';
+        live.rejoinedBridge();
         live.agentId = rec.agent;
         live.agentCall = agentLeg;
         live.answeredAt = rec.answeredAt ?? ctx.clock.now();

@@ -45,9 +45,7 @@ export class CallConnector {
     const done = new Promise<void>((resolve) => {
       finished = resolve;
     });
-    live.phase = 'offering';
-    live.offer = { agent: reservation.agent, abort, done };
-    live.agentId = reservation.agent;
+    if (!live.startOffer({ agent: reservation.agent, abort, done })) return;
     const leg = randomUUID();
     const originate = this.ctx.callControl.originate({
       endpoint: reservation.dial,
@@ -68,7 +66,7 @@ export class CallConnector {
   /** Either side of a bridged call hung up. */
   async endBridged(live: LiveCall, by: 'caller' | 'agent' | 'system'): Promise<void> {
     if (live.phase !== 'bridged') return;
-    live.phase = 'done';
+    live.done();
     const { ctx } = this;
     const other = by === 'agent' ? live.call : live.agentCall;
     void other?.hangup().catch(() => {});
@@ -87,7 +85,7 @@ export class CallConnector {
    */
   async releaseForTransfer(live: LiveCall, toQueue: string, by: string): Promise<TransferRelease | null> {
     if (live.phase !== 'bridged' || live.callerGone) return null;
-    live.phase = 'done';
+    live.done();
     const { ctx } = this;
     const rec = await ctx.store.getCall(live.id);
     // Out of the bridge first, so the agent's hang-up does not reach the caller.
@@ -161,7 +159,7 @@ export class CallConnector {
       listener: live,
       // Back to waiting before the script that may give the call its next agent at once.
       beforeRequeue: () => {
-        live.phase = 'waiting';
+        live.backToWaiting();
         live.agentId = null;
       },
       answeredAt: live.answeredAt,
@@ -248,7 +246,7 @@ export class CallConnector {
       return;
     }
     const connected = await offer.connected(bridge.id, answeredAt, () => {
-      live.phase = 'bridged';
+      live.answered();
       live.agentCall = agentCall;
       live.bridge = bridge!;
       live.answeredAt = answeredAt;
@@ -308,7 +306,7 @@ export class CallConnector {
     if (await offer.release('remove')) {
       this.closeUnserved(live, 'ringing');
     } else {
-      live.phase = 'waiting';
+      live.backToWaiting();
       await this.finishUnserved(live);
     }
   }

@@ -1,4 +1,5 @@
 import type { Bridge, Call } from '../call-control/call-control.js';
+import { AppError } from '../errors.js';
 import type { TierId } from '../customers/customer.js';
 import type { OverflowPlan } from '../routing/types.js';
 import type { CallSettlement, QueuedCallEvent } from './call-queue.js';
@@ -19,8 +20,22 @@ export interface Offer {
   done: Promise<void>;
 }
 
+/** A local flow tried a phase change the call's life does not allow: a programming error. */
+export class IllegalCallPhaseError extends AppError {
+  constructor(callId: string, from: LivePhase, to: LivePhase) {
+    super(500, 'illegal-call-phase', `call ${callId} cannot go from ${from} to ${to}`, { callId, from, to });
+  }
+}
+
+/**
+ * The phase changes a live call makes: waiting → offering (an agent is rung)
+ * → waiting again (the agent did not take it) or bridged (the agent
+ * answered); waiting → bridged when a restart finds the call already
+ * talking. Any phase may end (done), and done is final: a flow still running
+ * when the ACD stopped and closed the call does not bring it back.
+ */
 export class LiveCall {
-  phase: LivePhase = 'waiting';
+  private currentPhase: LivePhase = 'waiting';
   callerGone = false;
   /** Set by `leave`: the reason the call is being taken out. */
   leaving: string | null = null;
@@ -58,6 +73,47 @@ export class LiveCall {
     });
   }
 
+  /** Which local flow drives the call now; changed only through the methods below. */
+  get phase(): LivePhase {
+    return this.currentPhase;
+  }
+
+  /** An agent is being rung for the waiting call. */
+  startOffer(offer: Offer): boolean {
+    if (!this.moveTo('offering', ['waiting'])) return false;
+    this.offer = offer;
+    this.agentId = offer.agent;
+    return true;
+  }
+
+  /** The offer is over without an agent (or the call is taken back from it): it waits again. */
+  backToWaiting(): boolean {
+    return this.moveTo('waiting', ['offering', 'waiting']);
+  }
+
+  /** The agent answered and the call is bridged to them. */
+  answered(): boolean {
+    return this.moveTo('bridged', ['offering']);
+  }
+
+  /** A restart found the call already bridged to its agent. */
+  rejoinedBridge(): boolean {
+    return this.moveTo('bridged', ['waiting']);
+  }
+
+  /** The call is over for the ACD (from any phase). */
+  done(): void {
+    this.currentPhase = 'done';
+  }
+
+  /** False when the call is already over; throws on a change no flow makes. */
+  private moveTo(to: LivePhase, from: readonly LivePhase[]): boolean {
+    if (this.currentPhase === 'done') return false;
+    if (!from.includes(this.currentPhase)) throw new IllegalCallPhaseError(this.id, this.currentPhase, to);
+    this.currentPhase = to;
+    return true;
+  }
+
   get callerNumber(): string {
     return this.call.callerNumber;
   }
@@ -84,7 +140,7 @@ export class LiveCall {
 
   /** The call is over for the ACD: listeners and watchers go. */
   close(): void {
-    this.phase = 'done';
+    this.done();
     for (const fn of this.cleanups.splice(0)) fn();
     this.listeners.clear();
   }
