@@ -6,7 +6,8 @@ import { mediaUri } from '../prompts/prompt-manifest.js';
 import type { Callback, DialResult } from './callback.js';
 import type { CallbackLifecycle } from './callback-lifecycle.js';
 import type { CallbacksContext, DialJob } from './callbacks-context.js';
-import { customerDialString, hangUpLeftover, OUTBOUND_LEG_ARGS } from './outbound-legs.js';
+import { customerDialString } from '../outbound/dial-template.js';
+import { hangUpLeftover, OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js';
 
 /** How one run of a dial job ended (for logs and tests). */
 export type ConnectorOutcome =

@@ -20,7 +20,7 @@ import { CallbackStore } from './callback-store.js';
 import type { CallbacksConfig } from './callbacks-config.js';
 import { dialJobId, wakeJobId, type CallbacksContext, type DialJob, type WakeJob } from './callbacks-context.js';
 import { QuietHours } from '../time/quiet-hours.js';
-import { TimedJobs } from './timed-jobs.js';
+import { TimedJobs } from '../outbound/timed-jobs.js';
 
 export interface CallbackServiceOptions {
   config: CallbacksConfig;

@@ -8,7 +8,7 @@ import type { Callback } from './callback.js';
 import type { CallbackStore } from './callback-store.js';
 import type { CallbacksConfig } from './callbacks-config.js';
 import type { QuietHours } from '../time/quiet-hours.js';
-import type { TimedJobData, TimedJobs } from './timed-jobs.js';
+import type { TimedJobData, TimedJobs } from '../outbound/timed-jobs.js';
 
 /** A timer of one callback: acts only if the callback is still at generation `gen`. */
 export interface WakeJob extends TimedJobData {

@@ -28,7 +28,7 @@ import { TransferDesk } from './transfer-desk.js';
 import { resumeTransferred } from '../ivr/resume-transferred.js';
 import { CallbackService } from '../callbacks/callback-service.js';
 import { CallbackDesk } from '../callbacks/callback-desk.js';
-import { isOutboundLeg } from '../callbacks/outbound-legs.js';
+import { isOutboundLeg } from '../outbound/outbound-legs.js';
 import { FollowUps } from '../care/follow-ups.js';
 import { ComplaintTickets } from '../care/complaint-tickets.js';
 import { ComplaintDesk } from '../care/complaint-desk.js';

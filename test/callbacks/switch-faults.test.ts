@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import type { AcdEvent } from '../../src/acd/acd-event.js';
 import type { AriCallControl } from '../../src/call-control/ari-call-control.js';
 import type { CallControl, OriginateOptions } from '../../src/call-control/call-control.js';
-import { OUTBOUND_LEG_ARGS } from '../../src/callbacks/outbound-legs.js';
+import { OUTBOUND_LEG_ARGS } from '../../src/outbound/outbound-legs.js';
 import type { CallbackRequest } from '../../src/callbacks/callback.js';
 import type { CallerContext } from '../../src/routing/types.js';
 import { startSimulatedAsterisk, type SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';

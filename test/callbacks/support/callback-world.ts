@@ -8,7 +8,7 @@ import type { Call, CallControl } from '../../../src/call-control/call-control.j
 import { CallRecordLog } from '../../../src/call-records/call-record-log.js';
 import { CallbackService } from '../../../src/callbacks/callback-service.js';
 import { callbacksSectionSchema, type CallbacksConfig } from '../../../src/callbacks/callbacks-config.js';
-import { isOutboundLeg } from '../../../src/callbacks/outbound-legs.js';
+import { isOutboundLeg } from '../../../src/outbound/outbound-legs.js';
 import { deepMerge } from '../../../src/config/load-config.js';
 import { loadConfig } from '../../../src/service/config-schema.js';
 import { RoutingPolicy } from '../../../src/routing/routing-policy.js';

@@ -20,13 +20,6 @@ export function isOutboundLeg(call: Pick<Call, 'args'>): boolean {
   return call.args.length > 0 && ARGS.has(call.args[0]!);
 }
 
-/** The dial string of a customer's phone from the configured template, e.g. PJSIP/{number}@trunk. */
-export function customerDialString(template: string, number: string): string {
-  const digits = number.replace(/[^\d+]/g, '');
-  if (!/^\+?\d{3,20}$/.test(digits)) throw new RangeError(`not a phone number: ${JSON.stringify(number)}`);
-  return template.replace('{number}', digits);
-}
-
 /** Hangs up a leg left by an earlier run, if it is still there. */
 export async function hangUpLeftover(callControl: CallControl, channelId: string | null): Promise<void> {
   if (!channelId) return;
