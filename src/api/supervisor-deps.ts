@@ -10,7 +10,7 @@ import type { AgentAdmin } from './agent-admin.js';
 import type { ApiConfig } from './api-config.js';
 import type { HotlineMetrics } from './metrics/hotline-metrics.js';
 import type { SupervisorEventSource } from './stream/supervisor-events.js';
-import type { TransferDesk } from '../service/transfer-desk.js';
+import type { TransferDesk } from '../transfers/transfer-desk.js';
 import type { CallbackDesk } from '../callbacks/callback-desk.js';
 import type { ComplaintDesk } from '../care/complaint-desk.js';
 import type { SurveyResults } from '../care/survey-results.js';

@@ -20,7 +20,7 @@ import { statsConfigSchema } from '../../src/stats/stats-config.js';
 import { startAcd, type AcdFixture } from '../acd/support/acd-fixture.js';
 import { uniquePrefix } from './sync-fixture.js';
 import { TestLiveStats } from './test-live-stats.js';
-import { TransferDesk } from '../../src/service/transfer-desk.js';
+import { TransferDesk } from '../../src/transfers/transfer-desk.js';
 import { CallbackService } from '../../src/callbacks/callback-service.js';
 import { CallbackDesk } from '../../src/callbacks/callback-desk.js';
 import { callbacksSectionSchema } from '../../src/callbacks/callbacks-config.js';

@@ -2,15 +2,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Acd } from '../acd/acd.js';
 import type { TransferRelease } from '../acd/call-connector.js';
-import { AppError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { CallNotTalkingError } from './call-not-talking-error.js';
 import { NEEDS } from '../routing/needs.js';
 import type { Need } from '../routing/types.js';
-
-export class CallNotTalkingError extends AppError {
-  constructor(callId: string, state: string) {
-    super(409, 'call-not-talking', `call ${callId} is not talking to an agent (it is ${state})`, { callId, state });
-  }
-}
 
 export interface TransferDeskOptions {
   acd: Acd;

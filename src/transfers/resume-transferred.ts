@@ -5,9 +5,9 @@ import type { CustomerRecognition } from '../customers/customer-recognition.js';
 import { callLogger } from '../log/logger.js';
 import type { Lang } from '../prompts/spoken.js';
 import type { CallerContext, Need } from '../routing/types.js';
-import type { CallSession, SessionEnd } from './call-session.js';
-import type { HandOff } from './step-context.js';
-import { recordSafely } from './step-context.js';
+import type { CallSession, SessionEnd } from '../ivr/call-session.js';
+import type { HandOff } from '../ivr/step-context.js';
+import { recordSafely } from '../ivr/step-context.js';
 
 export interface ResumeDeps {
   handOff: HandOff;
