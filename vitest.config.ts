@@ -11,7 +11,8 @@ const TESTS = ['test/**/*.test.ts', 'src/**/*.test.ts'];
  * Those need the global setup (system packages, redis-server); everything else is a
  * unit test that runs anywhere without it.
  */
-const NEEDS_SERVICES = /inject\(|redisUrl|ioredis|private-redis|\/sim\/|hotline-fixture|ari-harness|ensure-chromium|playwright|audio-tools/;
+const NEEDS_SERVICES =
+  /inject\('redisUrl'\)|from '(?:ioredis|playwright-core|[^']*(?:\/sim\/|private-redis|hotline-fixture|ari-harness|ensure-chromium|audio-tools)[^']*)'/;
 const LOCAL_IMPORT = /from '(\.{1,2}\/[^']+)'/g;
 
 function needsServices(file: string, seen = new Set<string>()): boolean {
