@@ -65,6 +65,73 @@ const collectStep = z.object({
   retries: z.number().int().min(0).max(5).optional(),
 }).strict();
 
+const timeoutMs = z.number().int().positive();
+
+/**
+ * Asks for one key: the prompts, then a key mapped to where it leads. A key
+ * not in `options` or silence counts as a failed attempt: the matching retry
+ * prompts are played (after the last attempt too: "we did not hear you"
+ * before the goodbye), then the question again until `attempts` run out, then
+ * `otherwise`. Unlike a menu, `*` and `0` mean nothing special and nothing is
+ * written to the call record.
+ */
+const askStep = z.object({
+  kind: z.literal('ask'),
+  prompts: promptIds,
+  bargeIn: z.boolean().default(true),
+  options: z.record(z.string().regex(/^[0-9*#]$/, 'keys are single digits, * or #'), target),
+  /** Session variable receiving the key chosen. */
+  into: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/).optional(),
+  firstKeyTimeoutMs: timeoutMs,
+  interKeyTimeoutMs: timeoutMs,
+  attempts: z.number().int().min(1).max(5).default(1),
+  noInputPrompts: z.array(z.string().min(1)).default([]),
+  invalidPrompts: z.array(z.string().min(1)).default([]),
+  otherwise: target,
+}).strict();
+
+/**
+ * A phone number typed by the caller (ended by `#` or the maximum length),
+ * read back and confirmed with one key. Too short: the invalid prompts and
+ * another attempt; not confirmed: another attempt. The number is stored in a
+ * session variable.
+ */
+const enterNumberStep = z.object({
+  kind: z.literal('enter-number'),
+  prompts: promptIds,
+  into: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+  minDigits: z.number().int().min(1),
+  maxDigits: z.number().int().min(1).max(32),
+  firstKeyTimeoutMs: timeoutMs,
+  interKeyTimeoutMs: timeoutMs,
+  invalidPrompts: promptIds,
+  /** Played before and after the number read back digit by digit. */
+  readBackBefore: promptIds,
+  readBackAfter: promptIds,
+  confirmKey: z.string().regex(/^[0-9*#]$/),
+  confirmFirstKeyTimeoutMs: timeoutMs,
+  confirmInterKeyTimeoutMs: timeoutMs,
+  attempts: z.number().int().min(1).max(5),
+  next: target,
+  onExhausted: target,
+}).strict();
+
+/** Branches on whether the caller withheld their number. */
+const withheldNumberStep = z.object({
+  kind: z.literal('withheld-number'),
+  withheld: target,
+  otherwise: target,
+}).strict();
+
+/**
+ * Ends a dialogue flow, handing `result` back to the code that ran it (the
+ * hold experience books the callback, the survey records the answer).
+ */
+const doneStep = z.object({
+  kind: z.literal('done'),
+  result: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+}).strict();
+
 const verifyPasswordStep = z.object({
   kind: z.literal('verify-password'),
   /** Reached when the password is correct, or was already verified earlier in the call. */
@@ -117,11 +184,23 @@ const gotoStep = z.object({
 
 export const stepSchema = z.discriminatedUnion('kind', [
   playStep, greetingStep, menuStep, collectStep, verifyPasswordStep, queryStep, sayStep, transferStep, hangupStep, gotoStep,
+  askStep, enterNumberStep, withheldNumberStep, doneStep,
 ]);
+
+/** The step kinds a dialogue flow may use: they need the caller's line and nothing else. */
+export const DIALOGUE_STEP_KINDS = ['play', 'ask', 'enter-number', 'withheld-number', 'goto', 'done'] as const;
+export type DialogueStepKind = typeof DIALOGUE_STEP_KINDS[number];
 
 export const flowSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   description: z.string().min(1),
+  /**
+   * `call`: a caller's path through the IVR, ended by a transfer or a hang-up.
+   * `dialogue`: a conversation another part of the service holds on a line
+   * (the callback offer, the survey), ended by a `done` step whose result
+   * goes back to it.
+   */
+  runs: z.enum(['call', 'dialogue']).default('call'),
   start: stepId,
   /** Default for menus whose retries run out. */
   onExhausted: target,

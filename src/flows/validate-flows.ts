@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { flowSchema, type Flow, type FlowInput, type Step } from './flow-schema.js';
+import { DIALOGUE_STEP_KINDS, flowSchema, type Flow, type FlowInput, type Step } from './flow-schema.js';
 
 export interface PromptCatalog {
   has(id: string): boolean;
@@ -46,6 +46,7 @@ export function validateFlows(inputs: readonly FlowInput[], prompts: PromptCatal
     const other = flows.get(flowId);
     if (!other) throw new FlowError(flow.id, from, `target "${ref}" names a flow that does not exist`);
     if (!other.steps[stepId]) throw new FlowError(flow.id, from, `target "${ref}" names a step that does not exist`);
+    if (other.runs !== flow.runs) throw new FlowError(flow.id, from, `target "${ref}" leads from a ${flow.runs} flow into a ${other.runs} flow`);
     entered.get(flowId)!.add(stepId);
   };
 
@@ -57,6 +58,7 @@ export function validateFlows(inputs: readonly FlowInput[], prompts: PromptCatal
       if (!prompts.has(id)) throw new FlowError(flow.id, null, `prompt "${id}" is missing from the prompt manifest`);
     }
     for (const [stepId, step] of Object.entries(flow.steps)) {
+      checkKind(flow, stepId, step);
       for (const ref of targetsOf(step)) resolve(flow, stepId, ref);
       for (const id of promptsOf(step)) {
         if (!prompts.has(id)) throw new FlowError(flow.id, stepId, `prompt "${id}" is missing from the prompt manifest`);
@@ -82,6 +84,17 @@ export function validateFlows(inputs: readonly FlowInput[], prompts: PromptCatal
   return flows;
 }
 
+/** A dialogue runs on a line with no IVR session behind it; only a dialogue hands a result back. */
+function checkKind(flow: Flow, stepId: string, step: Step): void {
+  const dialogueKind = (DIALOGUE_STEP_KINDS as readonly string[]).includes(step.kind);
+  if (flow.runs === 'dialogue' && !dialogueKind) {
+    throw new FlowError(flow.id, stepId, `a ${step.kind} step cannot run in a dialogue flow`);
+  }
+  if (flow.runs === 'call' && step.kind === 'done') {
+    throw new FlowError(flow.id, stepId, 'a done step ends dialogue flows only');
+  }
+}
+
 export function targetsOf(step: Step): string[] {
   switch (step.kind) {
     case 'play':
@@ -96,6 +109,10 @@ export function targetsOf(step: Step): string[] {
     case 'query': return [step.next, step.onUnavailable, step.onUnknownCustomer];
     case 'say': return [step.next];
     case 'goto': return [step.target];
+    case 'ask': return [...Object.values(step.options), step.otherwise];
+    case 'enter-number': return [step.next, step.onExhausted];
+    case 'withheld-number': return [step.withheld, step.otherwise];
+    case 'done':
     case 'transfer':
     case 'hangup': return [];
   }
@@ -107,6 +124,8 @@ function promptsOf(step: Step): string[] {
     case 'menu':
     case 'collect':
     case 'hangup': return step.prompts;
+    case 'ask': return [...step.prompts, ...step.noInputPrompts, ...step.invalidPrompts];
+    case 'enter-number': return [...step.prompts, ...step.invalidPrompts, ...step.readBackBefore, ...step.readBackAfter];
     default: return [];
   }
 }

@@ -1,17 +1,23 @@
 import type { QueuedCall } from '../acd/call-queue.js';
 import type { Call } from '../call-control/call-control.js';
-import { isWithheldNumber } from '../routing/withheld-number.js';
+import { CALLBACK_NUMBER_VAR, CALLBACK_TO_CALLER_NUMBER, CALLBACK_TO_ENTERED_NUMBER } from '../flows/callback-offer-flow.js';
+import { dialogueFlows } from '../flows/all-flows.js';
+import { validateFlows, type FlowSet } from '../flows/validate-flows.js';
 import { placeInQueueIds } from '../prompts/place-in-queue.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
 import { sayDuration } from '../prompts/say-duration.js';
-import { sayPhone } from '../prompts/say-phone.js';
 import type { Lang } from '../prompts/spoken.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
 import type { RouteDecision } from '../routing/types.js';
 import type { CallSession, SessionEnd } from './call-session.js';
 import { publishOutcome } from './outcome-var.js';
+import { runDialogue } from './run-dialogue.js';
 import { recordSafely } from './step-context.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
+import { systemClock, type Clock } from '../time/clock.js';
+
+/** The dialogue flow a waiting caller hears when offered a callback. */
+const CALLBACK_OFFER_FLOW = 'callback-offer';
 
 /** The key a waiting caller presses to ask for a callback (said in hold/press-for-callback). */
 export const CALLBACK_KEY = '5';
@@ -31,7 +37,14 @@ export interface HoldExperienceDeps {
   recorder: CallRecordLog;
   /** Without it no callback is offered and the callback key is ignored. */
   callbacks?: CallbackBooking;
-  now?: () => number;
+  /**
+   * The flows holding the callback offer dialogue: the service passes the set
+   * it validated at start-up against the prompt manifest. Without it, the
+   * shipped dialogues, checked for shape and targets only.
+   */
+  flows?: FlowSet;
+  /** The time and the timer between announcements. */
+  clock?: Clock;
   /** Multiplies intervals and caller timeouts (tests against a time-compressed simulator). */
   timeScale?: number;
 }
@@ -44,7 +57,9 @@ export interface HoldExperienceDeps {
  * channel as the ACD expects (music on hold stopped once answered).
  */
 export function createHoldExperience(deps: HoldExperienceDeps) {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
+  const flows = deps.flows ?? validateFlows(dialogueFlows, { has: () => true });
+  const now = () => clock.now();
   const scale = (ms: number) => Math.max(1, Math.round(ms * (deps.timeScale ?? 1)));
   return async (session: CallSession, queued: QueuedCall, decision: RouteDecision): Promise<SessionEnd | null> => {
     const { call } = session;
@@ -75,7 +90,7 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
       for (;;) {
         if (settled || call.gone) return null;
         if (wantsCallback) {
-          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal, scale);
+          const end = await offerCallback(session, queued, decision, deps, flows, lang, settledCtl.signal);
           if (end) return end;
           wantsCallback = false;
           continue;
@@ -85,7 +100,7 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
 
         if (!offered && deps.callbacks && status.estimatedWaitMs !== null && status.estimatedWaitMs > offerThresholdMs) {
           offered = true;
-          const end = await offerCallback(session, queued, decision, deps, lang, settledCtl.signal, scale);
+          const end = await offerCallback(session, queued, decision, deps, flows, lang, settledCtl.signal);
           if (end) return end;
           continue;
         }
@@ -106,10 +121,11 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
         }
         // Wait for the next announcement, a key, or the end of the wait.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.max(0, nextAnnouncement - now()));
-          keyPressed = () => { clearTimeout(timer); resolve(); };
-          settledCtl.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-          void call.ended.then(() => { clearTimeout(timer); resolve(); });
+          const timer = clock.setTimeout(resolve, Math.max(0, nextAnnouncement - now()));
+          const wake = () => { clock.clearTimeout(timer); resolve(); };
+          keyPressed = wake;
+          settledCtl.signal.addEventListener('abort', wake, { once: true });
+          void call.ended.then(wake);
         });
         keyPressed = null;
       }
@@ -129,41 +145,26 @@ async function announce(call: Call, ids: string[], lang: Lang, signal: AbortSign
 }
 
 /**
- * The callback dialogue: 1 = this number, 2 = another number (entered, read
- * back, confirmed), anything else = keep waiting. A withheld number must enter
- * one. On success the call leaves the queue with its place kept by the callback.
+ * The callback dialogue (the `callback-offer` flow): this number, another
+ * number entered and confirmed, or keep waiting. On success the call leaves
+ * the queue with its place kept by the callback.
  */
 async function offerCallback(
-  session: CallSession, queued: QueuedCall, decision: RouteDecision, deps: HoldExperienceDeps,
-  lang: Lang, signal: AbortSignal, scale: (ms: number) => number,
+  session: CallSession, queued: QueuedCall, decision: RouteDecision, deps: HoldExperienceDeps, flows: FlowSet,
+  lang: Lang, signal: AbortSignal,
 ): Promise<SessionEnd | null> {
   const { call } = session;
-  const play = (ids: string[], bargeIn = true) => call.play(ids.map(mediaUri), { bargeIn, language: lang, signal });
   if (signal.aborted) return null;
   await call.stopMoh();
   const resume = async () => { if (!signal.aborted && !call.gone) await call.startMoh(); return null; };
 
   call.clearKeys();
-  const withheld = isWithheldNumber(session.callerNumber);
-  let choice: string;
-  if (withheld) {
-    choice = '2';
-    await play(['cb/withheld-enter-number'], false);
-  } else {
-    await play(['cb/offer']);
-    const got = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: scale(5000), interKeyTimeoutMs: scale(1000), signal });
-    if (got.kind !== 'digits') return got.kind === 'caller-gone' ? null : resume();
-    choice = got.digits;
-  }
-  if (signal.aborted) return null;
-  let number = session.callerNumber;
-  if (choice === '2') {
-    const entered = await enterNumber(call, play, lang, signal, scale);
-    if (!entered) return resume();
-    number = entered;
-  } else if (choice !== '1') {
-    return resume();
-  }
+  const dialogue = await runDialogue(session, flows, { flow: CALLBACK_OFFER_FLOW }, { timeScale: deps.timeScale ?? 1, signal });
+  if (dialogue.kind !== 'done') return resume();
+  let number: string;
+  if (dialogue.result === CALLBACK_TO_CALLER_NUMBER) number = session.callerNumber;
+  else if (dialogue.result === CALLBACK_TO_ENTERED_NUMBER && session.vars[CALLBACK_NUMBER_VAR]) number = session.vars[CALLBACK_NUMBER_VAR];
+  else return resume();
   if (signal.aborted || call.gone) return null;
 
   // Leave the queue first: if an agent was reserved meanwhile, the caller stays for the agent.
@@ -185,25 +186,4 @@ async function offerCallback(
   await call.play([mediaUri('cb/confirmed'), mediaUri('common/goodbye')], { bargeIn: false, language: lang });
   await call.hangup('normal');
   return { outcome: 'callback' };
-}
-
-async function enterNumber(
-  call: Call,
-  play: (ids: string[], bargeIn?: boolean) => Promise<unknown>,
-  lang: Lang,
-  signal: AbortSignal,
-  scale: (ms: number) => number,
-): Promise<string | null> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await play(['cb/enter-number']);
-    const got = await call.collect({ maxDigits: 15, terminator: '#', firstKeyTimeoutMs: scale(8000), interKeyTimeoutMs: scale(4000), signal });
-    if (got.kind === 'caller-gone' || signal.aborted) return null;
-    const digits = got.digits.replace(/\D/g, '');
-    if (digits.length < 5) { await play(['common/invalid-choice']); continue; }
-    await play(['cb/number-is', ...sayPhone(digits, lang).ids, 'cb/confirm-number']);
-    const confirm = await call.collect({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: scale(5000), interKeyTimeoutMs: scale(1000), signal });
-    if (confirm.kind === 'caller-gone' || signal.aborted) return null;
-    if (confirm.kind === 'digits' && confirm.digits === '1') return digits;
-  }
-  return null;
 }

@@ -2,7 +2,9 @@ import type { Flow, Step, StepKind, StepOf } from '../flows/flow-schema.js';
 import type { FlowSet } from '../flows/validate-flows.js';
 import type { CallSession, SessionEnd, StepResult } from './call-session.js';
 import type { IvrServices, StepContext } from './step-context.js';
+import { askStep } from './steps/ask-step.js';
 import { collectStep } from './steps/collect-step.js';
+import { enterNumberStep } from './steps/enter-number-step.js';
 import { greetingStep } from './steps/greeting-step.js';
 import { hangupStep } from './steps/hangup-step.js';
 import { menuStep } from './steps/menu-step.js';
@@ -11,6 +13,7 @@ import { queryStep } from './steps/query-step.js';
 import { sayStep } from './steps/say-step.js';
 import { transferStep } from './steps/transfer-step.js';
 import { verifyPasswordStep } from './steps/verify-password-step.js';
+import { withheldNumberStep } from './steps/withheld-number-step.js';
 
 type Handler<K extends StepKind> = (step: StepOf<K>, ctx: StepContext) => Promise<StepResult>;
 
@@ -26,6 +29,11 @@ const HANDLERS: { [K in StepKind]: Handler<K> } = {
   'transfer': transferStep,
   'hangup': hangupStep,
   'goto': async (step) => ({ next: step.target }),
+  'ask': askStep,
+  'enter-number': enterNumberStep,
+  'withheld-number': withheldNumberStep,
+  // Validation keeps `done` out of call flows: only a dialogue hands a result back (run-dialogue.ts).
+  'done': async (_step, ctx) => { throw new Error(`flow ${ctx.flow.id} step ${ctx.stepId}: a done step in a call flow`); },
 };
 
 /** Steps in a row without any caller interaction before we call it a loop in the flow data. */
@@ -51,7 +59,7 @@ export async function runFlow(
     const step = flow.steps[stepId];
     if (!step) throw new Error(`flow ${flow.id} has no step ${stepId}`);
     session.log.debug({ flow: flow.id, step: stepId, kind: step.kind }, 'step');
-    const result = await runStep(step, { session, services, flow, stepId });
+    const result = await runStep(step, { session, services, flow, stepId, timeScale: services.timeScale ?? 1 });
     if ('end' in result) {
       return result.end.outcome === 'caller-hangup' ? callerGone(session) : result.end;
     }

@@ -13,7 +13,7 @@ import { CustomerRecognition } from '../customers/customer-recognition.js';
 import { HttpCustomerBackend } from '../customers/http-customer-backend.js';
 import { PasswordGuard } from '../customers/password-guard.js';
 import { RedisCustomerStore } from '../customers/redis-customer-store.js';
-import { allFlows } from '../flows/all-flows.js';
+import { allFlows, dialogueFlows } from '../flows/all-flows.js';
 import { validateFlows, type FlowSet } from '../flows/validate-flows.js';
 import { createHandOff } from '../ivr/hand-off.js';
 import { createHoldExperience } from '../ivr/hold-experience.js';
@@ -105,7 +105,7 @@ export class HotlineService {
     this.instanceId = config.instance.id ?? `${hostname()}-${config.ari.app}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 
     this.manifest = loadPromptManifest(config.prompts.manifest);
-    this.flows = validateFlows(allFlows, this.manifest);
+    this.flows = validateFlows([...allFlows, ...dialogueFlows], this.manifest);
     const validate = (candidate: RoutingSnapshot) => checkPolicyReferences(candidate, this.flows, this.manifest);
     this.policy = new RoutingPolicy({ routing: config.routing, queues: config.queues }, { validate });
 
@@ -188,7 +188,7 @@ export class HotlineService {
       queue: this.acd,
       recorder: this.recorder,
       complaints,
-      hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, callbacks: this.callbacks, now: this.now, timeScale: options.timeScale ?? 1 }),
+      hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, callbacks: this.callbacks, flows: this.flows, clock: this.clock, timeScale: options.timeScale ?? 1 }),
     });
     const recognition = new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.now);
     this.transfers = new TransferDesk({
