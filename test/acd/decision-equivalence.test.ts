@@ -93,7 +93,7 @@ describe('the Redis decisions follow the plain rules', () => {
         const skills = randomSkills(rnd);
         const callsToday = Math.floor(rnd() * 4);
         await f.acd.agents.add(agentDef(id, skills));
-        await f.redis.hset(`${(f.acd as unknown as { store: { base: string } }).store.base}:agent:${id}`, 'calls', String(callsToday));
+        await f.redis.hset(`${(f.acd.agents as unknown as { store: { base: string } }).store.base}:agent:${id}`, 'calls', String(callsToday));
         await f.acd.agents.login(id);
         free.push({ id, skills, callsToday, idleSince: f.clock.now() });
         await f.clock.advance(1 + Math.floor(rnd() * 3));
