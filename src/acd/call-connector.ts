@@ -77,7 +77,7 @@ export class CallConnector {
   }
 
   /**
-   * A blind transfer of a bridged call (DESIGN §3 rule 3): the agent's leg is
+   * A blind transfer of a bridged call (routing rule 3, decide-route.ts): the agent's leg is
    * hung up and the agent goes to wrap-up as after any call, while the caller
    * stays in our Stasis app, out of the bridge, for the service to route again
    * with the context the call came with. The call's `ended` is not written

@@ -13,7 +13,7 @@ import { tierRoutes } from './routes/tier-routes.js';
 import type { SupervisorDeps } from './supervisor-deps.js';
 
 /**
- * The /v1 routes (DESIGN §6). Every one needs a Bearer API key and states the
+ * The /v1 routes (README, "Supervisor API"). Every one needs a Bearer API key and states the
  * lowest role it allows: viewer reads, supervisor tunes queues and agents,
  * admin manages keys, tiers and rollbacks. A route that states no role is
  * refused when it is registered.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Who may do what (DESIGN §6): a viewer reads; a supervisor also tunes
+ * Who may do what (README, "Keys and roles"): a viewer reads; a supervisor also tunes
  * queues, agents and callbacks; an admin also manages keys and tiers. Each
  * role holds every right of the roles before it.
  */

@@ -56,7 +56,7 @@ const WAKE_JOB_OPTIONS = {
 };
 
 /**
- * Callbacks that keep the caller's place (DESIGN §5).
+ * Callbacks that keep the caller's place (README, "A callback keeps the caller's place").
  *
  * A caller who takes the callback offer leaves the live queue and the
  * callback takes over the call's place as a virtual call in the ACD: same

@@ -1,7 +1,7 @@
 /**
  * npm run seed [-- --file config/customers.sample.json]
  *
- * Loads the sample customers (every tier and edge case of DESIGN.md §9) into the
+ * Loads the sample customers (every tier and edge case: README, "Sample customers") into the
  * built-in Redis customer store named by the configuration (REDIS_URL,
  * REDIS_PREFIX).
  */

@@ -206,7 +206,7 @@ export const flowSchema = z.object({
   onExhausted: target,
   /** Where `0` leads from any menu of this flow (a human). */
   onZero: target,
-  /** Defaults for menus (DESIGN §4): 5 s first key, 3 s between keys, 2 retries. */
+  /** Defaults for menus (README, "How a call is served"): 5 s first key, 3 s between keys, 2 retries. */
   firstKeyTimeoutMs: z.number().int().positive().default(5000),
   interKeyTimeoutMs: z.number().int().positive().default(3000),
   retries: z.number().int().min(0).max(5).default(2),

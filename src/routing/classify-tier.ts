@@ -28,7 +28,7 @@ const vipRuleSchema = z.object({
 export const classificationRuleSchema = z.discriminatedUnion('when', [spendRuleSchema, enterpriseRuleSchema, vipRuleSchema]);
 export type ClassificationRule = z.infer<typeof classificationRuleSchema>;
 
-/** DESIGN §2: spend ≥ 3000 / 1500 / 666, enterprise class A / B / C, VIP flag → diamond. */
+/** The default tier rules: spend ≥ 3000 / 1500 / 666, enterprise class A / B / C, VIP flag → diamond. */
 export const DEFAULT_CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   { when: 'monthly-spend', atLeast: 3000, tier: 'diamond' },
   { when: 'enterprise-class', class: 'A', tier: 'diamond' },

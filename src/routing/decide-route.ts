@@ -22,7 +22,7 @@ const GENERAL_QUEUE = 'general';
 
 /**
  * Where a call waits and which agents may take it, by the five routing rules
- * of DESIGN §3:
+ * below (the README lists them too, under "Value tiers and routing"):
  *  1. the need (from the menu, else from the number dialled) picks the skill
  *     queue; after the queue's overflow time higher-level general agents are
  *     also offered the call;

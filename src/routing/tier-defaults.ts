@@ -2,7 +2,7 @@ import type { TierId } from '../customers/customer.js';
 import { DAY_SEC, HOUR_SEC } from './config-fields.js';
 import type { TierPolicy } from './tier-policy.js';
 
-/** The tier table of DESIGN §2, used for any key the configuration leaves out. */
+/** The tier table (README, "Value tiers and routing"), used for any key the configuration leaves out. */
 export const DEFAULT_TIER_POLICIES: Readonly<Record<TierId, TierPolicy>> = {
   diamond: {
     greetingPrompt: 'greet/diamond',

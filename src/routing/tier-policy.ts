@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DAY_SEC, flowIdSchema, intField, numberField, promptIdSchema } from './config-fields.js';
 
 /**
- * How one value tier is served (DESIGN §2): the greeting and menu it hears, how
+ * How one value tier is served (README, "Value tiers and routing"): the greeting and menu it hears, how
  * fast it is answered and by whom, and the care after the call. Durations are
  * whole seconds and say so in their names.
  */

@@ -24,7 +24,7 @@ export type ImportantCustomers = z.infer<typeof importantCustomersSchema>;
 /**
  * The `routing:` section (config/tiers.yaml): the tiers, how callers are
  * classified into them, and the priority of transferred calls. Every key may
- * be left out and takes the DESIGN §2 value; a missing section is all defaults.
+ * be left out and takes the value of the tier table in tier-defaults.ts; a missing section is all defaults.
  */
 export const tiersConfigSchema = z.object({
   tiers: z.preprocess(
@@ -70,5 +70,5 @@ export const tiersConfigSchema = z.object({
 
 export type TiersConfig = z.infer<typeof tiersConfigSchema>;
 
-/** The shipped `routing:` section (DESIGN §2); config/tiers.yaml states the same values. */
+/** The shipped `routing:` section (the README's tier table); config/tiers.yaml states the same values. */
 export const defaultTiersConfig: TiersConfig = tiersConfigSchema.parse(undefined);

@@ -7,7 +7,7 @@ import type { TierId } from '../customers/customer.js';
 
 export type { TierId };
 
-/** What the caller needs, as identified by the number dialled and the menu choice (DESIGN §3 rule 1). */
+/** What the caller needs, as identified by the number dialled and the menu choice (routing rule 1, see decide-route.ts). */
 export type Need = 'billing' | 'broadband' | 'orders' | 'complaints' | 'enterprise' | 'general' | 'senior';
 
 export interface TransferContext {
@@ -63,7 +63,7 @@ export interface RouteDecision {
   agingPerMinute: number;
   /** Version of the routing snapshot that made the decision. */
   policyVersion: number;
-  /** Which DESIGN §3 rules shaped this decision (1..5), ascending. */
+  /** Which of the five routing rules (decide-route.ts) shaped this decision (1..5), ascending. */
   rules: number[];
   /** Readable, for the call record and supervisors. */
   reason: string;

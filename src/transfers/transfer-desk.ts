@@ -19,7 +19,7 @@ export interface TransferDeskOptions {
 }
 
 /**
- * Blind transfers to another queue (DESIGN §3 rule 3), asked by a supervisor
+ * Blind transfers to another queue (routing rule 3, decide-route.ts), asked by a supervisor
  * through the API or by the agent's phone (a feature code setting
  * HOTLINE_TRANSFER on the agent's channel). The instance holding the call
  * does it; a request reaching another instance is passed on through Redis

@@ -7,7 +7,7 @@ import { ROLES, roleAllows, type Role } from '../../src/auth/roles.js';
 import { startApi, type ApiFixture } from './api-fixture.js';
 
 /**
- * Every /v1 route with the lowest role it allows (DESIGN §6) and a request
+ * Every /v1 route with the lowest role it allows (README, "Keys and roles") and a request
  * that reaches it without changing anything. The first test checks that this
  * table lists exactly the routes the API documents, so a new route cannot be
  * left out of the matrix.

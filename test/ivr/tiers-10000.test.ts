@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heardIds, startHotline, type HotlineFixture } from '../support/hotline-fixture.js';
 
-/** 10000 end to end, one sample number per tier (DESIGN §2, §9), no agent logged in. */
+/** 10000 end to end, one sample number per tier (README, "Sample customers"), no agent logged in. */
 let hotline: HotlineFixture;
 
 beforeAll(async () => {

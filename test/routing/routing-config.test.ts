@@ -28,7 +28,7 @@ describe('shipped routing configuration', () => {
     ['gold', 80, 90, 15, 3, 60, 3600, 24 * 3600, 24 * 3600],
     ['silver', 60, 85, 20, 2, 90, 4 * 3600, 48 * 3600, 48 * 3600],
     ['standard', 20, 80, 30, 1, 120, 24 * 3600, null, 72 * 3600],
-  ] as const)('serves %s as the DESIGN tier table says', (id, priority, percent, seconds, level, offer, callback, followUp, complaint) => {
+  ] as const)('serves %s as the README tier table says', (id, priority, percent, seconds, level, offer, callback, followUp, complaint) => {
     expect(defaultTiersConfig.tiers[id]).toMatchObject({
       greetingPrompt: `greet/${id}`,
       menuFlow: `10000-${id}`,

@@ -16,7 +16,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
     schema: {
       tags: ['calls'],
       summary: 'Transfer a caller talking to an agent to another queue',
-      description: 'A blind transfer: the agent goes to wrap-up and the caller re-enters the target queue with the transfer priority and the context gathered so far (DESIGN §3 rule 3). 202 when another instance holds the call and was asked to do it.',
+      description: 'A blind transfer: the agent goes to wrap-up and the caller re-enters the target queue with the transfer priority and the context gathered so far (routing rule 3). 202 when another instance holds the call and was asked to do it.',
       params: callParams,
       querystring: noQuery,
       body: z.object({ queue: z.string().min(1).max(64) }).strict(),

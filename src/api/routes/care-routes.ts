@@ -41,7 +41,7 @@ function toComplaintView(v: ComplaintView) {
 
 const scores = z.record(z.string(), z.object({ responses: z.number().int(), averageScore: z.number().nullable(), comments: z.number().int() }));
 
-/** Callbacks, complaint tickets and survey results: the care after the call (DESIGN §5). */
+/** Callbacks, complaint tickets and survey results: the care after the call (README, "Callbacks and care after the call"). */
 export const careRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
   const care = deps.care;
   if (!care) return;

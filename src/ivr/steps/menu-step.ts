@@ -6,7 +6,7 @@ import { CALLER_GONE, scaled, playPrompts, record, type StepContext } from '../s
  * A menu: prompts with barge-in, then one key. `*` repeats the menu (not a
  * retry), `0` goes to a human unless the menu maps it, silence and invalid keys
  * get their prompt and the menu again, up to the retry limit; then the
- * exhausted target (DESIGN §4).
+ * exhausted target (README, "How a call is served").
  */
 export async function menuStep(step: StepOf<'menu'>, ctx: StepContext): Promise<StepResult> {
   const { flow, session } = ctx;
