@@ -10,9 +10,13 @@ import { customerDialString } from '../outbound/dial-template.js';
 import { OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js';
 import { QuietHours } from '../time/quiet-hours.js';
 import { Postpone, TimedJobs, type TimedJobData } from '../outbound/timed-jobs.js';
+import { dialogueFlows } from '../flows/all-flows.js';
+import type { DialogueLine } from '../flows/dialogue-context.js';
+import { runDialogue } from '../flows/run-dialogue.js';
+import { SURVEY_ANSWER_VAR, SURVEY_COMMENT_TAKEN, SURVEY_THANKS_STEP } from '../flows/survey-flow.js';
+import { validateFlows, type FlowSet } from '../flows/validate-flows.js';
 import type { Logger } from '../log/logger.js';
 import { maskPhone } from '../log/mask.js';
-import { mediaUri } from '../prompts/prompt-manifest.js';
 import { decideRoute } from '../routing/decide-route.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
 import type { TierId } from '../routing/types.js';
@@ -36,9 +40,18 @@ export interface FollowUpsOptions {
   callbacks: CallbackService;
   logger: Logger;
   clock?: Clock;
+  /**
+   * The flows holding the survey dialogue: the service passes the set it
+   * validated at start-up against the prompt manifest. Without it, the
+   * shipped dialogues, checked for shape and targets only.
+   */
+  flows?: FlowSet;
   /** Multiplies the customer's answer timeout (tests against a time-compressed simulator). */
   timeScale?: number;
 }
+
+/** The dialogue flow a surveyed customer hears. */
+const SURVEY_FLOW = 'survey';
 
 /** A handled call, as the ACD reports its end. */
 export interface HandledCall {
@@ -84,6 +97,7 @@ export class FollowUps {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly quiet: QuietHours;
+  private readonly flows: FlowSet;
   private readonly bull: Redis;
   private readonly jobs: TimedJobs<SurveyJob>;
   private offEvents: (() => void) | null = null;
@@ -95,6 +109,7 @@ export class FollowUps {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger.child({ component: 'follow-ups' });
     this.quiet = new QuietHours(options.outbound.quietHours);
+    this.flows = options.flows ?? validateFlows(dialogueFlows, { has: () => true });
     this.store = new SurveyStore(options.redis, options.keyPrefix);
     this.results = new SurveyResults(options.redis, options.keyPrefix, options.config.timeZone);
     this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -247,42 +262,25 @@ export class FollowUps {
     await this.addJob(survey, attempt + 1, dueAt);
   }
 
-  /** The survey dialogue with the customer on the line. */
+  /** The survey dialogue (the `survey` flow) with the customer on the line. */
   private async converse(survey: Survey, call: Call): Promise<void> {
-    const { config } = this.options;
-    const language = config.survey.language;
-    const scale = this.options.timeScale ?? 1;
-    const play = (ids: string[], bargeIn: boolean) => call.play(ids.map(mediaUri), { bargeIn, language });
-    let score: number | null = null;
-    let comment = false;
-    await play(['survey/intro'], false);
-    for (let round = 0; round < 2 && !call.gone; round++) {
-      await play(['survey/question'], true);
-      const got = await call.collect({
-        maxDigits: 1, terminator: null,
-        firstKeyTimeoutMs: Math.max(1, Math.round(config.survey.answerTimeoutSec * 1000 * scale)),
-        interKeyTimeoutMs: Math.max(1, Math.round(1000 * scale)),
-      });
-      if (got.kind === 'caller-gone') break;
-      if (got.kind === 'digits' && /^[1-5]$/.test(got.digits)) {
-        score = Number(got.digits);
-        break;
-      }
-      if (got.kind === 'digits' && got.digits === '0') {
-        comment = true;
-        break;
-      }
-      await play([got.digits ? 'common/invalid-choice' : 'common/no-input'], true);
-    }
+    const line: DialogueLine = {
+      call, log: this.logger.child({ surveyId: survey.id }), callerNumber: survey.number, lang: this.options.config.survey.language, vars: {},
+    };
+    const options = { timeScale: this.options.timeScale ?? 1 };
+    let end = await runDialogue(line, this.flows, { flow: SURVEY_FLOW }, options);
+    // The answer counts once pressed, even if the customer hangs up straight after.
+    const answer = line.vars[SURVEY_ANSWER_VAR] ?? '';
+    const score = /^[1-5]$/.test(answer) ? Number(answer) : null;
+    const comment = answer === '0';
     let callbackId: string | null = null;
     if (comment) {
-      await play(['survey/comment'], false);
       callbackId = await this.commentCallback(survey);
+      if (end.kind === 'done' && end.result === SURVEY_COMMENT_TAKEN) {
+        end = await runDialogue(line, this.flows, { flow: SURVEY_FLOW, step: SURVEY_THANKS_STEP }, options);
+      }
     }
-    if (!call.gone) {
-      await play(['survey/thanks'], false);
-      await call.hangup();
-    }
+    if (end.kind === 'done') await call.hangup();
     const answeredAt = this.clock.now();
     const answered = score !== null || comment;
     await this.store.update(survey.id, { state: answered ? 'answered' : 'no-response', score, comment, callbackId, answeredAt }, true);

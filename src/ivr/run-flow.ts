@@ -1,19 +1,20 @@
 import type { Flow, Step, StepKind, StepOf } from '../flows/flow-schema.js';
+import { resolveTarget } from '../flows/resolve-target.js';
+import { askStep } from '../flows/steps/ask-step.js';
+import { enterNumberStep } from '../flows/steps/enter-number-step.js';
+import { playStep } from '../flows/steps/play-step.js';
+import { withheldNumberStep } from '../flows/steps/withheld-number-step.js';
 import type { FlowSet } from '../flows/validate-flows.js';
 import type { CallSession, SessionEnd, StepResult } from './call-session.js';
 import type { IvrServices, StepContext } from './step-context.js';
-import { askStep } from './steps/ask-step.js';
 import { collectStep } from './steps/collect-step.js';
-import { enterNumberStep } from './steps/enter-number-step.js';
 import { greetingStep } from './steps/greeting-step.js';
 import { hangupStep } from './steps/hangup-step.js';
 import { menuStep } from './steps/menu-step.js';
-import { playStep } from './steps/play-step.js';
 import { queryStep } from './steps/query-step.js';
 import { sayStep } from './steps/say-step.js';
 import { transferStep } from './steps/transfer-step.js';
 import { verifyPasswordStep } from './steps/verify-password-step.js';
-import { withheldNumberStep } from './steps/withheld-number-step.js';
 
 type Handler<K extends StepKind> = (step: StepOf<K>, ctx: StepContext) => Promise<StepResult>;
 
@@ -76,12 +77,6 @@ function runStep(step: Step, ctx: StepContext): Promise<StepResult> {
 /** A caller who heard what they came for and hung up was served, not lost. */
 function callerGone(session: CallSession): SessionEnd {
   return { outcome: session.asked.length > 0 ? 'self-service' : 'caller-hangup' };
-}
-
-export function resolveTarget(flows: FlowSet, current: Flow, target: string): [Flow, string] {
-  const at = target.indexOf(':');
-  if (at < 0) return [current, target];
-  return [mustFlow(flows, target.slice(0, at)), target.slice(at + 1)];
 }
 
 function mustFlow(flows: FlowSet, id: string): Flow {

@@ -1,9 +1,7 @@
-import type { PlayResult } from '../call-control/call-control.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import type { CustomerData } from '../customers/customer-data.js';
 import type { PasswordGuard } from '../customers/password-guard.js';
-import type { Flow } from '../flows/flow-schema.js';
-import { mediaUri } from '../prompts/prompt-manifest.js';
+import type { DialogueContext } from '../flows/dialogue-context.js';
 import type { Need, TierId } from '../routing/types.js';
 import type { CallSession, SessionEnd } from './call-session.js';
 
@@ -25,33 +23,9 @@ export interface IvrServices {
   timeScale?: number;
 }
 
-/** A flow's timeout in ms, scaled for time-compressed runs. */
-export function scaled(ctx: Pick<DialogueContext, 'timeScale'>, ms: number): number {
-  return Math.max(1, Math.round(ms * ctx.timeScale));
-}
-
-/** The line a dialogue runs on: an IVR call, or a customer the service called (the survey). */
-export type DialogueLine = Pick<CallSession, 'call' | 'log' | 'callerNumber' | 'lang' | 'vars'>;
-
-/** What a dialogue step needs: the line, where it is in the flows, and how it may be stopped. */
-export interface DialogueContext {
-  readonly session: DialogueLine;
-  readonly flow: Flow;
-  readonly stepId: string;
-  /** Multiplies every caller timeout (see IvrServices.timeScale). */
-  readonly timeScale: number;
-  /** Aborting ends the prompt or the wait for keys in progress (the call left the queue meanwhile). */
-  readonly signal?: AbortSignal;
-}
-
 export interface StepContext extends DialogueContext {
   readonly session: CallSession;
   readonly services: IvrServices;
-}
-
-/** Plays prompt ids (not media URIs) in the caller's language. */
-export function playPrompts(ctx: DialogueContext, ids: readonly string[], bargeIn = true): Promise<PlayResult> {
-  return ctx.session.call.play(ids.map(mediaUri), { bargeIn, language: ctx.session.lang, ...(ctx.signal ? { signal: ctx.signal } : {}) });
 }
 
 type RecordedEvent = Parameters<CallRecordLog['append']>[1];

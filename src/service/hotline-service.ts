@@ -155,7 +155,7 @@ export class HotlineService {
     this.followUps = new FollowUps({
       config: structuredClone(config.care) as CareConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'], redis: this.redis, redisUrl: config.redis.url, keyPrefix: prefix,
       acd: this.acd, callControl: this.callControl, policy: this.policy, recorder: this.recorder, callbacks: this.callbacks,
-      logger: logger.child({ component: 'follow-ups' }), clock: this.clock, timeScale: options.timeScale ?? 1,
+      logger: logger.child({ component: 'follow-ups' }), clock: this.clock, flows: this.flows, timeScale: options.timeScale ?? 1,
     });
     const tickets = new ComplaintTickets(this.redis, prefix, config.care.timeZone);
     this.complaintDesk = new ComplaintDesk(tickets, this.recorder, this.clock);

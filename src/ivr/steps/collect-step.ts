@@ -1,6 +1,7 @@
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, scaled, playPrompts, type StepContext } from '../step-context.js';
+import { CALLER_GONE, type StepContext } from '../step-context.js';
+import { playPrompts, scaled } from '../../flows/dialogue-context.js';
 
 /** Variable-length input ended by `#` (or the maximum length), stored in a session variable. */
 export async function collectStep(step: StepOf<'collect'>, ctx: StepContext): Promise<StepResult> {

@@ -1,6 +1,7 @@
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, playPrompts, type StepContext } from '../step-context.js';
+import { CALLER_GONE, type StepContext } from '../step-context.js';
+import { playPrompts } from '../../flows/dialogue-context.js';
 
 /**
  * Plays the greeting of the caller's tier, read from the tier policy when the

@@ -1,7 +1,8 @@
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
 import { publishOutcome } from '../outcome-var.js';
-import { CALLER_GONE, playPrompts, type StepContext } from '../step-context.js';
+import { CALLER_GONE, type StepContext } from '../step-context.js';
+import { playPrompts } from '../../flows/dialogue-context.js';
 
 /** A polite goodbye (never cut short by a key), then the IVR hangs up. */
 export async function hangupStep(step: StepOf<'hangup'>, ctx: StepContext): Promise<StepResult> {

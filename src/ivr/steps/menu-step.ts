@@ -1,6 +1,7 @@
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, scaled, playPrompts, record, type StepContext } from '../step-context.js';
+import { CALLER_GONE, record, type StepContext } from '../step-context.js';
+import { playPrompts, scaled } from '../../flows/dialogue-context.js';
 
 /**
  * A menu: prompts with barge-in, then one key. `*` repeats the menu (not a

@@ -2,7 +2,8 @@ import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
 import { publishOutcome } from '../outcome-var.js';
 import { sayResult } from '../say-results.js';
-import { CALLER_GONE, playPrompts, record, type StepContext } from '../step-context.js';
+import { CALLER_GONE, record, type StepContext } from '../step-context.js';
+import { playPrompts } from '../../flows/dialogue-context.js';
 
 const ITEM_OF = { balance: 'balance', bill: 'bill', points: 'points', orders: 'orders' } as const;
 

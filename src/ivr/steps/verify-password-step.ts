@@ -1,7 +1,8 @@
 import { BackendUnavailableError } from '../../customers/customer-data.js';
 import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, scaled, playPrompts, record, type StepContext } from '../step-context.js';
+import { CALLER_GONE, record, type StepContext } from '../step-context.js';
+import { playPrompts, scaled } from '../../flows/dialogue-context.js';
 
 const PIN_LENGTH = 6;
 /** Room for the terminating #, so it is not left over as the next menu's key. */

@@ -1,7 +1,6 @@
-import type { StepOf } from '../../flows/flow-schema.js';
+import type { StepOf } from '../flow-schema.js';
 import { sayPhone } from '../../prompts/say-phone.js';
-import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, playPrompts, scaled, type DialogueContext } from '../step-context.js';
+import { LINE_GONE, playPrompts, scaled, type DialogueContext, type LineStepResult } from '../dialogue-context.js';
 
 /**
  * A phone number typed by the caller, read back and confirmed. Each attempt
@@ -9,7 +8,7 @@ import { CALLER_GONE, playPrompts, scaled, type DialogueContext } from '../step-
  * the read-back and the confirmation key; anything but that key starts the
  * next attempt.
  */
-export async function enterNumberStep(step: StepOf<'enter-number'>, ctx: DialogueContext): Promise<StepResult> {
+export async function enterNumberStep(step: StepOf<'enter-number'>, ctx: DialogueContext): Promise<LineStepResult> {
   const { call, vars } = ctx.session;
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   for (let attempt = 0; attempt < step.attempts; attempt++) {
@@ -21,7 +20,7 @@ export async function enterNumberStep(step: StepOf<'enter-number'>, ctx: Dialogu
       interKeyTimeoutMs: scaled(ctx, step.interKeyTimeoutMs),
       ...signal,
     });
-    if (got.kind === 'caller-gone') return CALLER_GONE;
+    if (got.kind === 'caller-gone') return LINE_GONE;
     if (ctx.signal?.aborted) return { next: step.onExhausted };
     // Whatever was typed before a timeout counts: callers often forget the `#`.
     const digits = got.digits.replace(/\D/g, '');
@@ -37,7 +36,7 @@ export async function enterNumberStep(step: StepOf<'enter-number'>, ctx: Dialogu
       interKeyTimeoutMs: scaled(ctx, step.confirmInterKeyTimeoutMs),
       ...signal,
     });
-    if (confirm.kind === 'caller-gone') return CALLER_GONE;
+    if (confirm.kind === 'caller-gone') return LINE_GONE;
     if (ctx.signal?.aborted) return { next: step.onExhausted };
     if (confirm.kind === 'digits' && confirm.digits === step.confirmKey) {
       vars[step.into] = digits;

@@ -1,14 +1,13 @@
-import type { DialogueStepKind, Flow, StepOf } from '../flows/flow-schema.js';
-import type { FlowSet } from '../flows/validate-flows.js';
-import type { StepResult } from './call-session.js';
-import { resolveTarget } from './run-flow.js';
-import type { DialogueContext, DialogueLine } from './step-context.js';
+import type { DialogueContext, DialogueLine, LineStepResult } from './dialogue-context.js';
+import type { DialogueStepKind, Flow, StepOf } from './flow-schema.js';
+import { resolveTarget } from './resolve-target.js';
+import type { FlowSet } from './validate-flows.js';
 import { askStep } from './steps/ask-step.js';
 import { enterNumberStep } from './steps/enter-number-step.js';
 import { playStep } from './steps/play-step.js';
 import { withheldNumberStep } from './steps/withheld-number-step.js';
 
-type Handler<K extends DialogueStepKind> = (step: StepOf<K>, ctx: DialogueContext) => Promise<StepResult>;
+type Handler<K extends DialogueStepKind> = (step: StepOf<K>, ctx: DialogueContext) => Promise<LineStepResult>;
 
 const HANDLERS: { [K in Exclude<DialogueStepKind, 'done'>]: Handler<K> } = {
   'play': playStep,

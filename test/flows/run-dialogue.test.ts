@@ -4,8 +4,8 @@ import type { CollectOptions, CollectResult, PlayOptions, PlayResult } from '../
 import { allFlows, dialogueFlows } from '../../src/flows/all-flows.js';
 import { validateFlows } from '../../src/flows/validate-flows.js';
 import { loadPromptManifest } from '../../src/prompts/prompt-manifest.js';
-import { runDialogue } from '../../src/ivr/run-dialogue.js';
-import type { DialogueLine } from '../../src/ivr/step-context.js';
+import { runDialogue } from '../../src/flows/run-dialogue.js';
+import type { DialogueLine } from '../../src/flows/dialogue-context.js';
 import { FakeCall } from '../acd/support/fake-call-control.js';
 
 const flows = validateFlows([...allFlows, ...dialogueFlows], loadPromptManifest('config/prompts.yaml'));
@@ -80,5 +80,34 @@ describe('the callback offer run as a dialogue flow', () => {
   it('a call flow cannot be run as a dialogue', async () => {
     const call = new ScriptedCall('13800000001', []);
     await expect(runDialogue(line(call), flows, { flow: 'self-service' }, { timeScale: 1 })).rejects.toThrow(/no dialogue flow self-service/);
+  });
+});
+
+describe('the survey run as a dialogue flow', () => {
+  it('when the customer presses a score, it is kept and they are thanked', async () => {
+    const call = new ScriptedCall('13800000001', ['4']);
+    const l = line(call);
+    const end = await runDialogue(l, flows, { flow: 'survey' }, { timeScale: 1 });
+    expect(end).toEqual({ kind: 'done', result: 'thanked' });
+    expect(l.vars.surveyAnswer).toBe('4');
+    expect(call.heard).toEqual(['survey/intro', 'survey/question', 'survey/thanks']);
+    expect(call.waits[0]).toMatchObject({ maxDigits: 1, terminator: null, firstKeyTimeoutMs: 8000, interKeyTimeoutMs: 1000 });
+  });
+
+  it('when the customer says nothing, the question is asked twice, each miss answered, then the thanks', async () => {
+    const call = new ScriptedCall('13800000001', ['', '7']);
+    const l = line(call);
+    const end = await runDialogue(l, flows, { flow: 'survey' }, { timeScale: 1 });
+    expect(end).toEqual({ kind: 'done', result: 'thanked' });
+    expect(l.vars.surveyAnswer).toBeUndefined();
+    expect(call.heard).toEqual(['survey/intro', 'survey/question', 'common/no-input', 'survey/question', 'common/invalid-choice', 'survey/thanks']);
+  });
+
+  it('when the customer presses 0, the comment is announced and handed back before the thanks', async () => {
+    const call = new ScriptedCall('13800000001', ['0']);
+    const l = line(call);
+    expect(await runDialogue(l, flows, { flow: 'survey' }, { timeScale: 1 })).toEqual({ kind: 'done', result: 'comment-taken' });
+    expect(await runDialogue(l, flows, { flow: 'survey', step: 'thanks' }, { timeScale: 1 })).toEqual({ kind: 'done', result: 'thanked' });
+    expect(call.heard).toEqual(['survey/intro', 'survey/question', 'survey/comment', 'survey/thanks']);
   });
 });

@@ -1,17 +1,16 @@
-import type { StepOf } from '../../flows/flow-schema.js';
-import type { StepResult } from '../call-session.js';
-import { CALLER_GONE, playPrompts, scaled, type DialogueContext } from '../step-context.js';
+import type { StepOf } from '../flow-schema.js';
+import { LINE_GONE, playPrompts, scaled, type DialogueContext, type LineStepResult } from '../dialogue-context.js';
 
 /**
  * One key chosen from a few: the prompts, then a key. Silence or a key not
  * offered plays the matching retry prompts and asks again until the attempts
  * run out. A stopped dialogue (signal aborted) goes straight to `otherwise`.
  */
-export async function askStep(step: StepOf<'ask'>, ctx: DialogueContext): Promise<StepResult> {
+export async function askStep(step: StepOf<'ask'>, ctx: DialogueContext): Promise<LineStepResult> {
   const { call, vars } = ctx.session;
   for (let attempt = 1; ; attempt++) {
     const played = await playPrompts(ctx, step.prompts, step.bargeIn);
-    if (played.kind === 'caller-gone') return CALLER_GONE;
+    if (played.kind === 'caller-gone') return LINE_GONE;
     const got = await call.collect({
       maxDigits: 1,
       terminator: null,
@@ -19,7 +18,7 @@ export async function askStep(step: StepOf<'ask'>, ctx: DialogueContext): Promis
       interKeyTimeoutMs: scaled(ctx, step.interKeyTimeoutMs),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
-    if (got.kind === 'caller-gone') return CALLER_GONE;
+    if (got.kind === 'caller-gone') return LINE_GONE;
     const key = got.kind === 'digits' ? got.digits : '';
     const next = Object.hasOwn(step.options, key) ? step.options[key] : undefined;
     if (next) {
@@ -30,7 +29,7 @@ export async function askStep(step: StepOf<'ask'>, ctx: DialogueContext): Promis
     const retry = key === '' ? step.noInputPrompts : step.invalidPrompts;
     if (retry.length > 0) {
       const again = await playPrompts(ctx, retry, true);
-      if (again.kind === 'caller-gone') return CALLER_GONE;
+      if (again.kind === 'caller-gone') return LINE_GONE;
     }
     if (attempt >= step.attempts) return { next: step.otherwise };
   }
