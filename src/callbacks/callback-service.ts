@@ -7,8 +7,8 @@ import type { CallControl } from '../call-control/call-control.js';
 import type { CallEvent } from '../call-records/call-event.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { CallbackBooking } from '../ivr/hold-experience.js';
-import { callerContextOf, type CallSession } from '../ivr/call-session.js';
+import { callerContextOf } from '../routing/caller-context-of.js';
+import type { CallerOnHold } from './caller-on-hold.js';
 import type { Logger } from '../log/logger.js';
 import { maskPhone } from '../log/mask.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
@@ -73,7 +73,7 @@ const WAKE_JOB_OPTIONS = {
  * with AOF a restart of the service or of Redis loses nothing; each instance
  * re-checks every open callback at start and every `sweepIntervalSec`.
  */
-export class CallbackService implements CallbackBooking {
+export class CallbackService {
   readonly store: CallbackStore;
   readonly quiet: QuietHours;
   readonly config: CallbacksConfig;
@@ -184,8 +184,8 @@ export class CallbackService implements CallbackBooking {
     await this.bull.quit().catch(() => this.bull.disconnect());
   }
 
-  /** CallbackBooking: the caller left the queue for a callback that keeps the call's place. */
-  async book(request: { session: CallSession; queued: QueuedCall; decision: RouteDecision; number: string }): Promise<Booked> {
+  /** The caller left the queue for a callback that keeps the call's place (the hold experience asks). */
+  async book(request: { session: CallerOnHold; queued: QueuedCall; decision: RouteDecision; number: string }): Promise<Booked> {
     const { session, queued, decision, number } = request;
     return this.request({
       callId: session.callId,

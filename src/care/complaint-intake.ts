@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../time/clock.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
-import type { CallSession } from '../ivr/call-session.js';
+import type { ComplaintCaller } from './complaint-caller.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
 import { sayDuration } from '../prompts/say-duration.js';
 import { sayPhone } from '../prompts/say-phone.js';
@@ -18,7 +18,7 @@ export interface ComplaintIntakeDeps {
 }
 
 /** Opens the ticket of a call routed to the complaints queue; null for any other call. */
-export type ComplaintIntake = (session: CallSession, decision: RouteDecision) => Promise<ComplaintTicket | null>;
+export type ComplaintIntake = (session: ComplaintCaller, decision: RouteDecision) => Promise<ComplaintTicket | null>;
 
 /**
  * For the hand-off, once the route is decided and before the caller is

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Call } from '../call-control/call-control.js';
 import type { Bill, Customer, Order, TierId } from '../customers/customer.js';
 import type { Lang } from '../prompts/spoken.js';
-import type { CallerContext, TransferContext } from '../routing/types.js';
+import type { TransferContext } from '../routing/types.js';
 
 /**
  * What the IVR knows about one call while it runs: who is calling, what they
@@ -51,22 +51,4 @@ export interface SessionEnd {
   outcome: import('../call-records/call-event.js').CallOutcome;
   /** True when another component (the ACD) already wrote the call's `ended` record. */
   recorded?: boolean;
-}
-
-/** What travels with the call to the ACD and the agent's desk (rule 3): the caller's context now. */
-export function callerContextOf(session: CallSession): CallerContext {
-  return {
-    callId: session.callId,
-    callerNumber: session.callerNumber,
-    dialled: session.dialled,
-    customer: session.customer
-      ? { accountId: session.customer.accountId, name: session.customer.name, phone: session.customer.phone }
-      : null,
-    tier: session.tier,
-    tierReason: session.tierReason,
-    passwordVerified: session.passwordVerified,
-    asked: [...session.asked],
-    menuPath: [...session.menuPath],
-    transfer: session.transfer,
-  };
 }

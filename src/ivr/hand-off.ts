@@ -2,7 +2,8 @@ import type { CallQueue, CallSettlement, QueuedCall } from '../acd/call-queue.js
 import { decideRoute } from '../routing/decide-route.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
 import type { Need, RouteDecision } from '../routing/types.js';
-import { callerContextOf, type CallSession, type SessionEnd } from './call-session.js';
+import { callerContextOf } from '../routing/caller-context-of.js';
+import type { CallSession, SessionEnd } from './call-session.js';
 import { publishOutcome } from './outcome-var.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
