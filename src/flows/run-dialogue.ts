@@ -1,5 +1,5 @@
 import type { DialogueContext, DialogueLine, LineStepResult } from './dialogue-context.js';
-import type { DialogueStepKind, Flow, StepOf } from './flow-schema.js';
+import type { DialogueStepKind, StepOf } from './flow-schema.js';
 import { resolveTarget } from './resolve-target.js';
 import type { FlowSet } from './validate-flows.js';
 import { askStep } from './steps/ask-step.js';
@@ -44,8 +44,8 @@ export async function runDialogue(
   start: { flow: string; step?: string },
   options: DialogueOptions,
 ): Promise<DialogueEnd> {
-  let flow: Flow | undefined = flows.get(start.flow);
-  if (!flow || flow.runs !== 'dialogue') throw new Error(`no dialogue flow ${start.flow}`);
+  let flow = flows.get(start.flow);
+  if (flow?.runs !== 'dialogue') throw new Error(`no dialogue flow ${start.flow}`);
   let stepId = start.step ?? flow.start;
   let silent = 0;
   for (;;) {
