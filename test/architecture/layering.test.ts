@@ -52,11 +52,6 @@ const SIM_IMPORTED_BY = ['cli'];
  * import is gone the entry is dead weight and should be removed.
  */
 const KNOWN_VIOLATIONS: readonly { from: string; to: string; why: string }[] = [
-  // The callback service still takes the IVR's call session and booking types; callbacks
-  // are to own an interface the IVR implements instead.
-  { from: 'src/callbacks/callback-service.ts', to: 'ivr', why: 'callbacks still import the IVR call session and booking types' },
-  // Complaint intake still takes the IVR's call session; care is to own the interface it needs.
-  { from: 'src/care/complaint-intake.ts', to: 'ivr', why: 'care still imports the IVR call session type' },
   // The withheld-number rule lives in routing, and customer recognition uses it before a
   // lookup; routing in turn reads the customer record, so the two point at each other.
   { from: 'src/customers/customer-recognition.ts', to: 'routing', why: 'the withheld-number rule is kept in routing, used by customer recognition' },
