@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Customer } from './customer.js';
 import type { CustomerData } from './customer-data.js';
-import { isWithheldNumber } from '../routing/withheld-number.js';
+import { isWithheldNumber } from './withheld-number.js';
 
 export type Recognition =
   | { kind: 'customer'; customer: Customer }

@@ -3,7 +3,7 @@ import type { DeepReadonly } from '../config/load-config.js';
 import type { Customer, TierId } from '../customers/customer.js';
 import { numberField } from './config-fields.js';
 import { TIER_IDS, tierIdSchema, tierRank } from './tier-rank.js';
-import { isWithheldNumber } from './withheld-number.js';
+import { isWithheldNumber } from '../customers/withheld-number.js';
 
 const enterpriseClassSchema = z.enum(['A', 'B', 'C']);
 

@@ -7,7 +7,7 @@ import { PasswordGuard } from '../../src/customers/password-guard.js';
 import { seedCustomers, monthOf } from '../../src/customers/seed-customers.js';
 import { HttpCustomerBackend } from '../../src/customers/http-customer-backend.js';
 import { BackendUnavailableError, normalisePhone } from '../../src/customers/customer-data.js';
-import { isWithheldNumber } from '../../src/routing/withheld-number.js';
+import { isWithheldNumber } from '../../src/customers/withheld-number.js';
 import { CustomerRecognition } from '../../src/customers/customer-recognition.js';
 import { hashPassword, verifyPasswordHash } from '../../src/customers/password-hash.js';
 

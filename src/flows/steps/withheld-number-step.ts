@@ -1,5 +1,5 @@
 import type { StepOf } from '../flow-schema.js';
-import { isWithheldNumber } from '../../routing/withheld-number.js';
+import { isWithheldNumber } from '../../customers/withheld-number.js';
 import type { DialogueContext, LineStepResult } from '../dialogue-context.js';
 
 /** Branches on whether the caller withheld their number (nothing to call back, nothing to read back). */

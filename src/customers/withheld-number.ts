@@ -1,4 +1,4 @@
-import { normalisePhone } from '../customers/customer-data.js';
+import { normalisePhone } from './customer-data.js';
 
 /**
  * Spellings a switch or trunk uses for a calling number the caller chose to
