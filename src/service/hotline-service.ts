@@ -195,7 +195,7 @@ export class HotlineService {
       acd: this.acd, redis: this.redis, keyPrefix: prefix,
       queues: () => this.policy.snapshot().queues,
       resume: (release, toQueue, by) => this.track(resumeTransferred(release, toQueue, by, {
-        handOff, recognition, recorder: this.recorder, logger, defaultLanguage: config.sounds.language, now: this.now,
+        handOff, recognition, recorder: this.recorder, logger, defaultLanguage: config.sounds.language, clock: this.clock,
       })),
       logger: logger.child({ component: 'transfers' }),
     });

@@ -4,6 +4,7 @@ import type { CallRecordLog } from '../call-records/call-record-log.js';
 import type { CustomerRecognition } from '../customers/customer-recognition.js';
 import { callLogger } from '../log/logger.js';
 import type { Lang } from '../prompts/spoken.js';
+import type { Clock } from '../time/clock.js';
 import type { CallerContext, Need } from '../routing/types.js';
 import type { CallSession, SessionEnd } from '../ivr/call-session.js';
 import type { HandOff } from '../ivr/step-context.js';
@@ -15,7 +16,7 @@ export interface ResumeDeps {
   recorder: CallRecordLog;
   logger: Logger;
   defaultLanguage: Lang;
-  now: () => number;
+  clock: Clock;
 }
 
 /**
@@ -58,7 +59,7 @@ export async function resumeTransferred(release: TransferRelease, toQueue: Need,
     await call.hangup('normal');
   }
   if (!end.recorded) {
-    await recordSafely(deps.recorder, session, { type: 'ended', outcome: end.outcome, durationMs: deps.now() - release.arrivedAt });
+    await recordSafely(deps.recorder, session, { type: 'ended', outcome: end.outcome, durationMs: deps.clock.now() - release.arrivedAt });
   }
   return end;
 }
