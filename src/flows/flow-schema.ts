@@ -134,6 +134,8 @@ const doneStep = z.object({
 
 const verifyPasswordStep = z.object({
   kind: z.literal('verify-password'),
+  /** Wait for the first digit of the password: callers look it up, so longer than a menu's. */
+  firstKeyTimeoutMs: timeoutMs,
   /** Reached when the password is correct, or was already verified earlier in the call. */
   next: target,
   /** Reached when the password is locked (now or by this attempt). */

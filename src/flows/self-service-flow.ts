@@ -30,7 +30,7 @@ export const selfServiceFlow: FlowInput = {
     'balance': { kind: 'query', item: 'balance', next: 'say-balance', onUnavailable: 'unavailable', onUnknownCustomer: 'not-a-customer' },
     'say-balance': { kind: 'say', value: 'balance', next: 'back-to-menu' },
 
-    'bill-password': { kind: 'verify-password', next: 'bill-menu', onLocked: 'locked', onUnavailable: 'unavailable', onUnknownCustomer: 'not-a-customer' },
+    'bill-password': { kind: 'verify-password', firstKeyTimeoutMs: 10_000, next: 'bill-menu', onLocked: 'locked', onUnavailable: 'unavailable', onUnknownCustomer: 'not-a-customer' },
     'bill-menu': {
       kind: 'menu',
       prompts: ['ss/bill-menu'],
@@ -47,7 +47,7 @@ export const selfServiceFlow: FlowInput = {
     'points': { kind: 'query', item: 'points', next: 'say-points', onUnavailable: 'unavailable', onUnknownCustomer: 'not-a-customer' },
     'say-points': { kind: 'say', value: 'points', next: 'back-to-menu' },
 
-    'orders-password': { kind: 'verify-password', next: 'orders', onLocked: 'locked', onUnavailable: 'unavailable', onUnknownCustomer: 'not-a-customer' },
+    'orders-password': { kind: 'verify-password', firstKeyTimeoutMs: 10_000, next: 'orders', onLocked: 'locked', onUnavailable: 'unavailable', onUnknownCustomer: 'not-a-customer' },
     'orders': { kind: 'query', item: 'orders', next: 'say-orders', onUnavailable: 'unavailable', onUnknownCustomer: 'not-a-customer' },
     'say-orders': { kind: 'say', value: 'orders', next: 'back-to-menu' },
 

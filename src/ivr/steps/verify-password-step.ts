@@ -33,7 +33,7 @@ export async function verifyPasswordStep(step: StepOf<'verify-password'>, ctx: S
       const got = await session.call.collect({
         maxDigits: PIN_INPUT_MAX,
         terminator: '#',
-        firstKeyTimeoutMs: scaled(ctx, flow.firstKeyTimeoutMs * 2),
+        firstKeyTimeoutMs: scaled(ctx, step.firstKeyTimeoutMs),
         interKeyTimeoutMs: scaled(ctx, flow.interKeyTimeoutMs),
       });
       if (got.kind === 'caller-gone') return CALLER_GONE;
