@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { luaScripts } from '../infra/lua-scripts.js';
 import type { TierId } from '../routing/types.js';
 import { localDate } from '../time/time-zone.js';
 
@@ -37,8 +38,8 @@ export class ComplaintTickets {
   constructor(private readonly redis: Redis, keyPrefix: string, private readonly timeZone: string) {
     this.base = `${keyPrefix}:{care}`;
     if (!defined.has(redis)) {
-      redis.defineCommand('careComplaintOpen', { numberOfKeys: 1, lua: OPEN });
-      redis.defineCommand('careComplaintResolve', { numberOfKeys: 1, lua: RESOLVE });
+      redis.defineCommand('careComplaintOpen', { numberOfKeys: 1, lua: readLua('complaint-open.lua') });
+      redis.defineCommand('careComplaintResolve', { numberOfKeys: 1, lua: readLua('complaint-resolve.lua') });
       defined.add(redis);
     }
   }
@@ -86,36 +87,9 @@ export class ComplaintTickets {
 
 const defined = new WeakSet<Redis>();
 
-// ARGV: call id, day (YYYYMMDD), fields JSON, due
-const OPEN = `
-local B = KEYS[1]
-local existing = redis.call('GET', B .. ':complaint-call:' .. ARGV[1])
-if existing then return cjson.encode({ id = existing, created = false }) end
-local seq = redis.call('INCR', B .. ':complaint-seq:' .. ARGV[2])
-redis.call('EXPIRE', B .. ':complaint-seq:' .. ARGV[2], 172800)
-local id = ARGV[2] .. string.format('%04d', seq)
-local fields = cjson.decode(ARGV[3])
-local args = { 'id', id }
-for f, v in pairs(fields) do
-  args[#args + 1] = f
-  args[#args + 1] = v
-end
-redis.call('HSET', B .. ':complaint:' .. id, unpack(args))
-redis.call('ZADD', B .. ':complaints-open', ARGV[4], id)
-redis.call('SET', B .. ':complaint-call:' .. ARGV[1], id)
-return cjson.encode({ id = id, created = true })`;
-
-// ARGV: id, at, by, note
-const RESOLVE = `
-local B = KEYS[1]
-local k = B .. ':complaint:' .. ARGV[1]
-local state = redis.call('HGET', k, 'state')
-if not state then return 'missing' end
-if state ~= 'open' then return 'already-resolved' end
-redis.call('HSET', k, 'state', 'resolved', 'resolvedAt', ARGV[2], 'resolvedBy', ARGV[3], 'note', ARGV[4])
-redis.call('ZREM', B .. ':complaints-open', ARGV[1])
-redis.call('ZADD', B .. ':complaints-resolved', ARGV[2], ARGV[1])
-return 'resolved'`;
+// complaint-open.lua ARGV: call id, day (YYYYMMDD), fields JSON, due
+// complaint-resolve.lua ARGV: id, at, by, note
+const readLua = luaScripts('care/lua');
 
 function encode(t: Partial<ComplaintTicket>): Record<string, string> {
   const out: Record<string, string> = {};

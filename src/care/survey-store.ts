@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { luaScripts } from '../infra/lua-scripts.js';
 import type { TierId } from '../routing/types.js';
 
 /** answered: a score or a comment; unreached: no dial answered; no-response: answered, nothing pressed. */
@@ -38,8 +39,8 @@ export class SurveyStore {
   constructor(private readonly redis: Redis, keyPrefix: string) {
     this.base = `${keyPrefix}:{care}`;
     if (!defined.has(redis)) {
-      redis.defineCommand('careSurveySchedule', { numberOfKeys: 1, lua: SCHEDULE });
-      redis.defineCommand('careSurveyClaim', { numberOfKeys: 1, lua: CLAIM });
+      redis.defineCommand('careSurveySchedule', { numberOfKeys: 1, lua: readLua('survey-schedule.lua') });
+      redis.defineCommand('careSurveyClaim', { numberOfKeys: 1, lua: readLua('survey-claim.lua') });
       defined.add(redis);
     }
   }
@@ -85,34 +86,9 @@ export class SurveyStore {
 
 const defined = new WeakSet<Redis>();
 
-// ARGV: id, number, now, period end, fields JSON, due
-const SCHEDULE = `
-local B = KEYS[1]
-local gate = B .. ':surveyed:' .. ARGV[2]
-local taken = redis.call('GET', gate)
-if taken then
-  local till = tonumber(string.match(taken, '|(%d+)$'))
-  if till and till > tonumber(ARGV[3]) then return 0 end
-end
-redis.call('SET', gate, ARGV[1] .. '|' .. ARGV[4], 'PX', math.max(1, tonumber(ARGV[4]) - tonumber(ARGV[3])))
-local fields = cjson.decode(ARGV[5])
-local args = {}
-for f, v in pairs(fields) do
-  args[#args + 1] = f
-  args[#args + 1] = v
-end
-redis.call('HSET', B .. ':survey:' .. ARGV[1], unpack(args))
-redis.call('ZADD', B .. ':surveys-pending', ARGV[6], ARGV[1])
-return 1`;
-
-// ARGV: id, attempt, ttl (s)
-const CLAIM = `
-local B = KEYS[1]
-local k = B .. ':survey:' .. ARGV[1]
-if not redis.call('SET', B .. ':survey-dial:' .. ARGV[1] .. ':' .. ARGV[2], '1', 'NX', 'EX', ARGV[3]) then return 'claimed-before' end
-if redis.call('HGET', k, 'state') ~= 'scheduled' then return 'not-scheduled' end
-redis.call('HSET', k, 'state', 'dialling', 'attempts', ARGV[2])
-return 'claimed'`;
+// survey-schedule.lua ARGV: id, number, now, period end, fields JSON, due
+// survey-claim.lua ARGV: id, attempt, ttl (s)
+const readLua = luaScripts('care/lua');
 
 function encode(s: Partial<Survey>): Record<string, string> {
   const out: Record<string, string> = {};
