@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../time/clock.js';
 import type { CallEvent, RecordedCallEvent } from './call-event.js';
 
 export interface CallRecordLogOptions {
@@ -6,7 +7,8 @@ export interface CallRecordLogOptions {
   keyPrefix: string;
   /** Approximate number of events kept (XADD MAXLEN ~). */
   maxEvents?: number;
-  now?: () => number;
+  /** Where the time is read; the wall clock by default. */
+  clock?: Clock;
 }
 
 /**
@@ -18,16 +20,16 @@ export class CallRecordLog {
   readonly key: string;
   private readonly redis: Redis;
   private readonly maxEvents: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(options: CallRecordLogOptions) {
     this.redis = options.redis;
     this.key = `${options.keyPrefix}:call-events`;
     this.maxEvents = options.maxEvents ?? 1_000_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
-  async append(callId: string, event: CallEvent, at: number = this.now()): Promise<string> {
+  async append(callId: string, event: CallEvent, at: number = this.clock.now()): Promise<string> {
     const id = await this.redis.xadd(
       this.key, 'MAXLEN', '~', String(this.maxEvents), '*',
       'call', callId, 'at', String(at), 'event', JSON.stringify(event),

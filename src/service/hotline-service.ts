@@ -112,7 +112,7 @@ export class HotlineService {
     this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
     this.redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
     const prefix = config.redis.keyPrefix;
-    this.recorder = new CallRecordLog({ redis: this.redis, keyPrefix: prefix, now: this.now });
+    this.recorder = new CallRecordLog({ redis: this.redis, keyPrefix: prefix, clock: this.clock });
 
     const source = config.customers.source;
     this.customers = source.backend === 'http'
@@ -164,7 +164,7 @@ export class HotlineService {
     this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix });
     this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
     this.sync = new PolicySync({ redis: this.redis, keyPrefix: prefix, policy: this.policy, audit: this.audit, validate, logger: logger.child({ component: 'routing-sync' }) });
-    this.stats = new StatsAggregator({ redis: this.redis, streamKey: this.recorder.key, settings: config.stats, now: this.now });
+    this.stats = new StatsAggregator({ redis: this.redis, streamKey: this.recorder.key, settings: config.stats, clock: this.clock });
     this.events = new SupervisorEventHub((err) => logger.warn({ err }, 'supervisor event listener failed'));
     this.metrics = new HotlineMetrics();
     this.acd.onEvent((event) => this.events.publishAcd(event));
@@ -180,7 +180,7 @@ export class HotlineService {
       live: new AcdLiveStats(this.acd, queueSkills, new CareStats(this.callbackDesk, this.followUps.results, this.clock)),
       snapshot: () => this.policy.snapshot(),
       timeZone: config.stats.timeZone,
-      now: this.now,
+      clock: this.clock,
     });
 
     const handOff = createHandOff({

@@ -4,6 +4,7 @@ import { TIER_IDS } from '../routing/tier-rank.js';
 import type { Figures } from './figures.js';
 import type { AgentStateCounts, CallbackCounts, LiveStatsProvider, SurveyScore } from './live-stats-provider.js';
 import type { StatsAggregator } from './stats-aggregator.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { formatLocal } from '../time/time-zone.js';
 
 export type AgentsByState = Record<AgentState, number>;
@@ -48,15 +49,16 @@ export interface RealtimeStatsOptions {
   live: LiveStatsProvider;
   snapshot: () => RoutingSnapshot;
   timeZone: string;
-  now?: () => number;
+  /** Where the time is read; the wall clock by default. */
+  clock?: Clock;
 }
 
 /** Joins today's event statistics with the live figures of the ACD and the callbacks. */
 export class RealtimeStats {
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: RealtimeStatsOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   async report(): Promise<RealtimeReport> {
@@ -69,7 +71,7 @@ export class RealtimeStats {
     const noCallbacks: CallbackCounts = { pending: 0, overdue: 0 };
     const noSurvey: SurveyScore = { responses: 0, averageScore: null };
     return {
-      at: formatLocal(this.now(), timeZone),
+      at: formatLocal(this.clock.now(), timeZone),
       timeZone,
       since: formatLocal(today.dayStart, timeZone),
       policyVersion: snapshot.version,

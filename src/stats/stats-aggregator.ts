@@ -4,6 +4,7 @@ import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
 import { CallTally } from './call-tally.js';
 import { dayFigures, intervalFigures, type GroupFigures, type IntervalBucket, type StatsFilter } from './stats-report.js';
 import type { StatsConfig } from './stats-config.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { startOfLocalDay } from '../time/time-zone.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -15,7 +16,8 @@ export interface StatsAggregatorOptions {
   /** The call-record stream (CallRecordLog.key). */
   streamKey: string;
   settings: Pick<StatsConfig, 'timeZone' | 'shortAbandonSec' | 'historyDays'>;
-  now?: () => number;
+  /** Where the time is read; the wall clock by default. */
+  clock?: Clock;
   /** Stream id after which the first read starts; default: the start of the history kept. */
   startId?: string;
   /** Entries per XREAD. */
@@ -39,20 +41,20 @@ export interface TodayFigures extends GroupFigures {
  */
 export class StatsAggregator {
   private readonly tally: CallTally;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly batchSize: number;
   private lastId: string | null;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: StatsAggregatorOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.batchSize = options.batchSize ?? 1000;
     this.lastId = options.startId ?? null;
     this.tally = new CallTally({ timeZone: options.settings.timeZone, shortAbandonMs: options.settings.shortAbandonSec * 1000 });
   }
 
   /** The oldest instant statistics are kept for. */
-  historyStart(now: number = this.now()): number {
+  historyStart(now: number = this.clock.now()): number {
     return startOfLocalDay(now - this.options.settings.historyDays * DAY_MS, this.options.settings.timeZone);
   }
 
@@ -64,7 +66,7 @@ export class StatsAggregator {
 
   async today(snapshot: RoutingSnapshot): Promise<TodayFigures> {
     await this.refresh();
-    const dayStart = startOfLocalDay(this.now(), this.options.settings.timeZone);
+    const dayStart = startOfLocalDay(this.clock.now(), this.options.settings.timeZone);
     return { dayStart, ...dayFigures(this.tally.day(dayStart), snapshot) };
   }
 
@@ -74,7 +76,7 @@ export class StatsAggregator {
   }
 
   private async catchUp(): Promise<void> {
-    const now = this.now();
+    const now = this.clock.now();
     const keepFrom = this.historyStart(now);
     let from = this.lastId ?? `${Math.max(0, keepFrom - CLOCK_SKEW_MARGIN_MS)}-0`;
     for (;;) {

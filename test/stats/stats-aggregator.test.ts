@@ -7,6 +7,7 @@ import { defaultQueuesConfig } from '../../src/routing/queues-config.js';
 import { RoutingPolicy } from '../../src/routing/routing-policy.js';
 import { defaultTiersConfig } from '../../src/routing/tiers-config.js';
 import { StatsAggregator } from '../../src/stats/stats-aggregator.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { dayFigures, tallyCallEvents } from '../../src/stats/stats-report.js';
 import { MIDNIGHT, MIN, NINE, SEC, morningEvents } from './morning-events.js';
 
@@ -30,7 +31,7 @@ async function recordMorning(): Promise<CallRecordLog> {
 
 function aggregator(log: CallRecordLog, batchSize = 1000): StatsAggregator {
   // The stream's ids carry today's date, the events 2026-01-05: read the whole stream.
-  return new StatsAggregator({ redis, streamKey: log.key, settings, now: () => NINE + 30 * MIN, startId: '0-0', batchSize });
+  return new StatsAggregator({ redis, streamKey: log.key, settings, clock: new ManualClock(NINE + 30 * MIN), startId: '0-0', batchSize });
 }
 
 describe('live statistics from the call-record stream', () => {

@@ -80,7 +80,7 @@ export async function startAcd(options: AcdFixtureOptions): Promise<AcdFixture> 
   const redis = new Redis(options.redisUrl, { lazyConnect: false });
   const fake = options.callControl ?? new FakeCallControl();
   const queues = options.queues ?? { billing: queueSettings('billing'), general: queueSettings('general') };
-  const recorder = new CallRecordLog({ redis, keyPrefix: options.prefix, now: () => options.clock.now() });
+  const recorder = new CallRecordLog({ redis, keyPrefix: options.prefix, clock: options.clock });
   const acd = new Acd({
     redis,
     keyPrefix: options.prefix,

@@ -80,7 +80,7 @@ export async function startCallbackWorld(options: CallbackWorldOptions): Promise
   connection.start();
   await connection.waitUntilReady(5000);
   const used = options.wrapControl?.(control) ?? control;
-  const recorder = new CallRecordLog({ redis, keyPrefix: options.prefix, now: () => clock.now() });
+  const recorder = new CallRecordLog({ redis, keyPrefix: options.prefix, clock });
   const acd = new Acd({
     redis,
     keyPrefix: options.prefix,
