@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { luaScripts } from '../infra/lua-scripts.js';
 import { API_KEY_FORMAT, generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key.js';
 import { ApiKeyConflictError, UnauthorizedError } from './auth-errors.js';
 import { roleSchema, type Role } from './roles.js';
@@ -39,14 +40,10 @@ const createSchema = z.object({
   key: z.string().optional(),
 }).strict();
 
-// Creates the key unless its id is taken; returns 1, or the stored hash and revocation of the key in the way.
-const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('HMGET', KEYS[1], 'hash', 'revokedAt')
-end
-redis.call('HSET', KEYS[1], 'name', ARGV[1], 'role', ARGV[2], 'hash', ARGV[3], 'createdAt', ARGV[4])
-redis.call('SADD', KEYS[2], ARGV[5])
-return 1`;
+// create-key.lua creates the key unless its id is taken; returns 1, or the stored hash and revocation of the key in the way.
+const readLua = luaScripts('auth/lua');
+/** Read on the first key created, then kept: later keys read no file. */
+let createScript: string | undefined;
 
 /**
  * API keys in Redis, shared by every instance, so a key created or revoked
@@ -88,7 +85,7 @@ export class ApiKeyStore {
     }
     const createdAt = this.now();
     const hash = hashSecret(parts.secret);
-    const result = await this.redis.eval(CREATE, 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id) as 1 | [string | null, string | null];
+    const result = await this.redis.eval(createScript ??= readLua('create-key.lua'), 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id) as 1 | [string | null, string | null];
     if (result !== 1) {
       const [storedHash, revokedAt] = result;
       if (parsed.data.key === undefined || !storedHash || !secretMatches(parts.secret, storedHash)) {
