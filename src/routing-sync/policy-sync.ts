@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { RoutingPolicy } from '../routing/routing-policy.js';
 import { buildSnapshot, parseSnapshot, routingOf, type RoutingSnapshot } from '../routing/routing-snapshot.js';
-import { COMMIT_SCRIPT } from './commit-script.js';
+import { commitScript } from './commit-script.js';
 import { RoutingConflictError } from './routing-conflict-error.js';
 
 /** A change asked for through the supervisor API. */
@@ -57,7 +57,7 @@ interface StoredEntry {
  * Keeps the routing of every service instance the same while supervisors
  * tune it. The routing in force is stored in Redis with its version; a change
  * is computed from it, checked like the policy checks it, and committed with
- * a compare-and-set on the version (COMMIT_SCRIPT) that also writes the audit
+ * a compare-and-set on the version (lua/commit.lua) that also writes the audit
  * entry and publishes the new snapshot. Every instance applies what is
  * published, and RoutingPolicy.apply ignores what is not newer than what it
  * has, so late or repeated messages do no harm.
@@ -257,7 +257,7 @@ export class PolicySync {
 
   private async store(expected: number, entry: StoredEntry, audit: string): Promise<{ ok: true; auditId: string | null } | { ok: false; inForce: number }> {
     const reply = await this.redis.eval(
-      COMMIT_SCRIPT, 4, this.keys.version, this.keys.current, this.keys.history, this.options.audit.key,
+      commitScript(), 4, this.keys.version, this.keys.current, this.keys.history, this.options.audit.key,
       String(expected), String(entry.snapshot.version), JSON.stringify(entry), audit, this.channel,
       String(this.historyLimit), String(this.options.audit.maxEntries),
     ) as [number, number, string?];
