@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../time/clock.js';
+
 /**
  * A small circuit breaker: after `failureThreshold` consecutive failures the
  * circuit opens and calls fail at once for `openMs`; then one trial call is let
@@ -7,7 +9,7 @@
 export interface CircuitBreakerOptions {
   failureThreshold: number;
   openMs: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -22,15 +24,15 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt: number | null = null;
   private trialInFlight = false;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: CircuitBreakerOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   get state(): CircuitState {
     if (this.openedAt === null) return 'closed';
-    return this.now() - this.openedAt >= this.options.openMs ? 'half-open' : 'open';
+    return this.clock.now() - this.openedAt >= this.options.openMs ? 'half-open' : 'open';
   }
 
   async run<T>(op: () => Promise<T>): Promise<T> {
@@ -45,7 +47,7 @@ export class CircuitBreaker {
       return result;
     } catch (err) {
       this.failures += 1;
-      if (trial || this.failures >= this.options.failureThreshold) this.openedAt = this.now();
+      if (trial || this.failures >= this.options.failureThreshold) this.openedAt = this.clock.now();
       throw err;
     } finally {
       if (trial) this.trialInFlight = false;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Customer } from './customer.js';
 import type { CustomerData } from './customer-data.js';
 import { isWithheldNumber } from './withheld-number.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 export type Recognition =
   | { kind: 'customer'; customer: Customer }
@@ -21,21 +22,21 @@ export class CustomerRecognition {
   constructor(
     private readonly customers: CustomerData,
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
     private readonly maxEntries = 50_000,
   ) {}
 
   async recognise(callerNumber: string, log?: Logger): Promise<Recognition> {
     if (isWithheldNumber(callerNumber)) return { kind: 'withheld' };
     const hit = this.cache.get(callerNumber);
-    if (hit && this.now() - hit.at < this.ttlMs) {
+    if (hit && this.clock.now() - hit.at < this.ttlMs) {
       return hit.value ? { kind: 'customer', customer: hit.value } : { kind: 'unknown' };
     }
     try {
       const customer = await this.customers.findByPhone(callerNumber);
       if (this.ttlMs > 0) {
         if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
-        this.cache.set(callerNumber, { at: this.now(), value: customer });
+        this.cache.set(callerNumber, { at: this.clock.now(), value: customer });
       }
       return customer ? { kind: 'customer', customer } : { kind: 'unknown' };
     } catch (err) {

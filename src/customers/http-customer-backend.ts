@@ -2,6 +2,7 @@ import { request, Agent } from 'undici';
 import type { Bill, Customer, Order } from './customer.js';
 import { BackendUnavailableError, normalisePhone, type CustomerData } from './customer-data.js';
 import { CircuitBreaker, CircuitOpenError } from './circuit-breaker.js';
+import type { Clock } from '../time/clock.js';
 
 export interface HttpCustomerBackendOptions {
   baseUrl: string;
@@ -9,7 +10,7 @@ export interface HttpCustomerBackendOptions {
   timeoutMs: number;
   retries: number;
   circuit: { failureThreshold: number; openMs: number };
-  now?: () => number;
+  clock?: Clock;
 }
 
 /**
@@ -32,7 +33,7 @@ export class HttpCustomerBackend implements CustomerData {
   private readonly base: string;
 
   constructor(private readonly options: HttpCustomerBackendOptions) {
-    this.breaker = new CircuitBreaker({ ...options.circuit, ...(options.now ? { now: options.now } : {}) });
+    this.breaker = new CircuitBreaker({ ...options.circuit, ...(options.clock ? { clock: options.clock } : {}) });
     this.dispatcher = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
     this.base = options.baseUrl.replace(/\/+$/, '');
   }

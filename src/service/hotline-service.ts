@@ -116,7 +116,7 @@ export class HotlineService {
 
     const source = config.customers.source;
     this.customers = source.backend === 'http'
-      ? new HttpCustomerBackend({ baseUrl: source.baseUrl, ...(source.token ? { token: source.token } : {}), timeoutMs: source.timeoutMs, retries: source.retries, circuit: source.circuit })
+      ? new HttpCustomerBackend({ baseUrl: source.baseUrl, ...(source.token ? { token: source.token } : {}), timeoutMs: source.timeoutMs, retries: source.retries, circuit: source.circuit, clock: this.clock })
       : new RedisCustomerStore(this.redis, prefix);
     this.passwords = new PasswordGuard({
       redis: this.redis, keyPrefix: prefix, customers: this.customers,
@@ -190,7 +190,7 @@ export class HotlineService {
       complaints,
       hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, callbacks: this.callbacks, flows: this.flows, clock: this.clock, timeScale: options.timeScale ?? 1 }),
     });
-    const recognition = new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.now);
+    const recognition = new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.clock);
     this.transfers = new TransferDesk({
       acd: this.acd, redis: this.redis, keyPrefix: prefix,
       queues: () => this.policy.snapshot().queues,

@@ -8,6 +8,7 @@ import { seedCustomers, monthOf } from '../../src/customers/seed-customers.js';
 import { HttpCustomerBackend } from '../../src/customers/http-customer-backend.js';
 import { BackendUnavailableError, normalisePhone } from '../../src/customers/customer-data.js';
 import { isWithheldNumber } from '../../src/customers/withheld-number.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { CustomerRecognition } from '../../src/customers/customer-recognition.js';
 import { hashPassword, verifyPasswordHash } from '../../src/customers/password-hash.js';
 
@@ -172,16 +173,16 @@ describe('the HTTP customer backend', () => {
 
 describe('caller recognition', () => {
   it('caches lookups for the TTL and treats withheld and failing lookups as outcomes', async () => {
-    let t = 0;
+    const clock = new ManualClock(0);
     let calls = 0;
     const data = {
       async findByPhone(p: string) { calls += 1; if (p === '13900000000') throw new Error('down'); return p === '13800000004' ? await store.findByPhone(p) : null; },
     } as unknown as RedisCustomerStore;
-    const r = new CustomerRecognition(data, 1000, () => t);
+    const r = new CustomerRecognition(data, 1000, clock);
     expect((await r.recognise('13800000004')).kind).toBe('customer');
     expect((await r.recognise('13800000004')).kind).toBe('customer');
     expect(calls).toBe(1);
-    t = 1001;
+    await clock.advance(1001);
     await r.recognise('13800000004');
     expect(calls).toBe(2);
     expect((await r.recognise('anonymous')).kind).toBe('withheld');
