@@ -14,6 +14,7 @@ import type { TransferDesk } from '../transfers/transfer-desk.js';
 import type { CallbackDesk } from '../callbacks/callback-desk.js';
 import type { ComplaintDesk } from '../care/complaint-desk.js';
 import type { SurveyResults } from '../care/survey-results.js';
+import type { Clock } from '../time/clock.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -39,5 +40,6 @@ export interface SupervisorDeps {
   };
   /** Blind transfers of calls in progress; without it the /v1/calls routes are not offered. */
   transfers?: Pick<TransferDesk, 'request'>;
-  now?: () => number;
+  /** Where audit entries take their time; the wall clock by default. */
+  clock?: Clock;
 }

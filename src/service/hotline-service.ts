@@ -267,7 +267,7 @@ export class HotlineService {
       supervisor: {
         settings: this.config.api, statsSettings: this.config.stats, redis: this.redis, keyPrefix: prefix,
         keys: this.keys, audit: this.audit, policy: this.policy, sync: this.sync, stats: this.stats,
-        realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, now: this.now,
+        realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, clock: this.clock,
         transfers: this.transfers,
         care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
       },

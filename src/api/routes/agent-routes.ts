@@ -5,6 +5,7 @@ import { agentPatchSchema, agentSchema } from '../../acd/agent-schema.js';
 import { authErrors, errorSchema, idParams, noQuery } from '../schemas/common-schemas.js';
 import { agentStateBody, agentView, toAgentView } from '../schemas/agent-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
+import { systemClock } from '../../time/clock.js';
 import { actorOf, audit } from './actor.js';
 
 /** Agents' definitions and states, through the ACD: every change is atomic in Redis and seen by every instance. */
@@ -103,7 +104,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asyn
 };
 
 function now(deps: SupervisorDeps): number {
-  return (deps.now ?? Date.now)();
+  return (deps.clock ?? systemClock).now();
 }
 
 function definition(agent: Agent): Pick<Agent, 'id' | 'name' | 'dial' | 'skills'> {

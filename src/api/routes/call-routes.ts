@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authErrors, errorSchema, noQuery } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
+import { systemClock } from '../../time/clock.js';
 import { actorOf, audit } from './actor.js';
 
 const callParams = z.object({ id: z.string().min(1).max(128) }).strict();
@@ -32,7 +33,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
     const actor = actorOf(req);
     const result = await transfers.request(req.params.id, req.body.queue, `supervisor ${actor.name}`);
     await audit(deps.audit, req.log, {
-      at: (deps.now ?? Date.now)(), actor, action: 'call.transfer', target: req.params.id, before: null, after: { queue: req.body.queue, result },
+      at: (deps.clock ?? systemClock).now(), actor, action: 'call.transfer', target: req.params.id, before: null, after: { queue: req.body.queue, result },
     });
     const body = { callId: req.params.id, queue: req.body.queue };
     return result === 'transferred' ? reply.code(200).send({ ...body, result }) : reply.code(202).send({ ...body, result });

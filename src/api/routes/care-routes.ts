@@ -4,6 +4,7 @@ import type { CallbackView } from '../../callbacks/callback-desk.js';
 import type { ComplaintView } from '../../care/complaint-desk.js';
 import { authErrors, errorSchema, isoTime, noQuery, queryInt } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
+import { systemClock } from '../../time/clock.js';
 import { actorOf, audit } from './actor.js';
 import { ValidationError } from '../../errors.js';
 
@@ -45,7 +46,8 @@ const scores = z.record(z.string(), z.object({ responses: z.number().int(), aver
 export const careRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
   const care = deps.care;
   if (!care) return;
-  const now = () => (deps.now ?? Date.now)();
+  const clock = deps.clock ?? systemClock;
+  const now = () => clock.now();
 
   app.get('/callbacks', {
     config: { role: 'viewer' },
