@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { luaScripts } from '../infra/lua-scripts.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { API_KEY_FORMAT, generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key.js';
 import { ApiKeyConflictError, UnauthorizedError } from './auth-errors.js';
 import { roleSchema, type Role } from './roles.js';
@@ -26,7 +27,8 @@ export interface CreateKeyInput {
 export interface ApiKeyStoreOptions {
   redis: Redis;
   keyPrefix: string;
-  now?: () => number;
+  /** Where creation, use and revocation times are read; the wall clock by default. */
+  clock?: Clock;
   /** Last-used times are written at most this often per key, not on every request. Default 60 s. */
   lastUsedResolutionMs?: number;
 }
@@ -53,13 +55,13 @@ let createScript: string | undefined;
 export class ApiKeyStore {
   private readonly redis: Redis;
   private readonly prefix: string;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly resolutionMs: number;
 
   constructor(options: ApiKeyStoreOptions) {
     this.redis = options.redis;
     this.prefix = `${options.keyPrefix}:api-key`;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.resolutionMs = options.lastUsedResolutionMs ?? 60_000;
   }
 
@@ -83,7 +85,7 @@ export class ApiKeyStore {
     } else {
       parts = generateApiKey();
     }
-    const createdAt = this.now();
+    const createdAt = this.clock.now();
     const hash = hashSecret(parts.secret);
     const result = await this.redis.eval(createScript ??= readLua('create-key.lua'), 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id) as 1 | [string | null, string | null];
     if (result !== 1) {
@@ -114,7 +116,7 @@ export class ApiKeyStore {
     if (!/^[0-9a-f]{12}$/.test(id)) throw new NotFoundError('api-key', id);
     const key = this.keyOf(id);
     if (!(await this.redis.exists(key))) throw new NotFoundError('api-key', id);
-    await this.redis.hsetnx(key, 'revokedAt', String(this.now()));
+    await this.redis.hsetnx(key, 'revokedAt', String(this.clock.now()));
     return (await this.get(id))!;
   }
 
@@ -128,7 +130,7 @@ export class ApiKeyStore {
       throw new UnauthorizedError('invalid-api-key', 'unknown API key');
     }
     if (record.revokedAt !== null) throw new UnauthorizedError('revoked-api-key', `API key ${record.id} was revoked`);
-    const now = this.now();
+    const now = this.clock.now();
     if (record.lastUsedAt === null || now - record.lastUsedAt >= this.resolutionMs) {
       record.lastUsedAt = now;
       await this.redis.hset(this.keyOf(parts.id), 'lastUsedAt', String(now));

@@ -161,7 +161,7 @@ export class HotlineService {
     this.complaintDesk = new ComplaintDesk(tickets, this.recorder, this.clock);
     const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue, clock: this.clock });
 
-    this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix });
+    this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix, clock: this.clock });
     this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
     this.sync = new PolicySync({ redis: this.redis, keyPrefix: prefix, policy: this.policy, audit: this.audit, validate, logger: logger.child({ component: 'routing-sync' }) });
     this.stats = new StatsAggregator({ redis: this.redis, streamKey: this.recorder.key, settings: config.stats, clock: this.clock });

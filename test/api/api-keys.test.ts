@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../../src/auth/api-key.js';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
 import { ValidationError } from '../../src/errors.js';
+import { ManualClock, systemClock, type Clock } from '../../src/time/clock.js';
 import { uniquePrefix } from './sync-fixture.js';
 
 let redis: Redis;
@@ -15,9 +16,9 @@ afterAll(() => {
   redis.disconnect();
 });
 
-function store(now = () => Date.now()): { keys: ApiKeyStore; prefix: string } {
+function store(clock: Clock = systemClock): { keys: ApiKeyStore; prefix: string } {
   const prefix = uniquePrefix('keys');
-  return { keys: new ApiKeyStore({ redis, keyPrefix: prefix, now }), prefix };
+  return { keys: new ApiKeyStore({ redis, keyPrefix: prefix, clock }), prefix };
 }
 
 describe('API key format', () => {
@@ -54,28 +55,28 @@ describe('API key format', () => {
 
 describe('API key store', () => {
   it('stores only a hash of the secret with name, role and times', async () => {
-    let now = 1_000;
-    const { keys, prefix } = store(() => now);
+    const clock = new ManualClock(1_000);
+    const { keys, prefix } = store(clock);
     const { key, record } = await keys.create({ role: 'supervisor', name: 'alice' });
     const stored = await redis.hgetall(`${prefix}:api-key:${record.id}`);
     expect(JSON.stringify(stored)).not.toContain(parseApiKey(key)!.secret);
     expect(stored.hash).toBe(hashSecret(parseApiKey(key)!.secret));
     expect(record).toEqual({ id: record.id, name: 'alice', role: 'supervisor', createdAt: 1_000, lastUsedAt: null, revokedAt: null });
-    now = 5_000;
+    await clock.advance(4_000);
     expect(await keys.verify(key)).toMatchObject({ id: record.id, lastUsedAt: 5_000 });
     expect((await keys.get(record.id))!.lastUsedAt).toBe(5_000);
   });
 
   it('writes the last-used time at most once a minute per key', async () => {
-    let now = 0;
-    const { keys } = store(() => now);
+    const clock = new ManualClock(0);
+    const { keys } = store(clock);
     const { key, record } = await keys.create({ role: 'viewer', name: 'wall' });
-    now = 100_000;
+    await clock.advance(100_000);
     await keys.verify(key);
-    now = 130_000;
+    await clock.advance(30_000);
     await keys.verify(key);
     expect((await keys.get(record.id))!.lastUsedAt).toBe(100_000);
-    now = 160_000;
+    await clock.advance(30_000);
     await keys.verify(key);
     expect((await keys.get(record.id))!.lastUsedAt).toBe(160_000);
   });
@@ -92,12 +93,12 @@ describe('API key store', () => {
   });
 
   it('lists keys oldest first, revoked ones marked', async () => {
-    let now = 10;
-    const { keys } = store(() => now);
+    const clock = new ManualClock(10);
+    const { keys } = store(clock);
     const a = await keys.create({ role: 'viewer', name: 'a' });
-    now = 20;
+    await clock.advance(10);
     await keys.create({ role: 'admin', name: 'b' });
-    now = 30;
+    await clock.advance(10);
     await keys.revoke(a.record.id);
     expect((await keys.list()).map((k) => [k.name, k.revokedAt])).toEqual([['a', 30], ['b', null]]);
     await expect(keys.revoke('000000000000')).rejects.toMatchObject({ status: 404, code: 'no-such-api-key' });
