@@ -6,6 +6,7 @@ import { RoutingPolicy } from '../routing/routing-policy.js';
 import { buildSnapshot, parseSnapshot, routingOf, type RoutingSnapshot } from '../routing/routing-snapshot.js';
 import { commitScript } from './commit-script.js';
 import { RoutingConflictError } from './routing-conflict-error.js';
+import { systemClock, type Clock } from '../time/clock.js';
 
 /** A change asked for through the supervisor API. */
 export type RoutingCommit =
@@ -45,7 +46,8 @@ export interface PolicySyncOptions {
   logger: Logger;
   /** Versions kept for rollback. Default 50. */
   historyLimit?: number;
-  now?: () => number;
+  /** Where a change's time is read; the wall clock by default. */
+  clock?: Clock;
 }
 
 interface StoredEntry {
@@ -74,7 +76,7 @@ export class PolicySync {
   private readonly keys: { version: string; current: string; history: string };
   private readonly channel: string;
   private readonly historyLimit: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly logger: Logger;
   private commits: Promise<unknown> = Promise.resolve();
   private started = false;
@@ -86,7 +88,7 @@ export class PolicySync {
     this.keys = { version: `${base}:version`, current: `${base}:current`, history: `${base}:history` };
     this.channel = `${base}:changes`;
     this.historyLimit = options.historyLimit ?? 50;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
   }
 
@@ -156,7 +158,7 @@ export class PolicySync {
       routing: routingOf(planned.content),
       queues: planned.content.queues,
     });
-    const at = this.now();
+    const at = this.clock.now();
     const audit: AuditRecord = {
       at, actor, action: planned.action, target: planned.target, before: planned.before, after: planned.after, routingVersion: next.version,
     };
@@ -238,7 +240,7 @@ export class PolicySync {
         if (stored) this.logger.warn({ stored: stored.snapshot.version, local: local.version }, 'Redis holds an older routing than this instance; storing this one');
         next = local;
       }
-      const result = await this.store(stored?.snapshot.version ?? 0, { at: this.now(), snapshot: next }, '');
+      const result = await this.store(stored?.snapshot.version ?? 0, { at: this.clock.now(), snapshot: next }, '');
       if (result.ok) {
         if (next !== local) this.options.policy.apply(next);
         return;

@@ -163,7 +163,7 @@ export class HotlineService {
 
     this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix, clock: this.clock });
     this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
-    this.sync = new PolicySync({ redis: this.redis, keyPrefix: prefix, policy: this.policy, audit: this.audit, validate, logger: logger.child({ component: 'routing-sync' }) });
+    this.sync = new PolicySync({ redis: this.redis, keyPrefix: prefix, policy: this.policy, audit: this.audit, validate, logger: logger.child({ component: 'routing-sync' }), clock: this.clock });
     this.stats = new StatsAggregator({ redis: this.redis, streamKey: this.recorder.key, settings: config.stats, clock: this.clock });
     this.events = new SupervisorEventHub((err) => logger.warn({ err }, 'supervisor event listener failed'));
     this.metrics = new HotlineMetrics();

@@ -6,6 +6,7 @@ import { roleSchema } from '../../auth/roles.js';
 import { authErrors, errorSchema, idParams, isoTime, noQuery } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
 import { actorOf, audit } from './actor.js';
+import { systemClock } from '../../time/clock.js';
 
 const keyView = z.object({
   id: z.string(),
@@ -60,7 +61,7 @@ export const keyRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async 
     },
   }, async (req) => {
     const record = await deps.keys.revoke(req.params.id);
-    await audit(deps.audit, req.log, { at: record.revokedAt ?? Date.now(), actor: actorOf(req), action: 'key.revoke', target: record.id, before: { revoked: false }, after: { revoked: true } });
+    await audit(deps.audit, req.log, { at: record.revokedAt ?? (deps.clock ?? systemClock).now(), actor: actorOf(req), action: 'key.revoke', target: record.id, before: { revoked: false }, after: { revoked: true } });
     return toKeyView(record);
   });
 };
