@@ -15,8 +15,6 @@ export const careSectionSchema = z.object({
     /** Dials of a survey call before giving up (no answer, busy). */
     attempts: intField(1, 5).default(2),
     retryDelaySec: intField(60, 86_400).default(1800),
-    /** How long the customer has to press a key after the question. */
-    answerTimeoutSec: intField(3, 60).default(8),
     /** Language of the survey's prompts. */
     language: z.enum(['zh', 'en']).default('zh'),
     /** Survey calls in progress at once on one instance. */

@@ -12,8 +12,14 @@ export function checkPolicyReferences(snapshot: RoutingSnapshot, flows: FlowSet,
     if (!manifest.has(tier.greetingPrompt)) {
       throw new ValidationError(`tiers.${id}.greetingPrompt: prompt "${tier.greetingPrompt}" is missing from the prompt manifest`, { field: `tiers.${id}.greetingPrompt` });
     }
-    if (!flows.has(tier.menuFlow)) {
+    const flow = flows.get(tier.menuFlow);
+    if (!flow) {
       throw new ValidationError(`tiers.${id}.menuFlow: flow "${tier.menuFlow}" does not exist`, { field: `tiers.${id}.menuFlow` });
+    }
+    // A tier's flow is what a caller on 10000 hears from the start: a call flow
+    // (not a dialogue such as the callback offer) that opens with the tier's greeting.
+    if (flow.runs !== 'call' || flow.steps[flow.start]?.kind !== 'greeting') {
+      throw new ValidationError(`tiers.${id}.menuFlow: flow "${tier.menuFlow}" must be a call flow starting with a greeting step`, { field: `tiers.${id}.menuFlow` });
     }
   }
   for (const [id, queue] of Object.entries(snapshot.queues)) {
