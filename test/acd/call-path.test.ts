@@ -1,16 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { Redis } from 'ioredis';
-import { Acd } from '../../src/acd/acd.js';
-import { systemClock } from '../../src/time/clock.js';
+import type { Acd } from '../../src/acd/acd.js';
 import type { QueuedCall } from '../../src/acd/call-queue.js';
-import { AriConnection } from '../../src/ari/ari-connection.js';
-import { AriCallControl } from '../../src/call-control/ari-call-control.js';
 import type { Call } from '../../src/call-control/call-control.js';
-import { CallRecordLog } from '../../src/call-records/call-record-log.js';
-import { startSimulatedAsterisk, type SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
-import { AriHarness, type HarnessCall } from '../support/ari-harness.js';
-import { agentDef, context, decision, eventTypes, queueSettings, silentLogger, uniquePrefix, until } from './support/acd-fixture.js';
+import type { CallRecordLog } from '../../src/call-records/call-record-log.js';
+import type { SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
+import type { AriHarness, HarnessCall } from '../support/ari-harness.js';
+import { agentDef, context, decision, eventTypes, until } from './support/acd-fixture.js';
+import { startAcdOverSim, type AcdOverSim } from './support/acd-over-sim.js';
 
 /**
  * The ACD driving the real ARI call control against the simulated Asterisk:
@@ -18,55 +14,26 @@ import { agentDef, context, decision, eventTypes, queueSettings, silentLogger, u
  * Local/<id>@agents with scripted behaviours. At speed 20, a 5 s ring timeout
  * lasts 250 ms.
  */
-const SPEED = 20;
-const redisUrl = inject('redisUrl');
+let world: AcdOverSim;
 let sim: SimulatedAsterisk;
-let connection: AriConnection;
-let control: AriCallControl;
 let harness: AriHarness;
-let redis: Redis;
 let recorder: CallRecordLog;
 let acd: Acd;
-const incoming: Call[] = [];
+let incoming: Call[];
 // The agents dialplan reaches extensions 1XXX.
 let nextAgent = 1100;
 
 beforeAll(async () => {
-  sim = await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: 'ivr' });
-  connection = new AriConnection({ url: sim.url, user: 'ivr', password: 'ivr', app: 'ivr', reconnect: { initialDelayMs: 20, maxDelayMs: 500, factor: 2 } });
-  control = new AriCallControl(connection, { originateGraceMs: 2000 });
-  control.onIncomingCall((call) => incoming.push(call));
-  connection.start();
-  await connection.waitUntilReady(5000);
-  harness = await AriHarness.start({ url: sim.url });
-  redis = new Redis(redisUrl);
-  const prefix = uniquePrefix('call-path');
-  recorder = new CallRecordLog({ redis, keyPrefix: prefix });
-  acd = new Acd({
-    redis,
-    keyPrefix: prefix,
-    callControl: control,
-    queues: () => ({ billing: queueSettings('billing', { ringTimeoutSec: 5, wrapUpSec: 1 }) }),
-    recorder,
-    clock: systemClock,
-    logger: silentLogger,
-    instanceId: 'path-1',
-  });
-  await acd.start();
+  world = await startAcdOverSim({ name: 'path' });
+  ({ sim, harness, recorder, acd, incoming } = world);
 });
 
 afterAll(async () => {
-  await acd?.stop();
-  await harness?.stop();
-  control?.close();
-  await connection?.stop();
-  await sim?.close();
-  redis?.disconnect();
+  await world?.stop();
 });
 
 afterEach(async () => {
-  for (const c of sim.channels()) await connection.client.channels.hangup(c.id).catch(() => {});
-  await until(() => sim.channels().length === 0, 'channels gone');
+  await world.hangUpAll();
 });
 
 /** Each test has its own skill, so agents of one test never take another's calls. */

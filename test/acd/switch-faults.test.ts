@@ -1,17 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { Redis } from 'ioredis';
-import { Acd } from '../../src/acd/acd.js';
+import type { Acd } from '../../src/acd/acd.js';
 import type { AcdEvent } from '../../src/acd/acd-event.js';
 import type { QueuedCall } from '../../src/acd/call-queue.js';
-import { systemClock } from '../../src/time/clock.js';
-import { AriConnection } from '../../src/ari/ari-connection.js';
-import { AriCallControl } from '../../src/call-control/ari-call-control.js';
+import type { AriCallControl } from '../../src/call-control/ari-call-control.js';
 import type { Bridge, Call, CallControl } from '../../src/call-control/call-control.js';
-import { CallRecordLog } from '../../src/call-records/call-record-log.js';
-import { startSimulatedAsterisk, type SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
-import { AriHarness } from '../support/ari-harness.js';
-import { agentDef, context, decision, queueSettings, silentLogger, uniquePrefix, until } from './support/acd-fixture.js';
+import type { CallRecordLog } from '../../src/call-records/call-record-log.js';
+import type { SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
+import type { AriHarness } from '../support/ari-harness.js';
+import { agentDef, context, decision, until } from './support/acd-fixture.js';
+import { startAcdOverSim, type AcdOverSim } from './support/acd-over-sim.js';
 
 /**
  * A switch fault is never blamed on an agent: the ACD over the real ARI call
@@ -19,16 +16,12 @@ import { agentDef, context, decision, queueSettings, silentLogger, uniquePrefix,
  * request 500 (`failNextRequests`) at the moment that matters. At speed 20 a
  * 5 s ring timeout lasts 250 ms.
  */
-const SPEED = 20;
-const redisUrl = inject('redisUrl');
+let world: AcdOverSim;
 let sim: SimulatedAsterisk;
-let connection: AriConnection;
-let control: AriCallControl;
 let harness: AriHarness;
-let redis: Redis;
 let recorder: CallRecordLog;
 let acd: Acd;
-const incoming: Call[] = [];
+let incoming: Call[];
 const events: AcdEvent[] = [];
 let nextAgent = 1300;
 
@@ -39,7 +32,7 @@ let nextAgent = 1300;
  */
 class FailCallerJoin implements CallControl {
   failJoinOf: string | null = null;
-  constructor(private readonly inner: AriCallControl) {}
+  constructor(private readonly inner: AriCallControl, private readonly sim: SimulatedAsterisk) {}
   get ready(): boolean {
     return this.inner.ready;
   }
@@ -60,7 +53,7 @@ class FailCallerJoin implements CallControl {
         const id = typeof call === 'string' ? call : call.id;
         if (id === this.failJoinOf) {
           this.failJoinOf = null;
-          sim.failNextRequests(1);
+          this.sim.failNextRequests(1);
         }
         return bridge.add(call);
       },
@@ -72,51 +65,28 @@ class FailCallerJoin implements CallControl {
 let switchControl: FailCallerJoin;
 
 beforeAll(async () => {
-  sim = await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: 'ivr' });
-  // An originate not answered within 1 s is given up (a switch fault); everything else keeps its usual deadline.
-  connection = new AriConnection({
-    url: sim.url, user: 'ivr', password: 'ivr', app: 'ivr',
-    reconnect: { initialDelayMs: 20, maxDelayMs: 500, factor: 2 },
+  world = await startAcdOverSim({
+    name: 'switch-faults',
+    // An originate not answered within 1 s is given up (a switch fault); everything else keeps its usual deadline.
     rest: { originateTimeoutMs: 1000 },
+    wrap: (real: AriCallControl, switchSim: SimulatedAsterisk) => {
+      switchControl = new FailCallerJoin(real, switchSim);
+      return switchControl;
+    },
+    acd: { switchFaultPauseMs: 50 },
   });
-  control = new AriCallControl(connection, { originateGraceMs: 2000 });
-  control.onIncomingCall((call) => incoming.push(call));
-  connection.start();
-  await connection.waitUntilReady(5000);
-  harness = await AriHarness.start({ url: sim.url });
-  redis = new Redis(redisUrl);
-  const prefix = uniquePrefix('switch-faults');
-  recorder = new CallRecordLog({ redis, keyPrefix: prefix });
-  switchControl = new FailCallerJoin(control);
-  acd = new Acd({
-    redis,
-    keyPrefix: prefix,
-    callControl: switchControl,
-    queues: () => ({ billing: queueSettings('billing', { ringTimeoutSec: 5, wrapUpSec: 1 }) }),
-    recorder,
-    clock: systemClock,
-    logger: silentLogger,
-    instanceId: 'faults-1',
-    switchFaultPauseMs: 50,
-  });
+  ({ sim, harness, recorder, acd, incoming } = world);
   acd.onEvent((event) => events.push(event));
-  await acd.start();
 });
 
 afterAll(async () => {
-  await acd?.stop();
-  await harness?.stop();
-  control?.close();
-  await connection?.stop();
-  await sim?.close();
-  redis?.disconnect();
+  await world?.stop();
 });
 
 afterEach(async () => {
   sim.setConditions({ latencyMs: 0 });
   for (const a of await acd.agents.list()) if (a.state !== 'offline') await acd.agents.logout(a.id).catch(() => {});
-  for (const c of sim.channels()) await connection.client.channels.hangup(c.id).catch(() => {});
-  await until(() => sim.channels().length === 0, 'channels gone');
+  await world.hangUpAll();
 });
 
 /** Each test has its own skill, so agents of one test never take another's calls. */
