@@ -24,6 +24,23 @@ async function readyz(port: number): Promise<{ status: number; body: Record<stri
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
+/**
+ * A standard caller waiting in general for agent 1016 (who stays on long enough
+ * for the caller to be told they answered), and a timeline that notes when the
+ * ACD reserves 1016 for it.
+ */
+async function callerWaitingFor1016(hotline: HotlineFixture) {
+  const { service, sim } = hotline;
+  sim.setAgent('1016', { kind: 'answer', afterMs: 100, hangupAfterMs: 20_000 });
+  const caller = hotline.call('10000', '13800000004', ['0'], { maxQueueWaitMs: 30_000 });
+  await expect.poll(async () => (await service.acd.waiting('general')).length, { timeout: 15_000, interval: 25 }).toBe(1);
+  const timeline: string[] = [];
+  const offReserved = service.acd.onEvent((e: AcdEvent) => {
+    if (e.type === 'agent-state' && e.agent === '1016' && e.state === 'reserved') timeline.push('reserved');
+  });
+  return { caller, timeline, offReserved };
+}
+
 /** POSTs that ring agent `id` (originates to its dial string). */
 function originatesTo(sim: SimulatedAsterisk, id: string): number {
   return sim.requests().filter((r) => r.method === 'POST' && /^\/ari\/channels(\/[^/]+)?$/.test(r.path) && r.query.endpoint === `Local/${id}@agents`).length;
@@ -98,16 +115,9 @@ describe('when another client takes the Stasis app over', () => {
   it('it is not ready and says why, rings no agent while blind, then takes the app back and the waiting caller is served', async () => {
     const { service, sim } = hotline;
     const app = hotline.config.ari.app;
-    // The caller hangs up once told the agent answered; the agent stays on long enough for that to be said.
-    sim.setAgent('1016', { kind: 'answer', afterMs: 100, hangupAfterMs: 20_000 });
-    const caller = hotline.call('10000', '13800000004', ['0'], { maxQueueWaitMs: 30_000 });
-    await expect.poll(async () => (await service.acd.waiting('general')).length, { timeout: 15_000, interval: 25 }).toBe(1);
-
+    // The caller hangs up once told the agent answered.
     // What happened, in order: taken over, agent reserved, app taken back (with the rings counted then).
-    const timeline: string[] = [];
-    const offReserved = service.acd.onEvent((e: AcdEvent) => {
-      if (e.type === 'agent-state' && e.agent === '1016' && e.state === 'reserved') timeline.push('reserved');
-    });
+    const { caller, timeline, offReserved } = await callerWaitingFor1016(hotline);
     const replaced = new Promise<void>((resolve) => {
       const off = service.ari.on('disconnected', (info) => {
         if (!info.replaced) return;
@@ -164,14 +174,7 @@ describe('when the events socket drops', () => {
 
   it('an agent freed while it is down is not rung until it is back, then the waiting caller is served', async () => {
     const { service, sim } = hotline;
-    sim.setAgent('1016', { kind: 'answer', afterMs: 100, hangupAfterMs: 20_000 });
-    const caller = hotline.call('10000', '13800000004', ['0'], { maxQueueWaitMs: 30_000 });
-    await expect.poll(async () => (await service.acd.waiting('general')).length, { timeout: 15_000, interval: 25 }).toBe(1);
-
-    const timeline: string[] = [];
-    const offReserved = service.acd.onEvent((e: AcdEvent) => {
-      if (e.type === 'agent-state' && e.agent === '1016' && e.state === 'reserved') timeline.push('reserved');
-    });
+    const { caller, timeline, offReserved } = await callerWaitingFor1016(hotline);
     const down = new Promise<void>((resolve) => {
       const off = service.ari.on('disconnected', () => {
         off();
