@@ -117,6 +117,7 @@ export class CallbackStore {
       startedAt: Number(h.startedAt ?? 0),
       stage: (h.stage || 'dialling') as CallbackAttempt['stage'],
       result: (h.result || null) as CallbackAttempt['result'],
+      endedAt: h.endedAt ? Number(h.endedAt) : null,
     };
   }
 

@@ -80,6 +80,8 @@ export interface CallbackAttempt {
   /** dialling → bridged → ended, or failed. */
   stage: 'dialling' | 'bridged' | 'ended' | 'failed';
   result: DialResult | 'connected' | null;
+  /** When the try ended (failed, or the conversation over); null while it lasts. */
+  endedAt: number | null;
 }
 
 /** What a callback request needs: where it waits, whom to call, the place it keeps. */
