@@ -26,28 +26,30 @@ export async function startSlowRedisProxy(target: { host?: string; port: number 
   let stalledUntil = 0;
   const sockets = new Set<Socket>();
 
-  /** Forwards `from` to `to`, each chunk released no earlier than the one before it. */
+  /** Forwards `from` to `to` through one queue, so chunks leave in the order they came. */
   const pipeSlowly = (from: Socket, to: Socket): void => {
+    const queue: { chunk: Buffer; releaseAt: number }[] = [];
     let lastRelease = 0;
-    let pending = 0;
-    from.on('data', (chunk: Buffer) => {
+    let timer: NodeJS.Timeout | null = null;
+    const drain = () => {
+      timer = null;
       const now = Date.now();
-      const release = Math.max(lastRelease, now + latencyMs + Math.random() * jitterMs, stalledUntil);
-      lastRelease = release;
-      pending++;
-      from.pause();
-      const send = () => {
-        // A stall that began after this chunk was queued holds it too.
-        if (Date.now() < stalledUntil) {
-          setTimeout(send, stalledUntil - Date.now());
-          return;
-        }
-        pending--;
+      while (queue.length && queue[0]!.releaseAt <= now && now >= stalledUntil) {
+        const { chunk } = queue.shift()!;
         if (!to.destroyed) to.write(chunk);
-        if (pending === 0) from.resume();
-      };
-      setTimeout(send, Math.max(0, release - now));
-      if (pending < 64) from.resume();
+      }
+      if (queue.length < 64 && from.isPaused()) from.resume();
+      if (queue.length) timer = setTimeout(drain, Math.max(1, queue[0]!.releaseAt - now, stalledUntil - now));
+    };
+    from.on('data', (chunk: Buffer) => {
+      const releaseAt = Math.max(lastRelease, Date.now() + latencyMs + Math.random() * jitterMs);
+      lastRelease = releaseAt;
+      queue.push({ chunk, releaseAt });
+      if (queue.length >= 64) from.pause();
+      if (!timer) timer = setTimeout(drain, Math.max(0, releaseAt - Date.now()));
+    });
+    from.on('close', () => {
+      if (timer) clearTimeout(timer);
     });
   };
 
