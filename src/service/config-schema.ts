@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acdConfigSchema, checkAgentDials } from '../acd/acd-config.js';
 import { agentsConfigSchema } from '../acd/agents-config.js';
 import { apiConfigSchema } from '../api/api-config.js';
 import { callbacksSectionSchema } from '../callbacks/callbacks-config.js';
@@ -38,9 +39,13 @@ export const configSchema = z.object({
   routing: tiersConfigSchema,
   /** config/queues.yaml: the skill queues. */
   queues: queuesConfigSchema,
+  /** config/agents.yaml: the rules agents' definitions follow (allowed dial strings). */
+  acd: acdConfigSchema.prefault({}),
   /** config/agents.yaml: agents known at start-up. */
   agents: agentsConfigSchema.default([]),
-}).strict();
+}).strict()
+  // Each agent's dial string must be one the `acd` section allows.
+  .superRefine(checkAgentDials);
 
 export type Config = DeepReadonly<z.infer<typeof configSchema>>;
 

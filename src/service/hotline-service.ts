@@ -144,6 +144,7 @@ export class HotlineService {
       logger: logger.child({ component: 'acd' }),
       instanceId: this.instanceId,
       clock: this.clock,
+      allowedDialStrings: config.acd.allowedDialStrings,
     });
 
     this.callbacks = new CallbackService({
