@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { authErrors } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
 import { RealtimeFeed } from '../stream/realtime-feed.js';
-import type { SupervisorEvent } from '../stream/supervisor-events.js';
+import { eventPayload, statsPayload } from '../stream/stream-payload.js';
+import { exposureOf } from '../exposure/number-exposure.js';
+import type { RealtimeReport } from '../../stats/realtime-stats.js';
 
 /** A client this far behind is not reading: it is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -72,12 +74,20 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
       }
       write(raw, event, data);
     };
-    const offReports = feed.subscribe((report) => send('stats', report));
-    const offEvents = deps.events.subscribe((event) => send(event.kind, payload(event)));
+    const exposure = exposureOf(req);
+    const sendStats = (report: RealtimeReport) => {
+      const data = statsPayload(report);
+      if (data) send('stats', data);
+    };
+    const offReports = feed.subscribe(sendStats);
+    const offEvents = deps.events.subscribe((event) => {
+      const data = eventPayload(event, exposure);
+      if (data) send(event.kind, data);
+    });
     open.add(close);
     raw.on('close', close);
     try {
-      send('stats', await deps.realtime.report());
+      sendStats(await deps.realtime.report());
     } catch (err) {
       req.log.warn({ err }, 'first realtime figures for the stream failed; the next interval will bring them');
     }
@@ -86,9 +96,4 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
 
 function write(raw: ServerResponse, event: string, data: unknown): void {
   raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-}
-
-function payload(event: SupervisorEvent): unknown {
-  if (event.kind === 'routing') return { version: event.version, changedBy: event.changedBy, change: event.change };
-  return event.event;
 }
