@@ -4,10 +4,12 @@ import { agentsConfigSchema } from '../acd/agents-config.js';
 import { apiConfigSchema } from '../api/api-config.js';
 import { callbacksSectionSchema } from '../callbacks/callbacks-config.js';
 import { careSectionSchema } from '../care/care-config.js';
+import { callRecordsSectionSchema } from '../call-records/call-records-config.js';
 import { ariSchema, instanceSchema, logSchema, redisSchema, serverSchema, soundsSchema } from '../config/base-schema.js';
 import { type DeepReadonly, type LoadOptions, readConfig } from '../config/load-config.js';
 import { customersSectionSchema } from '../customers/customers-config.js';
 import { promptsConfigSchema } from '../prompts/prompts-config.js';
+import { retentionSectionSchema } from '../retention/retention-config.js';
 import { queuesConfigSchema } from '../routing/queues-config.js';
 import { tiersConfigSchema } from '../routing/tiers-config.js';
 import { statsConfigSchema } from '../stats/stats-config.js';
@@ -35,6 +37,10 @@ export const configSchema = z.object({
   callbacks: callbacksSectionSchema.prefault({}),
   /** Care after the call: follow-up surveys and complaint tickets. */
   care: careSectionSchema.prefault({}),
+  /** Call records: how long they are kept. */
+  callRecords: callRecordsSectionSchema.prefault({}),
+  /** When the daily retention job runs. */
+  retention: retentionSectionSchema.prefault({}),
   /** config/tiers.yaml: value tiers, classification, transfer priority. */
   routing: tiersConfigSchema,
   /** config/queues.yaml: the skill queues. */
