@@ -28,17 +28,21 @@ export function textFor<T extends string | null>(text: T, exposure: NumberExposu
   return exposure === 'full' || text === null ? text : (maskPhonesInText(text) as T);
 }
 
+/** Fields that name one of the service's own records (callback, call, key ids): random, never a person's number. */
+const ID_FIELD = /^(?:id|[a-z]+Id)$/;
+
 /**
  * A JSON value whose shape the API does not fix (an audit entry's before and
- * after): every string in it, at any depth, as free text. Keys are kept;
- * numbers and booleans pass as they are.
+ * after): every string in it, at any depth, as free text, but for the ids of
+ * the service's own records, which must stay usable. Keys are kept; numbers
+ * and booleans pass as they are.
  */
 export function jsonFor(value: unknown, exposure: NumberExposure): unknown {
   if (exposure === 'full') return value;
   if (typeof value === 'string') return maskPhonesInText(value);
   if (Array.isArray(value)) return value.map((item) => jsonFor(item, exposure));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonFor(item, exposure)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, ID_FIELD.test(key) && typeof item === 'string' ? item : jsonFor(item, exposure)]));
   }
   return value;
 }

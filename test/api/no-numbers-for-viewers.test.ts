@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SupervisorEvent } from '../../src/api/stream/supervisor-events.js';
+import { AuditLog } from '../../src/auth/audit-log.js';
+import type { Agent } from '../../src/acd/agent.js';
+import { toAgentView } from '../../src/api/schemas/agent-schemas.js';
+import { bearer, startApi, type ApiFixture } from './api-fixture.js';
+import { SseClient } from './sse-client.js';
+
+/**
+ * What a key below supervisor (the wallboard's viewer key) may learn of a
+ * caller: never a full number. Events and answers are built from the fields
+ * listed for them; numbers in them are masked for a viewer and whole for a
+ * supervisor.
+ */
+const redisUrl = inject('redisUrl');
+let api: ApiFixture;
+
+beforeAll(async () => {
+  api = await startApi({ redisUrl, listen: true });
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+const ended = {
+  type: 'ended', callId: 'c-ended-1', queue: 'billing', agent: '1001', talkMs: 4000, by: 'caller',
+  tier: 'gold', callerNumber: '13800000001', virtual: false,
+} as const;
+
+/** Opens a viewer's and a supervisor's stream, publishes `event` once both are listening, and returns what each got. */
+async function seenBy(event: SupervisorEvent, kind: string, match: (data: Record<string, unknown>) => boolean) {
+  const viewer = await SseClient.open(`${api.url}/v1/stream`, bearer(api.keys.viewer));
+  const supervisor = await SseClient.open(`${api.url}/v1/stream`, bearer(api.keys.supervisor));
+  try {
+    await Promise.all([viewer.next('stats'), supervisor.next('stats')]);
+    const got = Promise.all([viewer.next(kind, match), supervisor.next(kind, match)]);
+    api.events.publish(event);
+    const [v, s] = await got;
+    return { viewer: v.data as Record<string, unknown>, supervisor: s.data as Record<string, unknown> };
+  } finally {
+    await Promise.all([viewer.close(), supervisor.close()]);
+  }
+}
+
+describe('the event stream', () => {
+  it('sends the ended event to a viewer with the caller number masked, to a supervisor in full', async () => {
+    const seen = await seenBy({ kind: 'call', event: ended }, 'call', (d) => d.callId === 'c-ended-1');
+    expect(seen.viewer).toEqual({ ...ended, callerNumber: '138****0001' });
+    expect(seen.supervisor).toEqual(ended);
+  });
+
+  it('drops a field no allow-list names, whoever listens', async () => {
+    const withExtra = { ...ended, callId: 'c-extra-1', account: 'AC10000042', customerName: 'Wang Fang' };
+    const seen = await seenBy({ kind: 'call', event: withExtra as typeof ended }, 'call', (d) => d.callId === 'c-extra-1');
+    expect(Object.keys(seen.viewer).sort()).toEqual(Object.keys(ended).sort());
+    expect(Object.keys(seen.supervisor).sort()).toEqual(Object.keys(ended).sort());
+  });
+
+  it('masks numbers typed into free text (a pause reason) for a viewer', async () => {
+    const event: SupervisorEvent = { kind: 'agent', event: { type: 'agent-state', agent: '1001', state: 'paused', pauseReason: 'calling back 13800000007', callId: null } };
+    const seen = await seenBy(event, 'agent', (d) => String(d.pauseReason).startsWith('calling back'));
+    expect(seen.viewer).toEqual({ ...event.event, pauseReason: 'calling back 138****0007' });
+    expect(seen.supervisor).toEqual(event.event);
+  });
+});
+
+describe('answers a viewer can read', () => {
+  it('mask a number in an agent\'s dial string for a viewer, not for a supervisor', () => {
+    // The dial strings allowed by default are extensions; a deployment that lets agents work from a mobile widens them.
+    const agent: Agent = {
+      id: '1090', name: 'Home worker', dial: 'PJSIP/13800000090@trunk', skills: { billing: 1 }, version: 1,
+      state: 'paused', pauseReason: 'ring me on 13800000091', stateSince: 0, idleSince: 0, callsToday: 0, talkMsToday: 0,
+      day: '2026-01-05', callId: null, pending: { kind: 'pause', reason: 'back at 13800000092' },
+    };
+    expect(toAgentView(agent, 'masked')).toMatchObject({ dial: 'PJSIP/138****0090@trunk', pauseReason: 'ring me on 138****0091', pending: 'pause: back at 138****0092' });
+    expect(toAgentView(agent, 'full')).toMatchObject({ dial: 'PJSIP/13800000090@trunk', pauseReason: 'ring me on 13800000091', pending: 'pause: back at 13800000092' });
+  });
+
+  it('mask numbers anywhere in an audit entry\'s before and after for a viewer', async () => {
+    const audit = new AuditLog({ redis: api.redis, keyPrefix: api.prefix });
+    await audit.append({
+      at: Date.now(), actor: { keyId: 'k1', name: 'sam', role: 'supervisor' }, action: 'agent.update', target: '1090',
+      before: { dial: 'PJSIP/1090' }, after: { dial: 'PJSIP/13800000090@trunk', notes: ['reach on +8613800000091'] }, routingVersion: null,
+    });
+    const asViewer = await api.app.inject({ url: '/v1/audit?limit=1', headers: bearer(api.keys.viewer) });
+    expect(asViewer.json().entries[0]).toMatchObject({ before: { dial: 'PJSIP/1090' }, after: { dial: 'PJSIP/138****0090@trunk', notes: ['reach on +86*******0091'] } });
+    const asSupervisor = await api.app.inject({ url: '/v1/audit?limit=1', headers: bearer(api.keys.supervisor) });
+    expect(asSupervisor.json().entries[0].after).toEqual({ dial: 'PJSIP/13800000090@trunk', notes: ['reach on +8613800000091'] });
+  });
+});
