@@ -24,6 +24,8 @@ const prefix = `test:retention:${randomUUID().slice(0, 8)}`;
 const clock = new ManualClock(T0);
 const logger = pino({ level: 'silent' });
 const config = loadConfig({ files: [], env: {} });
+/** The daily run scheduled in real time half a day from now: it never runs during the test beside the runs the test makes. */
+const HALF_A_DAY_AWAY = { runAt: new Date(Date.now() + 12 * 3_600_000).toISOString().slice(11, 16), timeZone: 'UTC' };
 let redis: Redis;
 let surveys: SurveyStore;
 let complaints: ComplaintTickets;
@@ -43,7 +45,7 @@ beforeAll(async () => {
       callRecordMonths: config.callRecords.retentionMonths,
     },
   });
-  job = new RetentionJob({ purge, redisUrl, keyPrefix: prefix, schedule: config.retention, logger });
+  job = new RetentionJob({ purge, redisUrl, keyPrefix: prefix, schedule: HALF_A_DAY_AWAY, logger });
   await job.start();
 });
 
@@ -100,8 +102,9 @@ describe('retention by age', () => {
   it('the job is scheduled daily at the configured time and zone', async () => {
     const schedulers = await job.queue.getJobSchedulers();
     expect(schedulers).toHaveLength(1);
-    const [hour, minute] = config.retention.runAt.split(':').map(Number);
-    expect(schedulers[0]).toMatchObject({ pattern: `${minute} ${hour} * * *`, tz: config.retention.timeZone });
+    const [hour, minute] = HALF_A_DAY_AWAY.runAt.split(':').map(Number);
+    expect(schedulers[0]).toMatchObject({ pattern: `${minute} ${hour} * * *`, tz: 'UTC' });
+    expect(config.retention).toEqual({ runAt: '03:30', timeZone: 'Asia/Shanghai' });
   });
 
   it('a virtual clock moved 13 months, then 3 years: old records gone, newer kept, open complaints kept', async () => {
@@ -173,7 +176,7 @@ function monthsLater(at: number, months: number): number {
 }
 
 describe('the service runs the retention job', () => {
-  it('a started service has the daily job scheduled; stopping it leaves the schedule for the next instance', async () => {
+  it('a started service has the daily job scheduled at the configured time and zone', async () => {
     const { HotlineService } = await import('../../src/service/hotline-service.js');
     const servicePrefix = `${prefix}:service`;
     const service = new HotlineService({
