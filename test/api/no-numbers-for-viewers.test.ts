@@ -57,6 +57,21 @@ describe('the event stream', () => {
     expect(Object.keys(seen.supervisor).sort()).toEqual(Object.keys(ended).sort());
   });
 
+  it('masks for a stream opened with a viewer\'s ticket as for one opened with the viewer\'s key', async () => {
+    const issued = await fetch(`${api.url}/v1/stream/tickets`, { method: 'POST', headers: bearer(api.keys.viewer) });
+    expect(issued.status).toBe(201);
+    const { ticket } = (await issued.json()) as { ticket: string };
+    const stream = await SseClient.open(`${api.url}/v1/stream?ticket=${encodeURIComponent(ticket)}`);
+    try {
+      await stream.next('stats');
+      const got = stream.next('call', (d) => d.callId === 'c-ticket-1');
+      api.events.publish({ kind: 'call', event: { ...ended, callId: 'c-ticket-1' } });
+      expect((await got).data).toMatchObject({ callId: 'c-ticket-1', callerNumber: '138****0001' });
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('masks numbers typed into free text (a pause reason) for a viewer', async () => {
     const event: SupervisorEvent = { kind: 'agent', event: { type: 'agent-state', agent: '1001', state: 'paused', pauseReason: 'calling back 13800000007', callId: null } };
     const seen = await seenBy(event, 'agent', (d) => String(d.pauseReason).startsWith('calling back'));
