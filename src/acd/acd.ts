@@ -121,7 +121,8 @@ export class Acd implements CallQueue {
       agentChoice: typeof choice === 'function' ? choice : () => choice,
     });
     const updater = new AgentUpdater(store, this.clock, (r) => this.handleResult(r), (agent) => this.events.agentChanged(agent));
-    this.agents = new AgentDirectory(store, updater, this.clock, new DialRule(options.allowedDialStrings));
+    const dialRule = new DialRule(options.allowedDialStrings);
+    this.agents = new AgentDirectory(store, updater, this.clock, dialRule);
     const ctx: AcdContext = {
       store,
       updater,
@@ -136,7 +137,7 @@ export class Acd implements CallQueue {
       handleResult: (result) => this.handleResult(result),
     };
     const policy: OfferPolicy = { busyPauseMs: (options.busyPauseSec ?? 30) * 1000, switchFaultPauseMs: options.switchFaultPauseMs ?? 1000 };
-    this.connector = new CallConnector(ctx, policy);
+    this.connector = new CallConnector(ctx, policy, dialRule);
     this.virtual = new VirtualCalls(ctx, { policy, queues: () => this.options.queues() });
     this.timetable = new AcdTimetable({
       store,

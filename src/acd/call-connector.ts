@@ -6,6 +6,7 @@ import type { AcdContext } from './acd-context.js';
 import { TRANSFER_VARIABLE } from './acd-event.js';
 import { AgentOffer, ringVerdict, type OfferedCall, type OfferPolicy } from './agent-offer.js';
 import type { LiveCall } from './live-call.js';
+import { DialRule } from './dial-rule.js';
 import type { QueuedCallRecord, Reservation } from './redis-acd-store.js';
 
 export type CallConnectorOptions = OfferPolicy;
@@ -36,7 +37,12 @@ export type CallConnectorOptions = OfferPolicy;
  * was taken back) is hung up at once: nobody answers into silence.
  */
 export class CallConnector {
-  constructor(private readonly ctx: AcdContext, private readonly policy: OfferPolicy) {}
+  constructor(
+    private readonly ctx: AcdContext,
+    private readonly policy: OfferPolicy,
+    /** Checked again at ring time: a definition written by looser rules (an older release, another instance) is never dialled. */
+    private readonly dialRule: DialRule = new DialRule(),
+  ) {}
 
   /** Ring the agent reserved for the call. The originate request leaves before this returns. */
   offer(live: LiveCall, reservation: Reservation): void {
@@ -47,14 +53,18 @@ export class CallConnector {
     });
     if (!live.startOffer({ agent: reservation.agent, abort, done })) return;
     const leg = randomUUID();
-    const originate = this.ctx.callControl.originate({
-      endpoint: reservation.dial,
-      callerId: live.callerNumber || undefined,
-      timeoutSec: this.ctx.settings(live.queue).ringTimeoutSec,
-      variables: live.variables,
-      signal: abort.signal,
-      channelId: leg,
-    }).catch((err: unknown): OriginateResult => ({ kind: 'switch-fault', message: (err as Error).message }));
+    const refusal = this.dialRule.problem(reservation.dial);
+    const originate: Promise<OriginateResult> = refusal !== null
+      // Refused as Asterisk refuses a bad dial string: the agent is paused until a supervisor corrects it.
+      ? Promise.resolve({ kind: 'failed', cause: null, message: `dial ${refusal}` })
+      : this.ctx.callControl.originate({
+        endpoint: reservation.dial,
+        callerId: live.callerNumber || undefined,
+        timeoutSec: this.ctx.settings(live.queue).ringTimeoutSec,
+        variables: live.variables,
+        signal: abort.signal,
+        channelId: leg,
+      }).catch((err: unknown): OriginateResult => ({ kind: 'switch-fault', message: (err as Error).message }));
     this.runOffer(live, this.agentSide(live, reservation.agent), leg, originate, abort)
       .catch((err: unknown) => this.ctx.logger.error({ err, callId: live.id, agent: reservation.agent }, 'offering a call to an agent failed'))
       .finally(() => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/service/config-schema.js';
 import { ManualClock } from '../../src/time/clock.js';
-import { agentDef, startAcd, uniquePrefix, type AcdFixture } from './support/acd-fixture.js';
+import { agentDef, context, decision, startAcd, uniquePrefix, until, type AcdFixture } from './support/acd-fixture.js';
 
 /** An agent's dial string is what the switch rings in the service's name: only the allowed patterns, from the file as from the API. */
 const redisUrl = inject('redisUrl');
@@ -39,5 +39,33 @@ describe('allowed dial strings at start-up', () => {
       details: { field: 'agents.1.dial', rule: 'acd.allowedDialStrings' },
     });
     expect(await f.acd.agents.list()).toEqual([]);
+  });
+});
+
+describe('allowed dial strings when ringing', () => {
+  it('an agent whose stored dial string is not allowed is never rung: refused as unreachable, and the call goes to the next agent', async () => {
+    // An agent written by an instance with looser rules (or before the rules existed) is still in Redis.
+    const prefix = uniquePrefix('dial-ring');
+    const clock = new ManualClock();
+    const loose = await startAcd({ redisUrl, prefix, clock, instanceId: 'loose-1', allowedDialStrings: ['.+'] });
+    fixtures.push(loose);
+    await loose.acd.agents.add(mallory);
+    await loose.close();
+    fixtures = fixtures.filter((f) => f !== loose);
+    const strict = await startAcd({ redisUrl, prefix, clock, instanceId: 'strict-1' });
+    fixtures.push(strict);
+    await strict.acd.agents.add(agentDef('1001', { billing: 3 }));
+    // Mallory has waited longest, so is offered the call first.
+    await strict.acd.agents.login(mallory.id);
+    await clock.advance(1);
+    await strict.acd.agents.login('1001');
+
+    const caller = strict.switch.caller('dial-ring-call');
+    await strict.acd.enqueue(caller, decision({ skill: 'billing' }), context(caller.id));
+    await until(() => strict.switch.rings.length > 0, 'an agent rung');
+    expect(strict.switch.rings.map((r) => r.endpoint)).toEqual(['Local/1001@agents']);
+    expect(await strict.acd.agents.get(mallory.id)).toMatchObject({ state: 'paused' });
+    const record = await strict.recorder.forCall(caller.id);
+    expect(record.find((e) => e.type === 'agent-unavailable')).toMatchObject({ agent: mallory.id, result: 'failed' });
   });
 });

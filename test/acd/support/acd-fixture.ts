@@ -64,6 +64,7 @@ export interface AcdFixtureOptions {
   callControl?: FakeCallControl;
   busyPauseSec?: number;
   sweepIntervalMs?: number;
+  allowedDialStrings?: readonly string[];
 }
 
 export interface AcdFixture {
@@ -93,6 +94,7 @@ export async function startAcd(options: AcdFixtureOptions): Promise<AcdFixture> 
     agentChoice: options.agentChoice,
     busyPauseSec: options.busyPauseSec,
     sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000,
+    ...(options.allowedDialStrings ? { allowedDialStrings: options.allowedDialStrings } : {}),
   });
   await acd.start();
   return {
