@@ -55,7 +55,7 @@ export class CallConnector {
     const leg = randomUUID();
     const refusal = this.dialRule.problem(reservation.dial);
     const originate: Promise<OriginateResult> = refusal !== null
-      // Refused as Asterisk refuses a bad dial string: the agent is paused until a supervisor corrects it.
+      // Never sent to the switch; refused as Asterisk refuses a bad dial string (the agent is paused as for one).
       ? Promise.resolve({ kind: 'failed', cause: null, message: `dial ${refusal}` })
       : this.ctx.callControl.originate({
         endpoint: reservation.dial,
