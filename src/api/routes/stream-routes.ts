@@ -110,7 +110,7 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
       offReports();
       offEvents();
       forget();
-      if (reason && !raw.writableEnded) write(raw, 'end', { reason });
+      if (reason && !raw.writableEnded && !raw.destroyed) write(raw, 'end', { reason });
       raw.end();
     };
     // Admitted (or refused with 429) before anything is awaited, so the caps cannot be overrun by a burst.
