@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { CallRecordLog } from '../../../src/call-records/call-record-log.js';
 import { CallbackStore } from '../../../src/callbacks/callback-store.js';
 import { startPrivateRedis, type PrivateRedis } from '../../../src/infra/private-redis.js';
@@ -64,6 +65,7 @@ export const SCENARIOS = ['killed-after-booking', 'killed-while-ringing', 'redis
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function runScenario(bench: DurabilityBench, name: ScenarioName): Promise<ScenarioReport> {
+  logLines = [];
   switch (name) {
     case 'killed-after-booking': return killedAfterBooking(bench);
     case 'killed-while-ringing': return killedWhileRinging(bench);
@@ -229,7 +231,11 @@ async function report(bench: DurabilityBench, scenario: string, prefix: string, 
   const mentions = (text: string) => [...ids].some((id) => text.includes(id)) || [...numbers].some((n) => text.includes(n));
   const records = new CallRecordLog({ redis: bench.admin, keyPrefix: prefix });
   const callRecords: Record<string, unknown> = {};
-  for (const e of evidence) callRecords[e.callback.callId] = await records.forCall(e.callback.callId);
+  for (const e of evidence) {
+    // The caller's call, and the callback's place in the ACD (a call of its own, named after the callback).
+    callRecords[e.callback.callId] = await records.forCall(e.callback.callId);
+    callRecords[e.callback.id] = await records.forCall(e.callback.id);
+  }
   mkdirSync(bench.evidenceDir, { recursive: true });
   const evidencePath = join(bench.evidenceDir, `${scenario}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(evidencePath, JSON.stringify({
@@ -239,6 +245,7 @@ async function report(bench: DurabilityBench, scenario: string, prefix: string, 
     callbacks: evidence,
     callRecords,
     switchRequests: bench.sim.requests().filter((r) => mentions(JSON.stringify(r))),
+    log: logLines.filter(mentions).map((line) => JSON.parse(line) as unknown),
   }, null, 1));
   return { scenario, verdict, evidencePath };
 }
@@ -272,8 +279,12 @@ function originates(sim: SimulatedAsterisk, number: string): string[] {
     .map((r) => r.path.slice('/ari/channels/'.length));
 }
 
+/** What the service instances of the running scenario logged (info and above), kept as evidence. */
+let logLines: string[] = [];
+
 function world(bench: DurabilityBench, prefix: string, app: string): Promise<CallbackWorld> {
-  return startCallbackWorld({ redisUrl: bench.serviceRedisUrl, prefix, simUrl: bench.sim.url, app, callbacks: DURABILITY_CALLBACKS, queues: DURABILITY_QUEUES });
+  const logger = pino({ level: 'info', base: { instance: app } }, { write: (line: string) => void logLines.push(line) });
+  return startCallbackWorld({ redisUrl: bench.serviceRedisUrl, prefix, simUrl: bench.sim.url, app, callbacks: DURABILITY_CALLBACKS, queues: DURABILITY_QUEUES, logger });
 }
 
 async function addAgents(bench: DurabilityBench, world: CallbackWorld, ids: string[], options: { login: boolean } = { login: true }): Promise<void> {
