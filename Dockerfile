@@ -1,9 +1,12 @@
-# syntax=docker/dockerfile:1
 # The hotline service: build TypeScript and the development prompts, then a
 # small runtime image that runs as an unprivileged user.
 
 # Node 26 is the Active LTS line; the code also runs on Node 20 (package.json engines).
-FROM node:26-trixie-slim AS build
+# Pinned to an exact release so a rebuild gets the same runtime; move it on with
+# each Node security release (append @sha256:<digest> to pin the very image).
+ARG NODE_IMAGE=node:26.10.0-trixie-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng sox \
     && rm -rf /var/lib/apt/lists/*
@@ -17,7 +20,7 @@ RUN npm run build
 RUN npm run prompts -- --out /app/sounds
 RUN npm prune --omit=dev
 
-FROM node:26-trixie-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

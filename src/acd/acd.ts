@@ -24,6 +24,7 @@ import { QueueEntry } from './queue-entry.js';
 import { RedisAcdStore, type ScriptResult } from './redis-acd-store.js';
 import { ReservationDispatcher } from './reservation-dispatcher.js';
 import { VirtualCalls } from './virtual-calls.js';
+import { DialRule } from './dial-rule.js';
 
 export type { WaitingCallView } from './acd-views.js';
 
@@ -62,6 +63,11 @@ export interface AcdOptions {
    * that stopped. Default 5 s.
    */
   sweepIntervalMs?: number;
+  /**
+   * Patterns an agent's dial string must match (config
+   * `acd.allowedDialStrings`); default: the agents' own phones.
+   */
+  allowedDialStrings?: readonly string[];
 }
 
 /**
@@ -115,7 +121,7 @@ export class Acd implements CallQueue {
       agentChoice: typeof choice === 'function' ? choice : () => choice,
     });
     const updater = new AgentUpdater(store, this.clock, (r) => this.handleResult(r), (agent) => this.events.agentChanged(agent));
-    this.agents = new AgentDirectory(store, updater, this.clock);
+    this.agents = new AgentDirectory(store, updater, this.clock, new DialRule(options.allowedDialStrings));
     const ctx: AcdContext = {
       store,
       updater,

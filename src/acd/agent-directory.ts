@@ -6,6 +6,7 @@ import { dayOf } from './agent-state.js';
 import type { AgentUpdater } from './agent-updater.js';
 import type { Clock } from '../time/clock.js';
 import type { RedisAcdStore } from './redis-acd-store.js';
+import { DialRule } from './dial-rule.js';
 
 /** States in which an agent's definition may be removed (no call is held for them). */
 const REMOVABLE: readonly AgentState[] = ['offline', 'paused', 'available'];
@@ -22,6 +23,8 @@ export class AgentDirectory {
     private readonly store: RedisAcdStore,
     private readonly updater: AgentUpdater,
     private readonly clock: Clock,
+    /** The dial strings an agent may have (config `acd.allowedDialStrings`). */
+    private readonly dialRule: DialRule = new DialRule(),
   ) {}
 
   list(): Promise<Agent[]> {
@@ -37,6 +40,7 @@ export class AgentDirectory {
   /** A new agent, logged out. */
   async add(input: unknown): Promise<Agent> {
     const definition = parse(agentSchema, input);
+    this.dialRule.check(definition.dial);
     const now = this.clock.now();
     const next: Omit<Agent, 'version'> = {
       ...definition,
@@ -61,6 +65,10 @@ export class AgentDirectory {
    * over the file).
    */
   async seed(definitions: readonly AgentDefinition[]): Promise<string[]> {
+    // Every dial string is checked before the first agent is written: a bad file changes nothing.
+    definitions.forEach((definition, i) => {
+      this.dialRule.check(definition.dial, `agents.${i}.dial`);
+    });
     const added: string[] = [];
     for (const definition of definitions) {
       try {
@@ -76,6 +84,7 @@ export class AgentDirectory {
   /** Change name, dial string or skills; an available agent is re-indexed (and offered calls its new skills allow). */
   async update(id: string, patch: unknown): Promise<Agent> {
     const changes = parse(agentPatchSchema, patch);
+    if (changes.dial !== undefined) this.dialRule.check(changes.dial);
     const after = await this.updater.modify(id, ({ version: _v, ...agent }) => ({ ...agent, ...changes }));
     return after!;
   }

@@ -71,9 +71,18 @@ export class CallConnector {
     const other = by === 'agent' ? live.call : live.agentCall;
     void other?.hangup().catch(() => {});
     void live.bridge?.destroy().catch(() => {});
-    const ended = await this.agentSide(live, live.agentId!).ended(by);
+    let ended: { endedAt: number } | null = null;
+    try {
+      ended = await this.agentSide(live, live.agentId!).ended(by);
+    } catch (err) {
+      // The agent's side could not be finished (logged); the caller's call is over all the same.
+      ctx.logger.error({ err, callId: live.id, agent: live.agentId }, 'could not finish the agent side of an ended call');
+      ended = { endedAt: ctx.clock.now() };
+    } finally {
+      this.forget(live);
+    }
+    // Null: another flow finished the call in Redis and wrote its end.
     if (ended) ctx.record(live.id, { type: 'ended', outcome: 'handled', durationMs: ended.endedAt - live.arrivedAt }, ended.endedAt);
-    this.forget(live);
   }
 
   /**
@@ -87,13 +96,20 @@ export class CallConnector {
     if (live.phase !== 'bridged' || live.callerGone) return null;
     live.done();
     const { ctx } = this;
-    const rec = await ctx.store.getCall(live.id);
+    // From here the caller is handed on whatever fails: the resumed session closes the record.
+    const rec = await ctx.store.getCall(live.id).catch((err: unknown) => {
+      ctx.logger.error({ err, callId: live.id }, 'could not read the transferred call; transferring without its context');
+      return null;
+    });
     // Out of the bridge first, so the agent's hang-up does not reach the caller.
     await live.bridge?.remove(live.call).catch(() => {});
     void live.agentCall?.hangup().catch(() => {});
     void live.bridge?.destroy().catch(() => {});
     const agent = live.agentId!;
-    const ended = await this.agentSide(live, agent).ended('system');
+    const ended = await this.agentSide(live, agent).ended('system').catch((err: unknown) => {
+      ctx.logger.error({ err, callId: live.id, agent }, 'could not finish the agent side of a transferred call');
+      return null;
+    });
     ctx.record(live.id, { type: 'transferred', fromQueue: live.queue, toQueue, by }, ended?.endedAt ?? ctx.clock.now());
     this.forget(live);
     return {

@@ -96,7 +96,13 @@ export class QueueEntry {
       live.moh = call.startMoh().catch((err: unknown) => ctx.logger.warn({ err, callId: call.id }, 'music on hold did not start'));
     }
     this.watchCaller(live);
-    const estimatedWaitMs = position > 0 ? ((await this.deps.status(call.id))?.estimatedWaitMs ?? null) : 0;
+    // The call is queued and its end is the ACD's to write: an estimate that cannot be read is unknown, not a failure.
+    const estimatedWaitMs = position > 0
+      ? ((await this.deps.status(call.id).catch((err: unknown) => {
+        ctx.logger.warn({ err, callId: call.id }, 'could not estimate the wait of a queued call');
+        return null;
+      }))?.estimatedWaitMs ?? null)
+      : 0;
     return this.handle(live, decision.priority, position, estimatedWaitMs);
   }
 

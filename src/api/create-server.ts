@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { apiConfigSchema } from './api-config.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes, type HealthProbe } from './health-routes.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
@@ -21,6 +22,13 @@ export interface ServerDeps {
 const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /**
+ * How often the server looks for requests past their deadline (Node checks
+ * on an interval, 30 s unless told): a trickling client is cut off at most
+ * this long after its deadline.
+ */
+const DEADLINE_CHECK_MS = 1000;
+
+/**
  * The service's HTTP server: /healthz and /readyz; the supervisor API under
  * /v1 with its OpenAPI description (/docs, /docs/json); /metrics for
  * Prometheus; /wallboard. Requests are validated with zod and every error
@@ -28,10 +36,16 @@ const DEFAULT_BODY_LIMIT = 64 * 1024;
  * a 4xx naming the field, never a 5xx.
  */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const timeouts = deps.supervisor?.settings.timeouts ?? apiConfigSchema.parse({}).timeouts;
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.supervisor?.settings.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    // Deadlines for receiving a request, not for answering it: a long
+    // response such as /v1/stream is unaffected once its request is in.
+    requestTimeout: timeouts.requestSec * 1000,
+    keepAliveTimeout: timeouts.keepAliveSec * 1000,
+    http: { headersTimeout: timeouts.headersSec * 1000, connectionsCheckingInterval: DEADLINE_CHECK_MS },
     routerOptions: { maxParamLength: 200 },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { RateLimitedError } from '../auth/auth-errors.js';
 import { AppError } from '../errors.js';
+import { redactUrl } from '../log/redact-url.js';
 
 export interface ErrorBody {
   error: string;
@@ -41,7 +42,7 @@ export function errorHandler(logger: Logger) {
     if (err instanceof AppError) {
       if (err.status === 401) reply.header('www-authenticate', bearerChallenge(err));
       if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSec));
-      if (err.status >= 500) logger.error({ err, url: req.url, method: req.method }, 'request failed');
+      if (err.status >= 500) logger.error({ err, url: redactUrl(req.url), method: req.method }, 'request failed');
       return send(reply, err.status, { error: err.code, message: err.message, details: err.details });
     }
     const known = err.code ? FRAMEWORK_ERRORS[err.code] : undefined;
@@ -50,7 +51,7 @@ export function errorHandler(logger: Logger) {
       const status = typeof err.statusCode === 'number' ? err.statusCode : 400;
       return send(reply, status, { error: status === 400 ? 'bad-request' : `http-${status}`, message: err.message });
     }
-    logger.error({ err, url: req.url, method: req.method }, 'request failed');
+    logger.error({ err, url: redactUrl(req.url), method: req.method }, 'request failed');
     return send(reply, 500, { error: 'internal-error', message: 'internal error' });
   };
 }

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { API_KEY_FORMAT, generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key.js';
 import { ApiKeyConflictError, UnauthorizedError } from './auth-errors.js';
 import { roleSchema, type Role } from './roles.js';
+import { StreamTickets } from './stream-tickets.js';
 
 export interface ApiKeyRecord {
   id: string;
@@ -15,6 +16,8 @@ export interface ApiKeyRecord {
   /** Last authenticated request, to within `lastUsedResolutionMs`; null if never used. */
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** From this time on the key is refused (401 api-key-expired); null if it does not expire. */
+  expiresAt: number | null;
 }
 
 export interface CreateKeyInput {
@@ -22,6 +25,10 @@ export interface CreateKeyInput {
   name: string;
   /** Use this key instead of generating one (the demo's IVR_DEMO_KEY); must have the key format. */
   key?: string;
+  /** When the key expires (ms since the epoch); in the future. At most one of this and `expiresInDays`. */
+  expiresAt?: number;
+  /** The key expires this many days after it is created. */
+  expiresInDays?: number;
 }
 
 export interface ApiKeyStoreOptions {
@@ -33,14 +40,34 @@ export interface ApiKeyStoreOptions {
   lastUsedResolutionMs?: number;
 }
 
+/**
+ * A key's name is shown in lists, logs and the audit trail, so it must read
+ * as what it is: printable characters only. Refused: control characters,
+ * format characters (bidi overrides and isolates such as U+202E and U+2066,
+ * zero-width spaces and joiners, soft hyphens, byte-order marks), line and
+ * paragraph separators, private-use, unassigned and lone surrogate code
+ * points — anything that could make "invoice\u202Egnp.exe" read as
+ * "invoiceexe.png".
+ */
 export const apiKeyNameSchema = z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+  .regex(/^[^\p{C}\p{Zl}\p{Zp}]*$/u, 'must contain printable characters only (no control, bidi, zero-width or other format characters)');
+
+const DAY_MS = 86_400_000;
+/** Ten years: a longer life is no expiry at all. */
+export const MAX_KEY_LIFE_DAYS = 3650;
+
+export const expiresInDaysSchema = z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_KEY_LIFE_DAYS, `must be at most ${MAX_KEY_LIFE_DAYS}`);
 
 const createSchema = z.object({
   role: roleSchema,
   name: apiKeyNameSchema,
   key: z.string().optional(),
-}).strict();
+  expiresAt: z.number().int('must be a time in whole milliseconds').optional(),
+  expiresInDays: expiresInDaysSchema.optional(),
+}).strict().refine((input) => input.expiresAt === undefined || input.expiresInDays === undefined, {
+  message: 'give expiresAt or expiresInDays, not both',
+  path: ['expiresAt'],
+});
 
 // create-key.lua creates the key unless its id is taken; returns 1, or the stored hash and revocation of the key in the way.
 const readLua = luaScripts('auth/lua');
@@ -57,12 +84,20 @@ export class ApiKeyStore {
   private readonly prefix: string;
   private readonly clock: Clock;
   private readonly resolutionMs: number;
+  /** Single-use tickets that stand for a key when opening /v1/stream. */
+  readonly tickets: StreamTickets;
 
   constructor(options: ApiKeyStoreOptions) {
     this.redis = options.redis;
     this.prefix = `${options.keyPrefix}:api-key`;
     this.clock = options.clock ?? systemClock;
     this.resolutionMs = options.lastUsedResolutionMs ?? 60_000;
+    this.tickets = new StreamTickets({ redis: options.redis, keyPrefix: options.keyPrefix, clock: this.clock });
+  }
+
+  /** The pub/sub channel a revoked key's id is published on, so every instance ends what the key holds open. */
+  get revocationChannel(): string {
+    return `${this.prefix}:revocations`;
   }
 
   /**
@@ -77,6 +112,8 @@ export class ApiKeyStore {
       throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), { issues });
     }
     const { role, name } = parsed.data;
+    const createdAt = this.clock.now();
+    const expiresAt = this.expiryOf(parsed.data, createdAt);
     let parts: { key: string; id: string; secret: string };
     if (parsed.data.key !== undefined) {
       const given = parseApiKey(parsed.data.key);
@@ -85,9 +122,8 @@ export class ApiKeyStore {
     } else {
       parts = generateApiKey();
     }
-    const createdAt = this.clock.now();
     const hash = hashSecret(parts.secret);
-    const result = await this.redis.eval(createScript ??= readLua('create-key.lua'), 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id) as 1 | [string | null, string | null];
+    const result = await this.redis.eval(createScript ??= readLua('create-key.lua'), 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id, expiresAt === null ? '' : String(expiresAt)) as 1 | [string | null, string | null];
     if (result !== 1) {
       const [storedHash, revokedAt] = result;
       if (parsed.data.key === undefined || !storedHash || !secretMatches(parts.secret, storedHash)) {
@@ -95,6 +131,8 @@ export class ApiKeyStore {
       }
       if (revokedAt) throw new ApiKeyConflictError(parts.id, 'was revoked and cannot be created again');
       await this.redis.hset(this.keyOf(parts.id), 'name', name, 'role', role);
+      if (expiresAt === null) await this.redis.hdel(this.keyOf(parts.id), 'expiresAt');
+      else await this.redis.hset(this.keyOf(parts.id), 'expiresAt', String(expiresAt));
     }
     return { key: parts.key, record: (await this.get(parts.id))! };
   }
@@ -117,6 +155,7 @@ export class ApiKeyStore {
     const key = this.keyOf(id);
     if (!(await this.redis.exists(key))) throw new NotFoundError('api-key', id);
     await this.redis.hsetnx(key, 'revokedAt', String(this.clock.now()));
+    await this.redis.publish(this.revocationChannel, id);
     return (await this.get(id))!;
   }
 
@@ -129,13 +168,35 @@ export class ApiKeyStore {
     if (!record || !fields.hash || !secretMatches(parts.secret, fields.hash)) {
       throw new UnauthorizedError('invalid-api-key', 'unknown API key');
     }
-    if (record.revokedAt !== null) throw new UnauthorizedError('revoked-api-key', `API key ${record.id} was revoked`);
     const now = this.clock.now();
+    refuseIfInactive(record, now);
     if (record.lastUsedAt === null || now - record.lastUsedAt >= this.resolutionMs) {
       record.lastUsedAt = now;
       await this.redis.hset(this.keyOf(parts.id), 'lastUsedAt', String(now));
     }
     return record;
+  }
+
+  /**
+   * The record of a key named by id, if it may still be used: for a stream
+   * ticket, which stands for a key already verified, and for open streams
+   * checking that their key still holds.
+   */
+  async active(id: string): Promise<ApiKeyRecord> {
+    const record = /^[0-9a-f]{12}$/.test(id) ? await this.get(id) : null;
+    if (!record) throw new UnauthorizedError('invalid-api-key', 'unknown API key');
+    refuseIfInactive(record, this.clock.now());
+    return record;
+  }
+
+  private expiryOf(input: { expiresAt?: number | undefined; expiresInDays?: number | undefined }, now: number): number | null {
+    if (input.expiresInDays !== undefined) return now + input.expiresInDays * DAY_MS;
+    if (input.expiresAt === undefined) return null;
+    if (input.expiresAt <= now) throw new ValidationError('expiresAt: must be in the future', { issues: [{ field: 'expiresAt', message: 'must be in the future' }] });
+    if (input.expiresAt > now + MAX_KEY_LIFE_DAYS * DAY_MS) {
+      throw new ValidationError(`expiresAt: must be at most ${MAX_KEY_LIFE_DAYS} days away`, { issues: [{ field: 'expiresAt', message: `must be at most ${MAX_KEY_LIFE_DAYS} days away` }] });
+    }
+    return input.expiresAt;
   }
 
   private get indexKey(): string {
@@ -144,6 +205,13 @@ export class ApiKeyStore {
 
   private keyOf(id: string): string {
     return `${this.prefix}:${id}`;
+  }
+}
+
+function refuseIfInactive(record: ApiKeyRecord, now: number): void {
+  if (record.revokedAt !== null) throw new UnauthorizedError('revoked-api-key', `API key ${record.id} was revoked`);
+  if (record.expiresAt !== null && now >= record.expiresAt) {
+    throw new UnauthorizedError('api-key-expired', `API key ${record.id} expired at ${new Date(record.expiresAt).toISOString()}`);
   }
 }
 
@@ -157,5 +225,6 @@ function toRecord(id: string, fields: Record<string, string>): ApiKeyRecord | nu
     createdAt: Number(fields.createdAt),
     lastUsedAt: fields.lastUsedAt ? Number(fields.lastUsedAt) : null,
     revokedAt: fields.revokedAt ? Number(fields.revokedAt) : null,
+    expiresAt: fields.expiresAt ? Number(fields.expiresAt) : null,
   };
 }

@@ -1,13 +1,16 @@
 import { AppError } from '../errors.js';
 import type { Role } from './roles.js';
 
+export type UnauthorizedCode =
+  | 'missing-api-key' | 'malformed-api-key' | 'invalid-api-key' | 'revoked-api-key' | 'api-key-expired' | 'invalid-stream-ticket';
+
 /**
  * No usable credentials: answered 401 with `WWW-Authenticate: Bearer`.
  * An unknown id and a wrong secret get the same answer, so the answer does
  * not tell which key ids exist.
  */
 export class UnauthorizedError extends AppError {
-  constructor(code: 'missing-api-key' | 'malformed-api-key' | 'invalid-api-key' | 'revoked-api-key', message: string) {
+  constructor(code: UnauthorizedCode, message: string) {
     super(401, code, message);
   }
 }
@@ -19,9 +22,21 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/**
+ * Too many requests in the window, answered 429 with `Retry-After`: counted
+ * per API key, or (`per: 'address'`) the requests from one client address
+ * that were refused for their key.
+ */
 export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSec: number, max: number, windowSec: number) {
-    super(429, 'rate-limited', `more than ${max} requests in ${windowSec} s with this key; retry in ${retryAfterSec} s`, { retryAfterSec, max, windowSec });
+  constructor(readonly retryAfterSec: number, max: number, windowSec: number, per: 'key' | 'address' = 'key') {
+    super(
+      429,
+      per === 'key' ? 'rate-limited' : 'too-many-auth-failures',
+      per === 'key'
+        ? `more than ${max} requests in ${windowSec} s with this key; retry in ${retryAfterSec} s`
+        : `more than ${max} requests without a valid API key from this address in ${windowSec} s; retry in ${retryAfterSec} s`,
+      { retryAfterSec, max, windowSec },
+    );
   }
 }
 

@@ -54,10 +54,58 @@ export class CallRecordLog {
     return out;
   }
 
+  /**
+   * Deletes the events that happened before `cutoff` (ms, on the service's
+   * clock); returns how many. Entries are in the order they were appended, so
+   * the oldest ones are read until the first that is recent enough, and the
+   * stream is trimmed up to it (XTRIM MINID): events appended meanwhile are
+   * never touched. Entry ids come from Redis's clock, not the service's, so
+   * the cut is found by the events' own times rather than computed.
+   */
+  async purgeBefore(cutoff: number): Promise<number> {
+    let start = '-';
+    let lastOld: string | null = null;
+    let firstKept: string | null = null;
+    while (!firstKept) {
+      const batch = await this.redis.xrange(this.key, start, '+', 'COUNT', PURGE_READ_BATCH);
+      for (const [id, fields] of batch) {
+        if (eventTime(id, fields) >= cutoff) {
+          firstKept = id;
+          break;
+        }
+        lastOld = id;
+      }
+      if (batch.length < PURGE_READ_BATCH) break;
+      start = `(${batch[batch.length - 1]![0]}`;
+    }
+    if (!lastOld) return 0;
+    return this.redis.xtrim(this.key, 'MINID', firstKept ?? nextId(lastOld));
+  }
+
   /** Every event of one call, oldest first. */
   async forCall(callId: string, fromMs = 0): Promise<RecordedCallEvent[]> {
     return (await this.range(fromMs)).filter((e) => e.callId === callId);
   }
+}
+
+/** Stream entries read at once while looking for the first one to keep. */
+const PURGE_READ_BATCH = 1000;
+
+/** When an entry's event happened: its `at` field, else the time in its id. */
+function eventTime(id: string, fields: string[]): number {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === 'at') {
+      const at = Number(fields[i + 1]);
+      if (Number.isFinite(at)) return at;
+    }
+  }
+  return Number(id.split('-')[0]);
+}
+
+/** The smallest stream id after `id`. */
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${BigInt(seq ?? '0') + 1n}`;
 }
 
 function parseEntry(id: string, fields: string[]): RecordedCallEvent | null {

@@ -19,10 +19,14 @@ export const careSectionSchema = z.object({
     language: z.enum(['zh', 'en']).default('zh'),
     /** Survey calls in progress at once on one instance. */
     concurrency: intField(1, 1000).default(20),
+    /** A survey record (it holds the customer's number) is deleted this many months after it was scheduled. */
+    retentionMonths: intField(1, 120).default(13),
   }).strict().prefault({}),
   complaints: z.object({
     /** Calls routed to this queue open a complaint ticket. */
     queue: slugSchema.default('complaints'),
+    /** A resolved ticket is deleted this many months after it was resolved; open tickets are kept until resolved. */
+    closedRetentionMonths: intField(1, 240).default(36),
   }).strict().prefault({}),
   /** "Today" of the survey figures starts at local midnight here. */
   timeZone: timeZoneSchema.default('Asia/Shanghai'),

@@ -28,7 +28,7 @@ export interface ComplaintTicket {
  *
  *   B:complaint:<id>            hash: the ticket
  *   B:complaints-open           open tickets, score = due time (overdue: score < now)
- *   B:complaints-resolved       resolved tickets, score = when resolved
+ *   B:complaints-resolved       resolved tickets, score = when resolved (also the retention index)
  *   B:complaint-call:<callId>   the ticket of a call: one ticket per call
  *   B:complaint-seq:<date>      the day's ticket counter
  */
@@ -40,6 +40,7 @@ export class ComplaintTickets {
     if (!defined.has(redis)) {
       redis.defineCommand('careComplaintOpen', { numberOfKeys: 1, lua: readLua('complaint-open.lua') });
       redis.defineCommand('careComplaintResolve', { numberOfKeys: 1, lua: readLua('complaint-resolve.lua') });
+      redis.defineCommand('careComplaintPurge', { numberOfKeys: 1, lua: readLua('complaint-purge.lua') });
       defined.add(redis);
     }
   }
@@ -83,12 +84,30 @@ export class ComplaintTickets {
     const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<string>>).careComplaintResolve!;
     return (await fn.call(this.redis, this.base, id, String(at), by, note)) as 'resolved' | 'missing' | 'already-resolved';
   }
+
+  /**
+   * Deletes the tickets resolved before `cutoff` (ms), in batches through
+   * `complaints-resolved`; returns how many. Open tickets are never deleted.
+   */
+  async purgeResolvedBefore(cutoff: number): Promise<number> {
+    const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<number>>).careComplaintPurge!;
+    let total = 0;
+    for (;;) {
+      const before = await this.redis.zcount(`${this.base}:complaints-resolved`, '-inf', `(${cutoff}`);
+      if (before === 0) return total;
+      total += await fn.call(this.redis, this.base, String(cutoff), String(PURGE_BATCH));
+    }
+  }
 }
 
 const defined = new WeakSet<Redis>();
 
+/** Tickets deleted by one script run: short enough not to hold Redis up. */
+const PURGE_BATCH = 500;
+
 // complaint-open.lua ARGV: call id, day (YYYYMMDD), fields JSON, due
 // complaint-resolve.lua ARGV: id, at, by, note
+// complaint-purge.lua ARGV: cutoff (ms), batch size
 const readLua = luaScripts('care/lua');
 
 function encode(t: Partial<ComplaintTicket>): Record<string, string> {

@@ -30,6 +30,7 @@ export interface Survey {
  *
  *   B:survey:<id>                 hash: the survey
  *   B:surveys-pending             surveys not yet done, score = due time
+ *   B:surveys-by-time             every survey, score = when it was scheduled (retention)
  *   B:surveyed:<number>           "<survey id>|<end of its period>": the number's survey of the current period
  *   B:survey-dial:<id>:<attempt>  set once, before the customer is dialled: a re-run never dials again
  */
@@ -41,6 +42,7 @@ export class SurveyStore {
     if (!defined.has(redis)) {
       redis.defineCommand('careSurveySchedule', { numberOfKeys: 1, lua: readLua('survey-schedule.lua') });
       redis.defineCommand('careSurveyClaim', { numberOfKeys: 1, lua: readLua('survey-claim.lua') });
+      redis.defineCommand('careSurveyPurge', { numberOfKeys: 1, lua: readLua('survey-purge.lua') });
       defined.add(redis);
     }
   }
@@ -79,6 +81,45 @@ export class SurveyStore {
     await pipe.exec();
   }
 
+  /**
+   * Deletes the surveys scheduled before `cutoff` (ms), in batches through
+   * `surveys-by-time`; returns how many. Surveys stored before that index
+   * existed are added to it first, by one scan, once per deployment.
+   */
+  async purgeScheduledBefore(cutoff: number): Promise<number> {
+    await this.indexUnindexed();
+    const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<number>>).careSurveyPurge!;
+    let total = 0;
+    for (;;) {
+      const deleted = await fn.call(this.redis, this.base, String(cutoff), String(PURGE_BATCH));
+      total += deleted;
+      if (deleted < PURGE_BATCH) return total;
+    }
+  }
+
+  /** Adds the surveys missing from `surveys-by-time` (written before it was kept), once. */
+  private async indexUnindexed(): Promise<void> {
+    const done = this.key('surveys-by-time-complete');
+    if (await this.redis.exists(done)) return;
+    const match = `${this.base.replace(/[*?[\]\\]/g, '\\$&')}:survey:*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      if (!keys.length) continue;
+      const read = this.redis.pipeline();
+      for (const k of keys) read.hmget(k, 'scheduledAt', 'dueAt');
+      const rows = (await read.exec()) ?? [];
+      const write = this.redis.pipeline();
+      keys.forEach((k, i) => {
+        const [scheduledAt, dueAt] = (rows[i]?.[1] ?? []) as (string | null)[];
+        write.zadd(this.key('surveys-by-time'), 'NX', String(Number(scheduledAt || dueAt || 0)), k.slice(this.key('survey').length + 1));
+      });
+      await write.exec();
+    } while (cursor !== '0');
+    await this.redis.set(done, '1');
+  }
+
   private key(...parts: string[]): string {
     return [this.base, ...parts].join(':');
   }
@@ -86,8 +127,12 @@ export class SurveyStore {
 
 const defined = new WeakSet<Redis>();
 
+/** Records deleted by one script run: short enough not to hold Redis up. */
+const PURGE_BATCH = 500;
+
 // survey-schedule.lua ARGV: id, number, now, period end, fields JSON, due
 // survey-claim.lua ARGV: id, attempt, ttl (s)
+// survey-purge.lua ARGV: cutoff (ms), batch size
 const readLua = luaScripts('care/lua');
 
 function encode(s: Partial<Survey>): Record<string, string> {

@@ -1,5 +1,5 @@
 /**
- * npm run keys -- create --role <viewer|supervisor|admin> --name <name>
+ * npm run keys -- create --role <viewer|supervisor|admin> --name <name> [--expires-in-days <n>]
  * npm run keys -- list [--json]
  * npm run keys -- revoke <id>
  *
@@ -9,13 +9,13 @@
  */
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { ApiKeyStore, type ApiKeyRecord } from '../auth/api-key-store.js';
+import { ApiKeyStore, expiresInDaysSchema, MAX_KEY_LIFE_DAYS, type ApiKeyRecord } from '../auth/api-key-store.js';
 import { ROLES, roleSchema } from '../auth/roles.js';
 import { loadConfig } from '../service/config-schema.js';
 import { AppError } from '../errors.js';
 
 const USAGE = `usage:
-  npm run keys -- create --role <${ROLES.join('|')}> --name <name>
+  npm run keys -- create --role <${ROLES.join('|')}> --name <name> [--expires-in-days <n>]
   npm run keys -- list [--json]
   npm run keys -- revoke <id>`;
 
@@ -36,8 +36,13 @@ async function main(argv: string[]): Promise<void> {
     await redis.connect();
     const store = new ApiKeyStore({ redis, keyPrefix: config.redis.keyPrefix });
     if (command === 'create') {
-      const { key, record } = await store.create({ role: roleSchema.parse(args.role), name: args.name! });
-      process.stdout.write(`created ${record.role} key ${record.id} for ${record.name}; it is shown only this once:\n${key}\n`);
+      const { key, record } = await store.create({
+        role: roleSchema.parse(args.role),
+        name: args.name!,
+        ...(args.expiresInDays === undefined ? {} : { expiresInDays: args.expiresInDays }),
+      });
+      const expiry = record.expiresAt === null ? '' : `; it expires ${new Date(record.expiresAt).toISOString()}`;
+      process.stdout.write(`created ${record.role} key ${record.id} for ${record.name}${expiry}; it is shown only this once:\n${key}\n`);
     } else if (command === 'list') {
       const keys = await store.list();
       process.stdout.write(args.json ? `${JSON.stringify(keys, null, 2)}\n` : table(keys));
@@ -50,14 +55,14 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-function parse(rest: string[], command: string): { role?: string; name?: string; json?: boolean; id?: string } {
+function parse(rest: string[], command: string): { role?: string; name?: string; expiresInDays?: number; json?: boolean; id?: string } {
   let parsed;
   try {
     parsed = parseArgs({
       args: rest,
       allowPositionals: command === 'revoke',
       options: command === 'create'
-        ? { role: { type: 'string' }, name: { type: 'string' } }
+        ? { role: { type: 'string' }, name: { type: 'string' }, 'expires-in-days': { type: 'string' } }
         : command === 'list' ? { json: { type: 'boolean' } } : {},
     });
   } catch (err) {
@@ -68,7 +73,12 @@ function parse(rest: string[], command: string): { role?: string; name?: string;
     if (typeof values.role !== 'string') throw new UsageError('create needs --role');
     if (!roleSchema.safeParse(values.role).success) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not ${JSON.stringify(values.role)}`);
     if (typeof values.name !== 'string' || values.name.trim() === '') throw new UsageError('create needs --name');
-    return { role: values.role, name: values.name };
+    const days = values['expires-in-days'];
+    if (days === undefined) return { role: values.role, name: values.name };
+    if (typeof days !== 'string' || !/^\d{1,5}$/.test(days) || !expiresInDaysSchema.safeParse(Number(days)).success) {
+      throw new UsageError(`--expires-in-days must be a whole number of days from 1 to ${MAX_KEY_LIFE_DAYS}, not ${JSON.stringify(days)}`);
+    }
+    return { role: values.role, name: values.name, expiresInDays: Number(days) };
   }
   if (command === 'revoke') {
     if (positionals.length !== 1) throw new UsageError('revoke needs exactly one key id (see npm run keys -- list)');
@@ -80,7 +90,7 @@ function parse(rest: string[], command: string): { role?: string; name?: string;
 function table(keys: ApiKeyRecord[]): string {
   if (keys.length === 0) return 'no API keys\n';
   const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
-  const rows = [['id', 'role', 'name', 'created', 'last used', 'revoked'], ...keys.map((k) => [k.id, k.role, k.name, time(k.createdAt), time(k.lastUsedAt), time(k.revokedAt)])];
+  const rows = [['id', 'role', 'name', 'created', 'last used', 'expires', 'revoked'], ...keys.map((k) => [k.id, k.role, k.name, time(k.createdAt), time(k.lastUsedAt), time(k.expiresAt), time(k.revokedAt)])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -33,6 +33,8 @@ export interface CallSession {
   vars: Record<string, string>;
   /** Set when the caller reaches a human from self-service (rule 3). */
   transfer: TransferContext | null;
+  /** Set once this session has written the call's `ended` (it is written once, whatever failed). */
+  recordClosed?: boolean;
 }
 
 export interface QueryResults {

@@ -4,7 +4,7 @@ import type { RoutingPolicy } from '../routing/routing-policy.js';
 import type { Need, RouteDecision } from '../routing/types.js';
 import { callerContextOf } from '../routing/caller-context-of.js';
 import type { CallSession, SessionEnd } from './call-session.js';
-import { publishOutcome } from './outcome-var.js';
+import { publishOutcome, type PublishedOutcome } from './outcome-var.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
 import type { CallRecordLog } from '../call-records/call-record-log.js';
 import { recordSafely } from './step-context.js';
@@ -63,7 +63,8 @@ export function createHandOff(deps: HandOffDeps) {
       await call.hangup('normal');
       return { outcome: 'queue-full' };
     }
-    await publishOutcome(call, { kind: 'queued', queue: decision.queue, priority: decision.priority, tier: decision.tier });
+    // From here the ACD owns the call and writes its end: nothing below may throw and end it a second time.
+    await publishQuietly(session, { kind: 'queued', queue: decision.queue, priority: decision.priority, tier: decision.tier });
 
     // Awaited only if the call leaves the queue; a failure meanwhile must not become an unhandled rejection.
     const holdEnd = deps.hold
@@ -74,7 +75,7 @@ export function createHandOff(deps: HandOffDeps) {
       : null;
     const settlement: CallSettlement = await result.settled;
     if (settlement.kind === 'answered') {
-      await publishOutcome(call, { kind: 'agent', agent: settlement.agent, queue: decision.queue, tier: decision.tier, waitMs: settlement.waitMs });
+      await publishQuietly(session, { kind: 'agent', agent: settlement.agent, queue: decision.queue, tier: decision.tier, waitMs: settlement.waitMs });
       return { outcome: 'handled', recorded: true };
     }
     if (settlement.kind === 'abandoned') return { outcome: 'abandoned', recorded: true };
@@ -82,4 +83,17 @@ export function createHandOff(deps: HandOffDeps) {
     const end = holdEnd ? await holdEnd : null;
     return end ?? { outcome: 'failed' };
   };
+}
+
+/**
+ * The outcome published on the caller's channel once the call is queued: it
+ * informs whoever watches the channel, so a switch that refuses it is logged
+ * and the call goes on (a caller talking to an agent is never cut off for it).
+ */
+async function publishQuietly(session: CallSession, outcome: PublishedOutcome): Promise<void> {
+  try {
+    await publishOutcome(session.call, outcome);
+  } catch (err) {
+    session.log.warn({ err, outcome: outcome.kind }, 'the call outcome could not be published on the channel');
+  }
 }

@@ -13,6 +13,7 @@ import type { RoutingPolicy } from '../routing/routing-policy.js';
 import type { CallSession, SessionEnd } from './call-session.js';
 import { publishOutcome } from './outcome-var.js';
 import { runFlow } from './run-flow.js';
+import { apologiseAndHangUp, closeRecord } from './close-session.js';
 import { recordSafely, type IvrServices } from './step-context.js';
 
 export interface IncomingCallDeps {
@@ -51,7 +52,7 @@ export function createIncomingCallHandler(deps: IncomingCallDeps) {
       lang: deps.defaultLanguage, customer: null, recognition: 'unknown', tier: 'standard', tierReason: 'unknown caller',
       passwordVerified: false, asked: [], menuPath: [], results: {}, vars: {}, transfer: null,
     };
-    let end: SessionEnd;
+    let end: SessionEnd = { outcome: 'failed' };
     try {
       await recordSafely(deps.recorder, session, { type: 'arrived', dialled: call.dialled, from: maskPhone(call.callerNumber), instance: deps.instanceId });
       log.info({ dialled: call.dialled }, 'call arrived');
@@ -59,16 +60,13 @@ export function createIncomingCallHandler(deps: IncomingCallDeps) {
     } catch (err) {
       log.error({ err }, 'call failed');
       end = { outcome: 'failed' };
-      if (!call.gone) {
-        await call.play([mediaUri('common/service-unavailable'), mediaUri('common/goodbye')], { bargeIn: false, language: session.lang });
-        await call.hangup('normal');
-      }
+      await apologiseAndHangUp(call, session.lang, log);
+    } finally {
+      // Whatever failed above, the record is closed and the session reported ended.
+      await closeRecord(deps.recorder, session, end, deps.now() - arrivedAt);
+      log.info({ outcome: end.outcome, durationMs: deps.now() - arrivedAt }, 'call ended');
+      deps.onSessionEnd?.(call.id, end);
     }
-    if (!end.recorded) {
-      await recordSafely(deps.recorder, session, { type: 'ended', outcome: end.outcome, durationMs: deps.now() - arrivedAt });
-    }
-    log.info({ outcome: end.outcome, durationMs: deps.now() - arrivedAt }, 'call ended');
-    deps.onSessionEnd?.(call.id, end);
     return end;
   };
 }

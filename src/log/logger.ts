@@ -1,5 +1,6 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { maskPhone } from './mask.js';
+import { redactRequest, redactUrlValue } from './redact-url.js';
 
 export type { Logger } from 'pino';
 
@@ -21,6 +22,8 @@ export function createLogger(settings: LoggerSettings): Logger {
     level: settings.level,
     name: settings.name ?? 'hotline',
     redact: { paths: REDACT, censor: '[redacted]' },
+    // A URL may carry a key or ticket in its query string: every logged url, on its own or in a request, is redacted.
+    serializers: { url: redactUrlValue, req: redactRequest, request: redactRequest },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

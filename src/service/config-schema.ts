@@ -1,12 +1,15 @@
 import { z } from 'zod';
+import { acdConfigSchema, checkAgentDials } from '../acd/acd-config.js';
 import { agentsConfigSchema } from '../acd/agents-config.js';
 import { apiConfigSchema } from '../api/api-config.js';
 import { callbacksSectionSchema } from '../callbacks/callbacks-config.js';
 import { careSectionSchema } from '../care/care-config.js';
+import { callRecordsSectionSchema } from '../call-records/call-records-config.js';
 import { ariSchema, instanceSchema, logSchema, redisSchema, serverSchema, soundsSchema } from '../config/base-schema.js';
 import { type DeepReadonly, type LoadOptions, readConfig } from '../config/load-config.js';
 import { customersSectionSchema } from '../customers/customers-config.js';
 import { promptsConfigSchema } from '../prompts/prompts-config.js';
+import { retentionSectionSchema } from '../retention/retention-config.js';
 import { queuesConfigSchema } from '../routing/queues-config.js';
 import { tiersConfigSchema } from '../routing/tiers-config.js';
 import { statsConfigSchema } from '../stats/stats-config.js';
@@ -34,13 +37,21 @@ export const configSchema = z.object({
   callbacks: callbacksSectionSchema.prefault({}),
   /** Care after the call: follow-up surveys and complaint tickets. */
   care: careSectionSchema.prefault({}),
+  /** Call records: how long they are kept. */
+  callRecords: callRecordsSectionSchema.prefault({}),
+  /** When the daily retention job runs. */
+  retention: retentionSectionSchema.prefault({}),
   /** config/tiers.yaml: value tiers, classification, transfer priority. */
   routing: tiersConfigSchema,
   /** config/queues.yaml: the skill queues. */
   queues: queuesConfigSchema,
+  /** config/agents.yaml: the rules agents' definitions follow (allowed dial strings). */
+  acd: acdConfigSchema.prefault({}),
   /** config/agents.yaml: agents known at start-up. */
   agents: agentsConfigSchema.default([]),
-}).strict();
+}).strict()
+  // Each agent's dial string must be one the `acd` section allows.
+  .superRefine(checkAgentDials);
 
 export type Config = DeepReadonly<z.infer<typeof configSchema>>;
 

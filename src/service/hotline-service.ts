@@ -45,6 +45,8 @@ import { SupervisorEventHub } from '../api/stream/supervisor-events.js';
 import { HotlineMetrics } from '../api/metrics/hotline-metrics.js';
 import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
 import { systemClock, type Clock } from '../time/clock.js';
+import { RetentionJob } from '../retention/retention-job.js';
+import { RetentionPurge } from '../retention/retention-purge.js';
 
 export interface HotlineServiceOptions {
   config: Config;
@@ -90,6 +92,8 @@ export class HotlineService {
   readonly callbackDesk: CallbackDesk;
   readonly followUps: FollowUps;
   readonly complaintDesk: ComplaintDesk;
+  /** Deletes, once a day, the records older than their retention. */
+  readonly retention: RetentionJob;
   readonly sessions = new Set<Promise<SessionEnd>>();
   private http: FastifyInstance | null = null;
   private readonly clock: Clock;
@@ -112,7 +116,7 @@ export class HotlineService {
     this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
     this.redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
     const prefix = config.redis.keyPrefix;
-    this.recorder = new CallRecordLog({ redis: this.redis, keyPrefix: prefix, clock: this.clock });
+    this.recorder = new CallRecordLog({ redis: this.redis, keyPrefix: prefix, clock: this.clock, maxEvents: config.callRecords.maxEvents });
 
     const source = config.customers.source;
     this.customers = source.backend === 'http'
@@ -144,6 +148,7 @@ export class HotlineService {
       logger: logger.child({ component: 'acd' }),
       instanceId: this.instanceId,
       clock: this.clock,
+      allowedDialStrings: config.acd.allowedDialStrings,
     });
 
     this.callbacks = new CallbackService({
@@ -159,6 +164,13 @@ export class HotlineService {
     });
     const tickets = new ComplaintTickets(this.redis, prefix, config.care.timeZone);
     this.complaintDesk = new ComplaintDesk(tickets, this.recorder, this.clock);
+    this.retention = new RetentionJob({
+      purge: new RetentionPurge({
+        surveys: this.followUps.store, complaints: tickets, callRecords: this.recorder, clock: this.clock, logger: logger.child({ component: 'retention' }),
+        policy: { surveyMonths: config.care.survey.retentionMonths, closedComplaintMonths: config.care.complaints.closedRetentionMonths, callRecordMonths: config.callRecords.retentionMonths },
+      }),
+      redisUrl: config.redis.url, keyPrefix: prefix, schedule: config.retention, logger: logger.child({ component: 'retention' }),
+    });
     const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue, clock: this.clock });
 
     this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix, clock: this.clock });
@@ -260,6 +272,7 @@ export class HotlineService {
     await this.transfers.start();
     await this.callbacks.start();
     await this.followUps.start();
+    await this.retention.start();
     await this.stats.refresh();
     const prefix = this.config.redis.keyPrefix;
     this.http = await createServer({
@@ -308,6 +321,7 @@ export class HotlineService {
       ['routing-sync', () => this.sync.stop()],
       ['transfers', () => this.transfers.stop()],
       ['follow-ups', () => this.followUps.stop()],
+      ['retention', () => this.retention.stop()],
       ['callbacks', () => this.callbacks.stop()],
       ['acd', () => this.acd.stop()],
       ['ari', () => this.ari.stop()],

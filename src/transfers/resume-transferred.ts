@@ -8,7 +8,7 @@ import type { Clock } from '../time/clock.js';
 import type { CallerContext, Need } from '../routing/types.js';
 import type { CallSession, SessionEnd } from '../ivr/call-session.js';
 import type { HandOff } from '../ivr/step-context.js';
-import { recordSafely } from '../ivr/step-context.js';
+import { apologiseAndHangUp, closeRecord } from '../ivr/close-session.js';
 
 export interface ResumeDeps {
   handOff: HandOff;
@@ -30,15 +30,14 @@ export async function resumeTransferred(release: TransferRelease, toQueue: Need,
   const context: Partial<CallerContext> = release.context ?? {};
   const call = release.call;
   const log = callLogger(deps.logger, call.id, call.callerNumber);
-  const recognition = context.customer ? await deps.recognition.recognise(context.customer.phone, log) : null;
   const session: CallSession = {
     call, log, callId: call.id,
     callerNumber: context.callerNumber || call.callerNumber,
     dialled: context.dialled || call.dialled,
     arrivedAt: release.arrivedAt,
     lang: deps.defaultLanguage,
-    customer: recognition?.kind === 'customer' ? recognition.customer : null,
-    recognition: recognition?.kind ?? 'unknown',
+    customer: null,
+    recognition: 'unknown',
     tier: context.tier ?? 'standard',
     tierReason: context.tierReason ?? 'transferred',
     passwordVerified: context.passwordVerified === true,
@@ -48,18 +47,23 @@ export async function resumeTransferred(release: TransferRelease, toQueue: Need,
     vars: {},
     transfer: { from: 'agent', fromQueue: release.fromQueue, fromAgent: release.fromAgent, note: `transferred by ${by}` },
   };
-  if (session.customer?.preferredLanguage) session.lang = session.customer.preferredLanguage;
   log.info({ fromQueue: release.fromQueue, toQueue, by }, 'call transferred');
-  let end: SessionEnd;
+  let end: SessionEnd = { outcome: 'failed' };
   try {
+    if (context.customer) {
+      const recognition = await deps.recognition.recognise(context.customer.phone, log);
+      session.recognition = recognition.kind;
+      if (recognition.kind === 'customer') session.customer = recognition.customer;
+    }
+    if (session.customer?.preferredLanguage) session.lang = session.customer.preferredLanguage;
     end = call.gone ? { outcome: 'caller-hangup' } : await deps.handOff(session, toQueue);
   } catch (err) {
     log.error({ err }, 'transfer failed');
     end = { outcome: 'failed' };
-    await call.hangup('normal');
-  }
-  if (!end.recorded) {
-    await recordSafely(deps.recorder, session, { type: 'ended', outcome: end.outcome, durationMs: deps.clock.now() - release.arrivedAt });
+    await apologiseAndHangUp(call, session.lang, log);
+  } finally {
+    // The call's `transferred` is written; whatever failed since, so is its end.
+    await closeRecord(deps.recorder, session, end, deps.clock.now() - release.arrivedAt);
   }
   return end;
 }

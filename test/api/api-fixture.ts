@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { systemClock } from '../../src/time/clock.js';
+import { systemClock, type Clock } from '../../src/time/clock.js';
 import { apiConfigSchema, type ApiConfig } from '../../src/api/api-config.js';
 import { createServer } from '../../src/api/create-server.js';
 import { HotlineMetrics } from '../../src/api/metrics/hotline-metrics.js';
@@ -51,9 +51,11 @@ export interface ApiFixtureOptions {
   /** Share Redis data with another fixture (two instances of one deployment). */
   prefix?: string;
   listen?: boolean;
-  api?: Partial<{ rateLimit: Partial<ApiConfig['rateLimit']>; streamIntervalSec: number; bodyLimitBytes: number }>;
+  api?: Partial<{ rateLimit: Partial<ApiConfig['rateLimit']>; streamIntervalSec: number; bodyLimitBytes: number; streams: Partial<ApiConfig['streams']> }>;
   /** Keys to reuse instead of creating new ones (a second instance). */
   keys?: Record<Role, string>;
+  /** Where the keys and the API read the time (key expiry); the wall clock by default. */
+  clock?: Clock;
 }
 
 export const silent = pino({ level: 'silent' });
@@ -78,7 +80,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
   events.subscribe((event) => metrics.observe(event));
   const acd = await startAcd({ redisUrl: options.redisUrl, prefix, clock: systemClock, queues: { ...defaultQueuesConfig }, instanceId: `api-${Math.random().toString(36).slice(2, 8)}` });
   const offAcd = acd.acd.onEvent((event) => events.publishAcd(event));
-  const keyStore = new ApiKeyStore({ redis, keyPrefix: prefix });
+  const keyStore = new ApiKeyStore({ redis, keyPrefix: prefix, ...(options.clock ? { clock: options.clock } : {}) });
   const keys = options.keys ?? {
     viewer: (await keyStore.create({ role: 'viewer', name: 'vera' })).key,
     supervisor: (await keyStore.create({ role: 'supervisor', name: 'sam' })).key,
@@ -104,6 +106,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     supervisor: {
       settings, statsSettings, redis, keyPrefix: prefix, keys: keyStore, audit, policy, sync, stats, realtime,
       agents: acd.acd.agents, events, metrics,
+      ...(options.clock ? { clock: options.clock } : {}),
       care,
       transfers: new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent }),
     },

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from '../../src/auth/api-key.js';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
 import { ValidationError } from '../../src/errors.js';
 import { ManualClock, systemClock, type Clock } from '../../src/time/clock.js';
+import { bearer, startApi } from './api-fixture.js';
 import { uniquePrefix } from './sync-fixture.js';
 
 let redis: Redis;
@@ -61,7 +64,7 @@ describe('API key store', () => {
     const stored = await redis.hgetall(`${prefix}:api-key:${record.id}`);
     expect(JSON.stringify(stored)).not.toContain(parseApiKey(key)!.secret);
     expect(stored.hash).toBe(hashSecret(parseApiKey(key)!.secret));
-    expect(record).toEqual({ id: record.id, name: 'alice', role: 'supervisor', createdAt: 1_000, lastUsedAt: null, revokedAt: null });
+    expect(record).toEqual({ id: record.id, name: 'alice', role: 'supervisor', createdAt: 1_000, lastUsedAt: null, revokedAt: null, expiresAt: null });
     await clock.advance(4_000);
     expect(await keys.verify(key)).toMatchObject({ id: record.id, lastUsedAt: 5_000 });
     expect((await keys.get(record.id))!.lastUsedAt).toBe(5_000);
@@ -139,5 +142,76 @@ describe('API key store', () => {
     const { keys } = store();
     await expect(keys.create({ role: 'root' as 'admin', name: 'x' })).rejects.toThrow(/^role: /);
     await expect(keys.create({ role: 'viewer', name: '   ' })).rejects.toThrow(/^name: must not be empty/);
+  });
+});
+
+describe('key names and expiry', () => {
+  const DAY = 86_400_000;
+
+  it('refuses names with control, bidi, zero-width or other format characters, or too long, naming the field', async () => {
+    const { keys } = store();
+    const hostile = ['tab\there', 'invoice\u202Egnp.exe', 'isolate\u2066d\u2069', 'zero\u200Bwidth', 'joiner\u200Dx', 'bom\uFEFFx', 'line\u2028separator', 'soft\u00ADhyphen', 'x'.repeat(65)];
+    for (const name of hostile) {
+      await expect(keys.create({ role: 'viewer', name }), JSON.stringify(name)).rejects.toThrow(/^name: /);
+    }
+    expect((await keys.create({ role: 'viewer', name: '大厅 wallboard 2 — Zoë' })).record.name).toBe('大厅 wallboard 2 — Zoë');
+  });
+
+  it('creates a key with an expiry; from then on it is refused with 401 api-key-expired', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+    const { keys } = store(clock);
+    const inDays = await keys.create({ role: 'viewer', name: 'temp', expiresInDays: 2 });
+    expect(inDays.record.expiresAt).toBe(clock.now() + 2 * DAY);
+    const at = await keys.create({ role: 'viewer', name: 'fixed', expiresAt: clock.now() + 1000 });
+    expect(at.record.expiresAt).toBe(clock.now() + 1000);
+    expect((await keys.create({ role: 'viewer', name: 'forever' })).record.expiresAt).toBeNull();
+    expect(await keys.verify(at.key)).toMatchObject({ id: at.record.id });
+    await clock.advance(1000);
+    await expect(keys.verify(at.key)).rejects.toMatchObject({ status: 401, code: 'api-key-expired' });
+    await clock.advance(2 * DAY - 1001);
+    expect(await keys.verify(inDays.key)).toMatchObject({ id: inDays.record.id });
+    await clock.advance(1);
+    await expect(keys.verify(inDays.key)).rejects.toMatchObject({ status: 401, code: 'api-key-expired' });
+  });
+
+  it('refuses an expiry in the past, out of range, or given both ways, naming the field', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+    const { keys } = store(clock);
+    await expect(keys.create({ role: 'viewer', name: 'x', expiresAt: clock.now() })).rejects.toThrow(/^expiresAt: must be in the future/);
+    await expect(keys.create({ role: 'viewer', name: 'x', expiresInDays: 0 })).rejects.toThrow(/^expiresInDays: /);
+    await expect(keys.create({ role: 'viewer', name: 'x', expiresInDays: 1.5 })).rejects.toThrow(/^expiresInDays: /);
+    await expect(keys.create({ role: 'viewer', name: 'x', expiresInDays: 1, expiresAt: clock.now() + DAY })).rejects.toThrow(/expiresAt.*expiresInDays|expiresInDays.*expiresAt/);
+  });
+
+  it('through the API: 400 naming body.name or body.expiresAt; a key made to expire shows when', async () => {
+    const f = await startApi({ redisUrl: inject('redisUrl') });
+    try {
+      const post = (payload: Record<string, unknown>) => f.app.inject({ method: 'POST', url: '/v1/keys', headers: bearer(f.keys.admin), payload });
+      const bidi = await post({ role: 'viewer', name: 'report\u202Efdp.exe' });
+      expect(bidi.statusCode).toBe(400);
+      expect(bidi.json().message).toMatch(/^body\.name: /);
+      const past = await post({ role: 'viewer', name: 'wall', expiresAt: '2001-01-01T00:00:00Z' });
+      expect(past.statusCode).toBe(400);
+      expect(past.json().message).toMatch(/^body\.expiresAt: /);
+      const made = await post({ role: 'viewer', name: 'wall', expiresInDays: 30 });
+      expect(made.statusCode).toBe(201);
+      const expiresAt = Date.parse(made.json().expiresAt);
+      expect(Math.abs(expiresAt - (Date.parse(made.json().createdAt) + 30 * DAY))).toBe(0);
+      const listed = (await f.app.inject({ url: '/v1/keys', headers: bearer(f.keys.admin) })).json().keys;
+      expect(listed.find((k: { id: string }) => k.id === made.json().id)).toMatchObject({ expiresAt: made.json().expiresAt });
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('npm run keys -- create takes --expires-in-days', async () => {
+    const prefix = uniquePrefix('keys-cli');
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', 'create', '--role', 'viewer', '--name', 'lobby', '--expires-in-days', '7'], {
+      env: { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix },
+    });
+    expect(stdout).toMatch(/expires 20\d\d-/);
+    const [record] = await new ApiKeyStore({ redis, keyPrefix: prefix }).list();
+    expect(record!.expiresAt! - record!.createdAt).toBe(7 * DAY);
   });
 });

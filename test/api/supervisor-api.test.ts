@@ -190,7 +190,7 @@ describe('statistics through the API', () => {
 
 describe('the event stream', () => {
   it('sends the figures at once, then agent and routing events as they happen', async () => {
-    const stream = await SseClient.open(`${api.url}/v1/stream?key=${encodeURIComponent(api.keys.viewer)}`);
+    const stream = await SseClient.open(`${api.url}/v1/stream`, bearer(api.keys.viewer));
     try {
       expect(stream.status).toBe(200);
       expect(stream.contentType).toMatch(/^text\/event-stream/);

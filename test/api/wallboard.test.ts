@@ -37,7 +37,7 @@ describe('the wallboard', () => {
     try {
       api.live.waitingNow = { queues: { billing: { waiting: 2, longestWaitMs: 65_000, estimatedWaitMs: 90_000 } }, tiers: { gold: { waiting: 2, longestWaitMs: 65_000 } } };
       api.live.agentsNow = { total: { available: 3, 'on-call': 4 }, queues: { billing: { available: 1, 'on-call': 2 } } };
-      await page.goto(`${api.url}/wallboard?key=${encodeURIComponent(api.keys.viewer)}`);
+      await page.goto(`${api.url}/wallboard#key=${encodeURIComponent(api.keys.viewer)}`);
       await page.locator('[data-queue="billing"]').waitFor();
       // The key leaves the address bar for the tab's session storage.
       expect(page.url()).toBe(`${api.url}/wallboard`);
@@ -87,6 +87,26 @@ describe('the wallboard', () => {
       expect(asked[0]).toMatch(/API key/);
     } finally {
       await context.close();
+    }
+  });
+
+  it('follows the stream with a single-use ticket, never with the key in a URL, and drops it when the key is revoked', async () => {
+    const page = await browser.newPage();
+    const wall = await api.keyStore.create({ role: 'viewer', name: 'corridor screen' });
+    try {
+      const urls: string[] = [];
+      page.on('request', (request) => urls.push(request.url()));
+      page.on('dialog', (dialog) => void dialog.accept(wall.key));
+      await page.goto(`${api.url}/wallboard`);
+      await page.locator('#status.live').waitFor();
+      for (const url of urls) expect(url).not.toContain(wall.key.slice(16));
+      const streams = urls.filter((u) => u.includes('/v1/stream'));
+      expect(streams.some((u) => /\/v1\/stream\?ticket=st_/.test(u))).toBe(true);
+      await api.keyStore.revoke(wall.record.id);
+      await page.waitForFunction(() => /was revoked/.test(document.getElementById('message')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      expect(await page.locator('#status').getAttribute('class')).toBe('down');
+    } finally {
+      await page.close();
     }
   });
 

@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['stats'],
   ['callbacks'],
   ['care', 'transfers'],
-  ['api'],
+  ['api', 'retention'],
   ['service'],
   ['call-tool'],
   ['cli', 'main'],

@@ -1,69 +1,22 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHotline, type HotlineFixture } from '../support/hotline-fixture.js';
+import { runScriptedDay, SCRIPTED_DAY_OVERRIDES } from '../support/scripted-day.js';
 
 /**
- * A scripted day on the billing queue through the simulated Asterisk, with
- * known outcomes, and the statistics the API reports for it compared with
- * figures worked out by hand (README, "Statistics: definitions").
- *
- * Thresholds are shortened so the scenario runs in seconds: short abandon
- * 1 s, service-level threshold 2 s for the queue and for both tiers.
+ * The scripted day (test/support/scripted-day.ts) and the statistics the API
+ * reports for it compared with figures worked out by hand (README,
+ * "Statistics: definitions").
  */
 let hotline: HotlineFixture;
 let viewerKey: string;
 let startedAt: number;
 let callbackId: string;
 
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('scenario step did not happen in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 beforeAll(async () => {
-  hotline = await startHotline({
-    overrides: {
-      stats: { shortAbandonSec: 1 },
-      queues: { billing: { serviceLevelThresholdSec: 2, wrapUpSec: 0 } },
-      routing: { tiers: { standard: { serviceLevelTarget: { seconds: 2 } }, gold: { serviceLevelTarget: { seconds: 2 } } } },
-    },
-  });
+  hotline = await startHotline({ overrides: SCRIPTED_DAY_OVERRIDES });
   viewerKey = (await hotline.service.keys.create({ role: 'viewer', name: 'wall' })).key;
-  hotline.sim.setAgent('1005', { kind: 'answer', afterMs: 100, hangupAfterMs: 4000 });
-  startedAt = Date.now();
-
-  // Nobody staffed: three callers give up after different waits.
-  await Promise.all([
-    hotline.call('10000', '13800000004', ['1'], { maxQueueWaitMs: 200 }),    // standard: short abandon (< 1 s)
-    hotline.call('10000', '13800000004', ['1'], { maxQueueWaitMs: 1400 }),   // standard: abandoned within 2 s
-    hotline.call('10000', '13800000002', ['1'], { maxQueueWaitMs: 3500 }),   // gold: abandoned after 2 s
-  ]);
-  // A standard caller asks for a callback with key 5 (1 = this number); it is then cancelled by a supervisor.
-  const callback = await hotline.call('10000', '13800000004', ['1', '5', '1'], { maxQueueWaitMs: 5000 });
-  if (callback.outcome.kind !== 'callback') throw new Error(`expected a callback, got ${JSON.stringify(callback.outcome)}`);
-  callbackId = callback.outcome.callbackId;
-  const supervisorKey = (await hotline.service.keys.create({ role: 'supervisor', name: 'sup' })).key;
-  const cancelled = await request(`http://127.0.0.1:${hotline.service.port}/v1/callbacks/${callbackId}?reason=customer%20called%20back`, {
-    method: 'DELETE', headers: { authorization: `Bearer ${supervisorKey}` },
-  });
-  if (cancelled.statusCode !== 200) throw new Error(`cancel failed: ${cancelled.statusCode} ${await cancelled.body.text()}`);
-  await cancelled.body.text();
-  // An agent is free: answered at once.
-  await hotline.service.acd.agents.login('1005', { ready: true });
-  await hotline.call('10000', '13800000002', ['1'], { maxQueueWaitMs: 5000, talkMs: 1000 });   // gold: answered within 2 s
-  await hotline.idle();
-  await until(async () => (await hotline.service.acd.agents.get('1005')).state === 'available');
-  // The agent steps away; the next caller waits 3 s for them.
-  await hotline.service.acd.agents.pause('1005', 'break');
-  const late = hotline.call('10000', '13800000004', ['1'], { maxQueueWaitMs: 10_000, talkMs: 1000 });   // standard: answered after 2 s
-  await until(async () => (await hotline.service.acd.waiting('billing')).length === 1);
-  await new Promise((r) => setTimeout(r, 3000));
-  await hotline.service.acd.agents.ready('1005');
-  await late;
-  await hotline.idle();
+  ({ startedAt, callbackId } = await runScriptedDay(hotline));
 }, 60_000);
 afterAll(async () => hotline?.stop());
 

@@ -4,6 +4,7 @@ import type { Agent } from '../../acd/agent.js';
 import { agentPatchSchema, agentSchema } from '../../acd/agent-schema.js';
 import { authErrors, errorSchema, idParams, noQuery } from '../schemas/common-schemas.js';
 import { agentStateBody, agentView, toAgentView } from '../schemas/agent-schemas.js';
+import { exposureOf } from '../exposure/number-exposure.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
 import { systemClock } from '../../time/clock.js';
 import { actorOf, audit } from './actor.js';
@@ -20,12 +21,12 @@ export const agentRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asyn
       querystring: noQuery,
       response: { 200: z.object({ agents: z.array(agentView) }), ...authErrors },
     },
-  }, async () => ({ agents: (await deps.agents.list()).map(toAgentView) }));
+  }, async (req) => ({ agents: (await deps.agents.list()).map((agent) => toAgentView(agent, exposureOf(req))) }));
 
   app.get('/agents/:id', {
     config: { role: 'viewer' },
     schema: { tags: ['agents'], summary: 'One agent', params: idParams, querystring: noQuery, response: { 200: agentView, ...authErrors, 404: errorSchema } },
-  }, async (req) => toAgentView(await deps.agents.get(req.params.id)));
+  }, async (req) => toAgentView(await deps.agents.get(req.params.id), exposureOf(req)));
 
   app.post('/agents', {
     config: { role: 'supervisor' },
@@ -39,7 +40,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asyn
   }, async (req, reply) => {
     const agent = await deps.agents.add(req.body);
     await audit(deps.audit, req.log, { at: now(deps), actor: actorOf(req), action: 'agent.create', target: agent.id, before: null, after: definition(agent) });
-    return reply.code(201).send(toAgentView(agent));
+    return reply.code(201).send(toAgentView(agent, exposureOf(req)));
   });
 
   app.patch('/agents/:id', {
@@ -57,7 +58,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asyn
     const before = await deps.agents.get(req.params.id);
     const after = await deps.agents.update(req.params.id, req.body);
     await audit(deps.audit, req.log, { at: now(deps), actor: actorOf(req), action: 'agent.update', target: after.id, before: definition(before), after: definition(after) });
-    return toAgentView(after);
+    return toAgentView(after, exposureOf(req));
   });
 
   app.delete('/agents/:id', {
@@ -99,7 +100,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asyn
       at: now(deps), actor: actorOf(req), action: 'agent.state', target: id,
       before: stateOf(before), after: { ...stateOf(after), action: body.action },
     });
-    return toAgentView(after);
+    return toAgentView(after, exposureOf(req));
   });
 };
 

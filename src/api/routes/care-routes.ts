@@ -7,6 +7,7 @@ import type { SupervisorDeps } from '../supervisor-deps.js';
 import { systemClock } from '../../time/clock.js';
 import { actorOf, audit } from './actor.js';
 import { ValidationError } from '../../errors.js';
+import { exposureOf, textFor, type NumberExposure } from '../exposure/number-exposure.js';
 
 const idParams = z.object({ id: z.string().min(1).max(128) }).strict();
 const time = (ms: number | null) => (ms === null ? null : isoTime(ms));
@@ -23,10 +24,12 @@ const callbackView = z.object({
   closedAt: z.string().nullable(), closedBy: z.string().nullable(), closeReason: z.string().nullable(),
 }).describe('Callback');
 
-function toCallbackView(v: CallbackView) {
+/** The desk masks the number for everyone; reasons and names typed by people are masked below supervisor. */
+function toCallbackView(v: CallbackView, exposure: NumberExposure) {
   return {
     ...v, requestedAt: isoTime(v.requestedAt), enqueuedAt: isoTime(v.enqueuedAt), deadline: isoTime(v.deadline),
     nextAttemptAt: time(v.nextAttemptAt), closedAt: time(v.closedAt),
+    closedBy: textFor(v.closedBy, exposure), closeReason: textFor(v.closeReason, exposure),
   };
 }
 
@@ -36,8 +39,12 @@ const complaintView = z.object({
   resolvedAt: z.string().nullable(), resolvedBy: z.string().nullable(), note: z.string().nullable(),
 }).describe('Complaint');
 
-function toComplaintView(v: ComplaintView) {
-  return { ...v, openedAt: isoTime(v.openedAt), dueAt: isoTime(v.dueAt), resolvedAt: time(v.resolvedAt) };
+/** The desk masks the number and account for everyone; the note and who resolved it are masked below supervisor. */
+function toComplaintView(v: ComplaintView, exposure: NumberExposure) {
+  return {
+    ...v, openedAt: isoTime(v.openedAt), dueAt: isoTime(v.dueAt), resolvedAt: time(v.resolvedAt),
+    resolvedBy: textFor(v.resolvedBy, exposure), note: textFor(v.note, exposure),
+  };
 }
 
 const scores = z.record(z.string(), z.object({ responses: z.number().int(), averageScore: z.number().nullable(), comments: z.number().int() }));
@@ -62,12 +69,12 @@ export const careRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
       }).strict(),
       response: { 200: z.object({ callbacks: z.array(callbackView) }), ...authErrors },
     },
-  }, async (req) => ({ callbacks: (await care.callbacks.list(req.query)).map(toCallbackView) }));
+  }, async (req) => ({ callbacks: (await care.callbacks.list(req.query)).map((v) => toCallbackView(v, exposureOf(req))) }));
 
   app.get('/callbacks/:id', {
     config: { role: 'viewer' },
     schema: { tags: ['callbacks'], summary: 'One callback', params: idParams, querystring: noQuery, response: { 200: callbackView, ...authErrors, 404: errorSchema } },
-  }, async (req) => toCallbackView(await care.callbacks.get(req.params.id)));
+  }, async (req) => toCallbackView(await care.callbacks.get(req.params.id), exposureOf(req)));
 
   app.patch('/callbacks/:id', {
     config: { role: 'supervisor' },
@@ -84,8 +91,8 @@ export const careRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
     const actor = actorOf(req);
     const before = await care.callbacks.get(req.params.id);
     const after = await care.callbacks.reschedule(req.params.id, { at: Date.parse(req.body.at), by: actor.name });
-    await audit(deps.audit, req.log, { at: now(), actor, action: 'callback.reschedule', target: after.id, before: toCallbackView(before), after: toCallbackView(after) });
-    return toCallbackView(after);
+    await audit(deps.audit, req.log, { at: now(), actor, action: 'callback.reschedule', target: after.id, before: toCallbackView(before, 'full'), after: toCallbackView(after, 'full') });
+    return toCallbackView(after, exposureOf(req));
   });
 
   app.delete('/callbacks/:id', {
@@ -100,8 +107,8 @@ export const careRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
   }, async (req) => {
     const actor = actorOf(req);
     const after = await care.callbacks.cancel(req.params.id, { reason: req.query.reason, by: actor.name });
-    await audit(deps.audit, req.log, { at: now(), actor, action: 'callback.cancel', target: after.id, before: null, after: toCallbackView(after) });
-    return toCallbackView(after);
+    await audit(deps.audit, req.log, { at: now(), actor, action: 'callback.cancel', target: after.id, before: null, after: toCallbackView(after, 'full') });
+    return toCallbackView(after, exposureOf(req));
   });
 
   app.get('/complaints', {
@@ -116,7 +123,7 @@ export const careRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
       }).strict(),
       response: { 200: z.object({ complaints: z.array(complaintView) }), ...authErrors },
     },
-  }, async (req) => ({ complaints: (await care.complaints.list(req.query)).map(toComplaintView) }));
+  }, async (req) => ({ complaints: (await care.complaints.list(req.query)).map((v) => toComplaintView(v, exposureOf(req))) }));
 
   app.post('/complaints/:id/resolve', {
     config: { role: 'supervisor' },
@@ -131,8 +138,8 @@ export const careRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
   }, async (req) => {
     const actor = actorOf(req);
     const after = await care.complaints.resolve(req.params.id, { note: req.body.note, by: actor.name });
-    await audit(deps.audit, req.log, { at: now(), actor, action: 'complaint.resolve', target: after.id, before: null, after: toComplaintView(after) });
-    return toComplaintView(after);
+    await audit(deps.audit, req.log, { at: now(), actor, action: 'complaint.resolve', target: after.id, before: null, after: toComplaintView(after, 'full') });
+    return toComplaintView(after, exposureOf(req));
   });
 
   app.get('/surveys', {

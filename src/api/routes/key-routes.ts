@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiKeyRecord } from '../../auth/api-key-store.js';
-import { apiKeyNameSchema } from '../../auth/api-key-store.js';
+import { apiKeyNameSchema, expiresInDaysSchema, MAX_KEY_LIFE_DAYS } from '../../auth/api-key-store.js';
 import { roleSchema } from '../../auth/roles.js';
 import { authErrors, errorSchema, idParams, isoTime, noQuery } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
@@ -15,6 +15,7 @@ const keyView = z.object({
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  expiresAt: z.string().nullable().describe('From this time on the key is refused (401 api-key-expired); null if it does not expire'),
 }).describe('ApiKey');
 
 function toKeyView(record: ApiKeyRecord): z.infer<typeof keyView> {
@@ -25,11 +26,28 @@ function toKeyView(record: ApiKeyRecord): z.infer<typeof keyView> {
     createdAt: isoTime(record.createdAt),
     lastUsedAt: record.lastUsedAt === null ? null : isoTime(record.lastUsedAt),
     revokedAt: record.revokedAt === null ? null : isoTime(record.revokedAt),
+    expiresAt: record.expiresAt === null ? null : isoTime(record.expiresAt),
   };
 }
 
 /** API keys (admin): the same store as `npm run keys`. */
 export const keyRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
+  const clock = deps.clock ?? systemClock;
+  const DAY_MS = 86_400_000;
+  const createBody = z.object({
+    role: roleSchema,
+    name: apiKeyNameSchema,
+    expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2027-01-31T18:00:00+08:00' })
+      .refine((at) => Date.parse(at) > clock.now(), 'must be in the future')
+      .refine((at) => Date.parse(at) <= clock.now() + MAX_KEY_LIFE_DAYS * DAY_MS, `must be at most ${MAX_KEY_LIFE_DAYS} days away`)
+      .optional()
+      .describe('When the key stops working'),
+    expiresInDays: expiresInDaysSchema.optional().describe('The key stops working this many days after it is created'),
+  }).strict().refine((body) => body.expiresAt === undefined || body.expiresInDays === undefined, {
+    message: 'give expiresAt or expiresInDays, not both',
+    path: ['expiresAt'],
+  });
+
   app.get('/keys', {
     config: { role: 'admin' },
     schema: { tags: ['keys'], summary: 'Every API key, revoked ones included (never the key itself)', querystring: noQuery, response: { 200: z.object({ keys: z.array(keyView) }), ...authErrors } },
@@ -41,12 +59,14 @@ export const keyRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async 
       tags: ['keys'],
       summary: 'Create a key; the answer is the only time the key is shown',
       querystring: noQuery,
-      body: z.object({ role: roleSchema, name: apiKeyNameSchema }).strict(),
+      body: createBody,
       response: { 201: keyView.extend({ key: z.string() }), ...authErrors },
     },
   }, async (req, reply) => {
-    const { key, record } = await deps.keys.create(req.body);
-    await audit(deps.audit, req.log, { at: record.createdAt, actor: actorOf(req), action: 'key.create', target: record.id, before: null, after: { name: record.name, role: record.role } });
+    const { expiresAt, ...rest } = req.body;
+    const { key, record } = await deps.keys.create({ ...rest, ...(expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) }) });
+    const after = { name: record.name, role: record.role, ...(record.expiresAt === null ? {} : { expiresAt: isoTime(record.expiresAt) }) };
+    await audit(deps.audit, req.log, { at: record.createdAt, actor: actorOf(req), action: 'key.create', target: record.id, before: null, after });
     return reply.code(201).send({ ...toKeyView(record), key });
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authErrors, errorSchema, isoTime, noQuery } from '../schemas/common-schemas.js';
 import { rollbackBody, versionsResponse } from '../schemas/routing-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
+import { exposureOf, textFor } from '../exposure/number-exposure.js';
 import { actorOf } from './actor.js';
 
 export const routingRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
@@ -14,9 +15,11 @@ export const routingRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = as
       querystring: noQuery,
       response: { 200: versionsResponse, ...authErrors },
     },
-  }, async () => ({
+  }, async (req) => ({
     current: deps.policy.snapshot().version,
-    versions: (await deps.sync.versions()).map((v) => ({ ...v, at: isoTime(v.at) })),
+    versions: (await deps.sync.versions()).map((v) => ({
+      ...v, at: isoTime(v.at), changedBy: textFor(v.changedBy, exposureOf(req)), change: textFor(v.change, exposureOf(req)),
+    })),
   }));
 
   app.post('/routing/rollback', {

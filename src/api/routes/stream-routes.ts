@@ -1,10 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authErrors } from '../schemas/common-schemas.js';
+import { RevocationNotices } from '../../auth/revocation-notices.js';
+import { systemClock } from '../../time/clock.js';
+import { authErrors, isoTime, noQuery } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
+import { OpenStreams, type StreamEndReason } from '../stream/open-streams.js';
 import { RealtimeFeed } from '../stream/realtime-feed.js';
-import type { SupervisorEvent } from '../stream/supervisor-events.js';
+import { eventPayload, statsPayload } from '../stream/stream-payload.js';
+import { exposureOf } from '../exposure/number-exposure.js';
+import type { RealtimeReport } from '../../stats/realtime-stats.js';
 
 /** A client this far behind is not reading: it is dropped rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -13,40 +18,104 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  * GET /v1/stream: server-sent events. `stats` carries the realtime report
  * (at once, then every `api.streamIntervalSec` and soon after calls and agents
  * change); `agent`, `call` and `routing` carry events as they happen on this
- * instance.
+ * instance; `end` says why the server ends the stream (the key was revoked or
+ * expired, the server is closing).
  *
- * A browser's EventSource cannot send an Authorization header, so this route
- * alone also accepts the key as `?key=`. A key in a URL can end up in proxy
- * logs and browser history: give wallboards a viewer key of their own.
+ * A browser's EventSource cannot send an Authorization header, and a key in a
+ * URL ends up in proxy logs and browser history: such a client asks
+ * POST /v1/stream/tickets (key in the header) for a single-use ticket that
+ * lives 30 seconds, and opens the stream with `?ticket=`. `?key=` is taken
+ * only when `api.streams.keyInQuery` is set.
+ *
+ * A key's streams end on every instance as soon as it is revoked (a notice
+ * over Redis pub/sub) or expires (a timer), and each open stream checks its
+ * key again every `api.streams.recheckSec` in case a notice was missed.
+ * Open streams are capped per key and per instance (429 too-many-streams).
  */
 export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
+  const clock = deps.clock ?? systemClock;
+  const streamSettings = deps.settings.streams;
   const feed = new RealtimeFeed({
     realtime: deps.realtime,
     intervalMs: deps.settings.streamIntervalSec * 1000,
     events: deps.events,
     logger: app.log,
   });
-  const open = new Set<() => void>();
+  const open = new OpenStreams({
+    maxPerKey: streamSettings.maxPerKey,
+    maxTotal: streamSettings.maxTotal,
+    recheckMs: streamSettings.recheckSec * 1000,
+    keys: deps.keys,
+    clock,
+    logger: app.log,
+  });
+  const notices = new RevocationNotices({
+    redis: deps.redis,
+    channel: deps.keys.revocationChannel,
+    onRevoked: (keyId) => open.endKey(keyId, 'revoked-api-key'),
+    onResubscribed: () => void open.recheck(),
+    logger: app.log,
+  });
+  try {
+    await notices.start();
+  } catch (err) {
+    app.log.warn({ err }, 'key revocation notices unavailable for now; open streams re-check their keys every interval');
+  }
   app.addHook('preClose', async () => {
-    for (const close of [...open]) close();
+    open.endAll('server-closing');
     feed.close();
+    notices.stop();
+  });
+
+  app.post('/stream/tickets', {
+    config: { role: 'viewer' },
+    schema: {
+      tags: ['statistics'],
+      summary: 'A single-use ticket to open /v1/stream without the key in the URL',
+      description: 'Send the key in the Authorization header; open GET /v1/stream?ticket=<ticket> within 30 seconds. A ticket opens one stream, on any instance, once.',
+      querystring: noQuery,
+      response: {
+        201: z.object({ ticket: z.string(), expiresAt: z.string() }).describe('StreamTicket'),
+        ...authErrors,
+      },
+    },
+  }, async (req, reply) => {
+    const { ticket, expiresAt } = await deps.keys.tickets.issue(req.apiKey!.id);
+    return reply.code(201).header('cache-control', 'no-store').send({ ticket, expiresAt: isoTime(expiresAt) });
   });
 
   app.get('/stream', {
-    config: { role: 'viewer', keyInQuery: true },
+    config: { role: 'viewer', keyInQuery: streamSettings.keyInQuery, ticketInQuery: true },
     schema: {
       tags: ['statistics'],
       summary: 'Live figures and events (server-sent events)',
-      description: 'Events: stats (the realtime report), agent, call, routing. The key may be given as ?key= because EventSource cannot send headers.',
-      querystring: z.object({ key: z.string().max(200).optional().describe('The API key, for clients that cannot send headers') }).strict(),
+      description: 'Events: stats (the realtime report), agent, call, routing, and end (why the server ended the stream). Clients that cannot send headers (EventSource) open it with ?ticket= from POST /v1/stream/tickets.',
+      querystring: z.object({
+        ticket: z.string().max(200).optional().describe('A single-use ticket from POST /v1/stream/tickets, for clients that cannot send headers'),
+        key: z.string().max(300).optional().describe('The API key; only when api.streams.keyInQuery is set'),
+      }).strict(),
       response: {
         200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
         ...authErrors,
       },
     },
   }, async (req, reply) => {
-    reply.hijack();
     const raw = reply.raw;
+    let closed = false;
+    let offReports = () => {};
+    let offEvents = () => {};
+    const close = (reason?: StreamEndReason) => {
+      if (closed) return;
+      closed = true;
+      offReports();
+      offEvents();
+      forget();
+      if (reason && !raw.writableEnded) write(raw, 'end', { reason });
+      raw.end();
+    };
+    // Admitted (or refused with 429) before anything is awaited, so the caps cannot be overrun by a burst.
+    const forget = open.admit(req.apiKey!, (reason) => close(reason));
+    reply.hijack();
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -54,15 +123,6 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
       'x-accel-buffering': 'no',
     });
     raw.write('retry: 3000\n\n');
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      offReports();
-      offEvents();
-      open.delete(close);
-      raw.end();
-    };
     const send = (event: string, data: unknown) => {
       if (closed) return;
       if (raw.writableLength > MAX_BUFFERED_BYTES) {
@@ -72,12 +132,19 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
       }
       write(raw, event, data);
     };
-    const offReports = feed.subscribe((report) => send('stats', report));
-    const offEvents = deps.events.subscribe((event) => send(event.kind, payload(event)));
-    open.add(close);
-    raw.on('close', close);
+    const exposure = exposureOf(req);
+    const sendStats = (report: RealtimeReport) => {
+      const data = statsPayload(report);
+      if (data) send('stats', data);
+    };
+    offReports = feed.subscribe(sendStats);
+    offEvents = deps.events.subscribe((event) => {
+      const data = eventPayload(event, exposure);
+      if (data) send(event.kind, data);
+    });
+    raw.on('close', () => close());
     try {
-      send('stats', await deps.realtime.report());
+      sendStats(await deps.realtime.report());
     } catch (err) {
       req.log.warn({ err }, 'first realtime figures for the stream failed; the next interval will bring them');
     }
@@ -86,9 +153,4 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
 
 function write(raw: ServerResponse, event: string, data: unknown): void {
   raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-}
-
-function payload(event: SupervisorEvent): unknown {
-  if (event.kind === 'routing') return { version: event.version, changedBy: event.changedBy, change: event.change };
-  return event.event;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AGENT_STATES } from '../../acd/agent.js';
 import { MAX_PAUSE_REASON_LENGTH } from '../../acd/agent-state.js';
 import type { Agent } from '../../acd/agent.js';
+import { textFor, type NumberExposure } from '../exposure/number-exposure.js';
 import { isoTime } from './common-schemas.js';
 
 export const agentView = z.object({
@@ -20,19 +21,20 @@ export const agentView = z.object({
 
 export type AgentView = z.infer<typeof agentView>;
 
-export function toAgentView(agent: Agent): AgentView {
+/** The agent as the key asking may see it: a number in the dial string or a reason is masked below supervisor. */
+export function toAgentView(agent: Agent, exposure: NumberExposure): AgentView {
   return {
     id: agent.id,
     name: agent.name,
-    dial: agent.dial,
+    dial: textFor(agent.dial, exposure),
     skills: { ...agent.skills },
     state: agent.state,
-    pauseReason: agent.pauseReason,
+    pauseReason: textFor(agent.pauseReason, exposure),
     stateSince: isoTime(agent.stateSince),
     callsToday: agent.callsToday,
     talkMsToday: agent.talkMsToday,
     callId: agent.callId,
-    pending: agent.pending === null ? null : agent.pending.kind === 'pause' ? `pause: ${agent.pending.reason}` : 'logout',
+    pending: agent.pending === null ? null : agent.pending.kind === 'pause' ? `pause: ${textFor(agent.pending.reason, exposure)}` : 'logout',
   };
 }
 

@@ -5,7 +5,9 @@ import type { RoutingChange } from '../../routing/routing-policy.js';
 /**
  * What /v1/stream tells supervisors as it happens, besides the periodic
  * figures: agents changing state, calls moving through the queues, routing
- * versions coming into force. Call events carry no caller number.
+ * versions coming into force. These are the service's own events, whole (the
+ * `ended` call event carries the caller's number); what a stream sends of them
+ * is rebuilt field by field for the key listening (stream-payload.ts).
  */
 export type SupervisorEvent =
   | { kind: 'agent'; event: Extract<AcdEvent, { type: 'agent-state' }> }

@@ -1,10 +1,16 @@
 /**
  * The wallboard: one self-contained page (inline CSS and script, no build
  * step, no third-party code) for a wall screen — dark, large type, readable
- * from across the room. It takes the API key from `?key=` (then removes it
- * from the address bar) or asks once, keeps it in sessionStorage, checks it
- * with /v1/stats/realtime, and follows /v1/stream (which alone accepts the
- * key as a query parameter, since EventSource cannot send headers).
+ * from across the room. It takes the API key from the address's fragment
+ * (`#key=`, which the browser never sends to a server) or, for old
+ * bookmarks, `?key=` (either is then removed from the address bar), or asks
+ * once; it keeps the key in sessionStorage and sends it only in the
+ * Authorization header: it checks it with /v1/stats/realtime, asks
+ * POST /v1/stream/tickets for a single-use ticket and follows
+ * /v1/stream?ticket= (EventSource cannot send headers). A ticket opens one
+ * stream: when the stream ends (the key revoked or expired, the server
+ * restarting) the page starts over with a fresh ticket, or says why the key
+ * was refused.
  *
  * It is kept as a string in a module so that the compiled service serves it
  * without copying assets; the page's own script avoids template literals.
@@ -166,12 +172,15 @@ export const WALLBOARD_HTML = String.raw`<!doctype html>
 
   function takeKey() {
     var params = new URLSearchParams(location.search);
-    var key = params.get('key');
+    var fragment = new URLSearchParams(location.hash.replace(/^#/, ''));
+    var key = fragment.get('key') || params.get('key');
     if (key) {
       sessionStorage.setItem(KEY_STORE, key);
       params.delete('key');
+      fragment.delete('key');
       var rest = params.toString();
-      history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+      var hash = fragment.toString();
+      history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + (hash ? '#' + hash : ''));
       return key;
     }
     key = sessionStorage.getItem(KEY_STORE);
@@ -187,7 +196,7 @@ export const WALLBOARD_HTML = String.raw`<!doctype html>
       status('no API key', 'down');
       var message = document.getElementById('message');
       // Keep the reason a refused key was refused; otherwise say how to give one.
-      if (!message.textContent) message.textContent = 'Open this page with ?key=<API key>';
+      if (!message.textContent) message.textContent = 'Open this page with #key=<API key>';
       return;
     }
     fetch('/v1/stats/realtime', { headers: { authorization: 'Bearer ' + key } }).then(function (res) {
@@ -213,13 +222,31 @@ export const WALLBOARD_HTML = String.raw`<!doctype html>
 
   function follow(key) {
     if (source) source.close();
-    source = new EventSource('/v1/stream?key=' + encodeURIComponent(key));
-    source.addEventListener('open', function () {
-      status('live', 'live');
-      document.getElementById('message').textContent = '';
+    source = null;
+    fetch('/v1/stream/tickets', { method: 'POST', headers: { authorization: 'Bearer ' + key } }).then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return res.json();
+    }).then(function (body) {
+      var current = new EventSource('/v1/stream?ticket=' + encodeURIComponent(body.ticket));
+      source = current;
+      current.addEventListener('open', function () {
+        status('live', 'live');
+        document.getElementById('message').textContent = '';
+      });
+      current.addEventListener('stats', function (e) { render(JSON.parse(e.data)); });
+      // The ticket is spent: rather than let EventSource retry with it, start over (which also re-checks the key).
+      current.addEventListener('error', function () {
+        current.close();
+        if (source !== current) return;
+        source = null;
+        status('reconnecting…', 'down');
+        setTimeout(function () { start(true); }, 3000);
+      });
+    }).catch(function (err) {
+      status('reconnecting…', 'down');
+      document.getElementById('message').textContent = String(err.message || err);
+      setTimeout(function () { start(true); }, 5000);
     });
-    source.addEventListener('stats', function (e) { render(JSON.parse(e.data)); });
-    source.addEventListener('error', function () { status('reconnecting…', 'down'); });
   }
 
   setInterval(function () { document.getElementById('clock').textContent = new Date().toLocaleTimeString(); }, 1000);

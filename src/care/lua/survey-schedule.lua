@@ -15,4 +15,5 @@ for f, v in pairs(fields) do
 end
 redis.call('HSET', B .. ':survey:' .. ARGV[1], unpack(args))
 redis.call('ZADD', B .. ':surveys-pending', ARGV[6], ARGV[1])
+redis.call('ZADD', B .. ':surveys-by-time', ARGV[3], ARGV[1])
 return 1

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { DEFAULT_ALLOWED_DIAL_STRINGS, dialPatternProblem, DialRule, DIAL_RULE_SETTING } from './dial-rule.js';
+
+/**
+ * The `acd:` section of the configuration (config/agents.yaml): rules the
+ * agents' definitions must follow, whether they come from the file or from
+ * the supervisor API.
+ */
+export const acdConfigSchema = z.object({
+  /**
+   * Regular expressions (each matched against the whole dial string) an
+   * agent's dial string must match one of. Default: the agents' own phones,
+   * PJSIP/<3-8 digits> or Local/<3-8 digits>@agents.
+   */
+  allowedDialStrings: z.array(z.string().min(1).max(200).superRefine((pattern, ctx) => {
+    const problem = dialPatternProblem(pattern);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })).min(1, 'name at least one allowed dial string pattern').default([...DEFAULT_ALLOWED_DIAL_STRINGS]),
+}).strict();
+
+export type AcdConfig = z.infer<typeof acdConfigSchema>;
+
+/**
+ * The agents of the file against the `acd` section's rules, for the composed
+ * configuration: each refused dial string is an issue at `agents.<i>.dial`.
+ */
+export function checkAgentDials(
+  config: { acd: { allowedDialStrings: readonly string[] }; agents: readonly { dial: string }[] },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.acd.allowedDialStrings.some((p) => dialPatternProblem(p) !== null)) return;
+  const rule = new DialRule(config.acd.allowedDialStrings);
+  config.agents.forEach((agent, i) => {
+    const problem = rule.problem(agent.dial);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['agents', i, 'dial'], message: problem, params: { rule: DIAL_RULE_SETTING } });
+  });
+}

@@ -1,0 +1,59 @@
+import type { Redis } from 'ioredis';
+
+export interface RevocationNoticesOptions {
+  /** Duplicated for SUBSCRIBE, which takes a connection to itself. */
+  redis: Redis;
+  /** The channel ApiKeyStore publishes revoked key ids on (`ApiKeyStore.revocationChannel`). */
+  channel: string;
+  /** A key was revoked, on this instance or any other. */
+  onRevoked: (keyId: string) => void;
+  /**
+   * The subscription is back after its connection was lost: notices sent
+   * meanwhile are gone, so whoever holds keys should check them again.
+   */
+  onResubscribed?: () => void;
+  logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+}
+
+/**
+ * Hears of every key revocation, whichever instance (or `npm run keys`)
+ * revoked it, the moment it is published. Connection trouble is logged once
+ * when it starts and once when it ends, never per retry; the subscriber's
+ * `error` events are always handled.
+ */
+export class RevocationNotices {
+  private subscriber: Redis | null = null;
+  private troubled = false;
+  private subscribedOnce = false;
+
+  constructor(private readonly options: RevocationNoticesOptions) {}
+
+  async start(): Promise<void> {
+    if (this.subscriber) return;
+    const subscriber = this.options.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('error', (err: Error) => {
+      if (this.troubled) return;
+      this.troubled = true;
+      this.options.logger.warn({ err: err.message }, 'key revocation notices interrupted; open streams are re-checked when they return');
+    });
+    subscriber.on('message', (channel: string, keyId: string) => {
+      if (channel === this.options.channel) this.options.onRevoked(keyId);
+    });
+    // ioredis subscribes again by itself after a reconnect; 'ready' then means notices flow again.
+    subscriber.on('ready', () => {
+      if (!this.subscribedOnce) return;
+      if (this.troubled) this.options.logger.info({}, 'key revocation notices back');
+      this.troubled = false;
+      this.options.onResubscribed?.();
+    });
+    await subscriber.subscribe(this.options.channel);
+    this.subscribedOnce = true;
+  }
+
+  stop(): void {
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    subscriber?.disconnect();
+  }
+}
