@@ -106,7 +106,7 @@ export class CallbackConnector {
     const cb = await ctx.store.get(job.callbackId);
     if (claimed !== null) return this.resume(offer, cb, claimed);
     if (!offer) return 'stale';
-    if (!cb || cb.state !== 'waiting') {
+    if (cb?.state !== 'waiting') {
       // Cancelled, rescheduled or parked while the agent was being reserved.
       await offer.release('remove');
       return 'not-waiting';
