@@ -119,6 +119,22 @@ export class AriCallControl implements CallControl {
     return new AriBridge(bridge.id, this.connection.client, this.logger, (id) => this.calls.get(id));
   }
 
+  async hangUpLeg(channelId: string): Promise<boolean> {
+    const known = this.calls.get(channelId);
+    if (known) {
+      const there = !known.gone;
+      await known.hangup();
+      return there;
+    }
+    try {
+      await this.connection.client.channels.hangup(channelId, 'normal');
+      return true;
+    } catch (err) {
+      if (err instanceof AriError && err.ariStatus === 404) return false;
+      throw err;
+    }
+  }
+
   /**
    * Takes a channel back after a restart of this service: Asterisk keeps
    * channels in the app while no client is connected, and their events resume

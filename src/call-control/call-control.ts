@@ -142,4 +142,10 @@ export interface CallControl {
   createBridge(name?: string): Promise<Bridge>;
   /** Re-adopt a channel still in the app after a service restart; null when it is gone. */
   adopt(channelId: string): Promise<Call | null>;
+  /**
+   * Hangs up a leg this service originated, by its id, wherever it is — also
+   * in another instance's app, where it cannot be adopted (a dial taken over
+   * from a dead instance). False when the switch has no such channel.
+   */
+  hangUpLeg(channelId: string): Promise<boolean>;
 }

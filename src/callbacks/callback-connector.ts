@@ -3,16 +3,22 @@ import type { VirtualOffer } from '../acd/virtual-offer.js';
 import type { Bridge, Call, OriginateResult } from '../call-control/call-control.js';
 import { maskPhone } from '../log/mask.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
+import type { Logger } from '../log/logger.js';
 import type { Callback, DialResult } from './callback.js';
 import type { CallbackLifecycle } from './callback-lifecycle.js';
 import type { CallbacksContext, DialJob } from './callbacks-context.js';
 import { customerDialString } from '../outbound/dial-template.js';
 import { hangUpLeftover, OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js';
+import { Postpone } from '../outbound/timed-jobs.js';
+import type { TryLease } from '../outbound/try-lease.js';
+import { dialTryId } from './callbacks-context.js';
 
 /** How one run of a dial job ended (for logs and tests). */
 export type ConnectorOutcome =
   | 'stale' | 'not-waiting' | 'quiet-hours' | 'agent-refused' | 'agent-leg-lost' | 'stopping'
-  | 'connected' | 'not-connected' | 'agent-dropped' | 'switch-fault' | 'recovered';
+  | 'connected' | 'not-connected' | 'agent-dropped' | 'switch-fault' | 'recovered'
+  /** This run lost the dial's lease (it was too slow for too long) and left the dial to the run that took it over. */
+  | 'taken-over';
 
 /** The switch connection is down: the offer waits (its job is retried) rather than fail. */
 export class SwitchNotReadyError extends Error {
@@ -52,10 +58,14 @@ export class ConnectorStoppingError extends Error {
  * a word from the phone) is nobody's fault: the agent is available again, not
  * paused, and the callback keeps its place with no try spent.
  *
- * If the job runs again for the same offer (its worker died, BullMQ found it
- * stalled), the claim tells that the customer was already dialled: no second
- * dial. A conversation still up is taken over; anything else is hung up and
- * the dial counts as made ("interrupted"), to be retried after its delay.
+ * One run at a time works an offer: each run first takes the offer's lease
+ * (TryLeases). The job handed out again while its run is only slow (its
+ * BullMQ lock lapsed under a starved event loop or a stalled Redis) finds the
+ * lease held and comes back when it would lapse; the claim script refuses a
+ * run that lost the lease. A run that takes over from a dead one finds the
+ * claim, which tells that the customer was already dialled: no second dial. A
+ * conversation still up is followed; anything else is hung up and the dial
+ * counts as made ("interrupted"), to be retried after its delay.
  */
 export class CallbackConnector {
   private readonly stopped: Promise<void>;
@@ -71,16 +81,32 @@ export class CallbackConnector {
     });
   }
 
-  async run(job: DialJob): Promise<ConnectorOutcome> {
+  async run(job: DialJob): Promise<ConnectorOutcome | Postpone> {
     const { ctx } = this;
     // Nothing can be rung without the switch: the job is retried (BullMQ backoff) rather than the agent blamed.
     if (!ctx.callControl.ready) throw new SwitchNotReadyError();
+    // One run at a time works an offer: another run that still holds it is slow, not dead.
+    const taken = await ctx.leases.takeOver(dialTryId(job.callbackId, job.offeredAt));
+    if ('heldForMs' in taken) {
+      ctx.logger.info({ callbackId: job.callbackId, offeredAt: job.offeredAt, heldForMs: taken.heldForMs }, 'callback offer still worked by another run; looking again when its lease would lapse');
+      return new Postpone(ctx.clock.now() + taken.heldForMs + 1);
+    }
+    try {
+      return await this.work(job, taken.lease);
+    } finally {
+      // Done, stopping or failed: whichever run comes next takes the offer over at once.
+      await taken.lease.release();
+    }
+  }
+
+  private async work(job: DialJob, lease: TryLease): Promise<ConnectorOutcome> {
+    const { ctx } = this;
     const offer = await ctx.virtual.offer({ call: job.callbackId, offeredAt: job.offeredAt });
     const claimed = await ctx.store.claimOf(job.callbackId, job.offeredAt);
     const cb = await ctx.store.get(job.callbackId);
     if (claimed !== null) return this.resume(offer, cb, claimed);
     if (!offer) return 'stale';
-    if (!cb || cb.state !== 'waiting') {
+    if (cb?.state !== 'waiting') {
       // Cancelled, rescheduled or parked while the agent was being reserved.
       await offer.release('remove');
       return 'not-waiting';
@@ -103,13 +129,14 @@ export class CallbackConnector {
       await offer.ended('system');
       return 'recovered';
     }
-    return this.ringAgent(offer, cb);
+    return this.ringAgent(offer, cb, lease);
   }
 
-  private async ringAgent(offer: VirtualOffer, cb: Callback): Promise<ConnectorOutcome> {
+  private async ringAgent(offer: VirtualOffer, cb: Callback, lease: TryLease): Promise<ConnectorOutcome> {
     const { ctx } = this;
     const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent });
     const leg = `${cb.id}-a${offer.offeredAt}`;
+    if (!(await lease.held())) return 'taken-over';
     const marked = await offer.ringing(leg);
     if (marked !== 'ringing') {
       // The agent is no longer reserved for it (removed, or changed by a supervisor): the callback goes back to its place.
@@ -144,13 +171,12 @@ export class CallbackConnector {
         if ((await offer.switchFault(verdict.detail, 'ring', this.stopping)) === 'interrupted') await offer.release('requeue');
         return 'switch-fault';
       case 'answered':
-        return this.whisperAndDial(offer, cb, verdict.call, leg);
+        return this.whisperAndDial(offer, cb, verdict.call, leg, lease);
     }
   }
 
-  private async whisperAndDial(offer: VirtualOffer, cb: Callback, agentCall: Call, agentLeg: string): Promise<ConnectorOutcome> {
+  private async whisperAndDial(offer: VirtualOffer, cb: Callback, agentCall: Call, agentLeg: string, lease: TryLease): Promise<ConnectorOutcome> {
     const { ctx } = this;
-    const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent, to: maskPhone(cb.number) });
     const queueName = ctx.policy.snapshot().queues[cb.queue]?.namePrompt ?? 'queue/general';
     const whisper = ['whisper/callback', `whisper/tier-${cb.tier}`, 'whisper/reason-prefix', queueName];
     await agentCall.play(whisper.map(mediaUri), { bargeIn: false });
@@ -160,7 +186,8 @@ export class CallbackConnector {
       return 'agent-refused';
     }
 
-    const claim = await ctx.store.claim(cb.id, offer.offeredAt, ctx.clock.now(), offer.agent, agentLeg);
+    const claim = await ctx.store.claim(cb.id, offer.offeredAt, ctx.clock.now(), offer.agent, agentLeg, lease.fence);
+    if (claim.status === 'lease-lost') return this.takenOver(ctx.logger.child({ callbackId: cb.id }), agentCall, null);
     if (claim.status !== 'claimed') {
       await agentCall.hangup();
       await offer.release('remove');
@@ -170,7 +197,13 @@ export class CallbackConnector {
       }
       return 'not-waiting';
     }
-    const attempt = claim.attempt;
+    return this.dialCustomer(offer, cb, agentCall, claim.attempt, claim.customerLeg, lease);
+  }
+
+  /** The claimed try: the customer dialled, greeted and bridged to the agent. The lease is released when the try is over. */
+  private async dialCustomer(offer: VirtualOffer, cb: Callback, agentCall: Call, attempt: number, customerLeg: string, lease: TryLease): Promise<ConnectorOutcome> {
+    const { ctx } = this;
+    const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent, to: maskPhone(cb.number) });
     const dialling: Callback = { ...cb, state: 'dialling', attempts: attempt };
     ctx.record(cb, { type: 'callback-dialled', callbackId: cb.id, queue: cb.queue, tier: cb.tier, attempt, agent: offer.agent });
     log.info({ attempt }, 'dialling the customer for a callback');
@@ -189,7 +222,7 @@ export class CallbackConnector {
         callerId: ctx.config.outbound.callerId,
         timeoutSec: ctx.config.outbound.ringSec,
         variables: { HOTLINE_CALLBACK_ID: cb.id },
-        channelId: claim.customerLeg,
+        channelId: customerLeg,
         args: [OUTBOUND_LEG_ARGS.callbackCustomer, cb.id],
         signal: abort.signal,
       });
@@ -201,6 +234,7 @@ export class CallbackConnector {
       this.stopping.removeEventListener('abort', onStop);
     }
 
+    if (!(await lease.held())) return this.takenOver(log, agentCall, result.kind === 'answered' ? result.call : null);
     const verdict = ringVerdict(result);
     if (verdict.kind === 'switch-fault' && !agentCall.gone) return this.switchFault(offer, dialling, attempt, agentCall, verdict.detail, 'dial');
     if (result.kind !== 'answered') {
@@ -211,6 +245,7 @@ export class CallbackConnector {
     }
     const customer = result.call;
     await customer.play([mediaUri('cb/greeting')], { bargeIn: false, language: cb.lang });
+    if (!(await lease.held())) return this.takenOver(log, agentCall, customer);
     if (customer.gone) return this.notConnected(offer, dialling, attempt, agentCall, 'hung-up');
     if (agentCall.gone) {
       await customer.hangup();
@@ -241,6 +276,17 @@ export class CallbackConnector {
     await this.converse(offer, agentCall, customer, bridge);
     await ctx.store.updateAttempt(cb.id, attempt, { stage: 'ended', endedAt: ctx.clock.now() });
     return 'connected';
+  }
+
+  /**
+   * This run was silent longer than the dial's lease and another run took the
+   * dial over (it hung up the legs it knew of and recorded the try). Whatever
+   * this run still holds goes too; the records are the other run's.
+   */
+  private async takenOver(log: Logger, agentCall: Call, customer: Call | null): Promise<ConnectorOutcome> {
+    log.warn('callback dial taken over by another run while this one was stalled; leaving it');
+    await Promise.allSettled([agentCall.hangup(), customer?.hangup()]);
+    return 'taken-over';
   }
 
   /** The dial reached no conversation: the agent free again, the retry (or the end) of the callback. */
@@ -293,14 +339,17 @@ export class CallbackConnector {
   }
 
   /**
-   * The job ran before for this offer and the customer was dialled (the
-   * previous run died or stopped): never dial again; finish what is left.
+   * The job ran before for this offer and the customer was dialled (that run
+   * died or stopped: this one holds the offer's lease): never dial again;
+   * finish what is left.
    */
   private async resume(offer: VirtualOffer | null, cb: Callback | null, attempt: number): Promise<ConnectorOutcome> {
     const { ctx } = this;
     if (!cb) return 'stale';
     const record = await ctx.store.attempt(cb.id, attempt);
     const log = ctx.logger.child({ callbackId: cb.id, attempt });
+    // The run that dialled finished the try (a conversation over): nothing is left to do.
+    if (record?.stage === 'ended' && !offer) return 'stale';
     if (offer?.state === 'bridged') {
       const agentCall = offer.leg ? await ctx.callControl.adopt(offer.leg) : null;
       const customer = record ? await ctx.callControl.adopt(record.customerLeg) : null;

@@ -20,7 +20,8 @@ import { CallbackStore } from './callback-store.js';
 import type { CallbacksConfig } from './callbacks-config.js';
 import { dialJobId, wakeJobId, type CallbacksContext, type DialJob, type WakeJob } from './callbacks-context.js';
 import { QuietHours } from '../time/quiet-hours.js';
-import { TimedJobs } from '../outbound/timed-jobs.js';
+import { Postpone, TimedJobs } from '../outbound/timed-jobs.js';
+import { TryLeases } from '../outbound/try-lease.js';
 
 export interface CallbackServiceOptions {
   config: CallbacksConfig;
@@ -119,6 +120,7 @@ export class CallbackService {
       quiet: this.quiet,
       wakes: new TimedJobs<WakeJob>({ ...common, name: 'callback-timers', jobOptions: WAKE_JOB_OPTIONS }),
       dials: new TimedJobs<DialJob>({ ...common, name: 'callback-dials', jobOptions: DIAL_JOB_OPTIONS }),
+      leases: new TryLeases(options.redis, this.store.base, config.workers.tryLeaseMs),
       record: (cb, event) => {
         recorder.append(cb.callId, event, this.clock.now()).catch((err: unknown) => {
           this.logger.error({ err, callbackId: cb.id, event: event.type }, 'could not write the call record');
@@ -332,10 +334,15 @@ export class CallbackService {
     }
   }
 
-  /** Works one ACD offer (at most one run at a time per offer on this instance). */
-  private async dial(job: DialJob): Promise<ConnectorOutcome | 'busy'> {
+  /**
+   * Works one ACD offer (at most one run at a time per offer on this
+   * instance). Its job handed out again while a run here still works it (the
+   * job's lock lapsed under a slow worker): the job comes back later, when
+   * that run has surely finished or lost the dial's lease.
+   */
+  private async dial(job: DialJob): Promise<ConnectorOutcome | Postpone> {
     const key = `${job.callbackId}:${job.offeredAt}`;
-    if (this.inFlight.has(key)) return 'busy';
+    if (this.inFlight.has(key)) return new Postpone(this.clock.now() + this.config.workers.tryLeaseMs);
     this.inFlight.add(key);
     try {
       const outcome = await this.connector.run(job);

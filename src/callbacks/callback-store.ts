@@ -91,10 +91,11 @@ export class CallbackStore {
    * Claims the next customer dial for the ACD offer made at `offeredAt`. Only
    * a waiting callback with tries left can be claimed, and only once per
    * offer: a second claim of the same offer (a re-run after a crash) gets
-   * `exists` with the attempt already made, and must not dial.
+   * `exists` with the attempt already made, and must not dial. Only the run
+   * holding the offer's lease (`lease`, see TryLeases) may claim.
    */
-  async claim(id: string, offeredAt: number, now: number, agent: string, agentLeg: string): Promise<ClaimResult> {
-    const raw = await this.script('cbClaim', id, String(offeredAt), String(now), agent, agentLeg, customerLegPrefix(id), String(this.attemptTtlSec));
+  async claim(id: string, offeredAt: number, now: number, agent: string, agentLeg: string, lease: { key: string; token: string }): Promise<ClaimResult> {
+    const raw = await this.script('cbClaim', id, String(offeredAt), String(now), agent, agentLeg, customerLegPrefix(id), String(this.attemptTtlSec), lease.key, lease.token);
     return JSON.parse(raw) as ClaimResult;
   }
 
@@ -162,7 +163,9 @@ export type ClaimResult =
   | { status: 'claimed'; attempt: number; customerLeg: string }
   | { status: 'exists'; attempt: number }
   | { status: 'changed'; state: CallbackState }
-  | { status: 'exhausted'; attempts: number };
+  | { status: 'exhausted'; attempts: number }
+  /** The run asking no longer holds the offer's lease: another run took the offer over. */
+  | { status: 'lease-lost' };
 
 /** Channel id of a customer's leg for attempt n: chosen before dialling, so a re-run can find it. */
 export function customerLegPrefix(id: string): string {

@@ -17,7 +17,17 @@ export const workersSchema = z.object({
   stalledIntervalMs: intField(500, 600_000).default(15_000),
   /** Times an attempt may be taken over after its worker died before it is given up. */
   maxStalledCount: intField(1, 100).default(10),
-}).strict();
+  /**
+   * How long a customer dial in progress stays its worker's after the worker
+   * last renewed it (every third of it). A job lock can lapse under a worker
+   * that is only slow; a dial is taken over only once this lease has lapsed
+   * too, so it must be well over the lock (at least twice).
+   */
+  tryLeaseMs: intField(2000, 3_600_000).default(120_000),
+}).strict().refine((w) => w.tryLeaseMs >= 2 * w.lockDurationMs, {
+  message: 'tryLeaseMs must be at least twice lockDurationMs: a dial must not be taken over from a worker whose job lock merely lapsed',
+  path: ['tryLeaseMs'],
+});
 
 /**
  * The `callbacks:` section. Durations in seconds.

@@ -1,3 +1,4 @@
+import type { TryLeases } from '../outbound/try-lease.js';
 import type { Clock } from '../time/clock.js';
 import type { VirtualCalls } from '../acd/virtual-calls.js';
 import type { CallControl } from '../call-control/call-control.js';
@@ -34,6 +35,8 @@ export interface CallbacksContext {
   readonly quiet: QuietHours;
   readonly wakes: TimedJobs<WakeJob>;
   readonly dials: TimedJobs<DialJob>;
+  /** Who works each claimed customer dial (see TryLeases). */
+  readonly leases: TryLeases;
   /** Appends to the call record of the call that asked for the callback; failures are logged. */
   record(cb: Pick<Callback, 'id' | 'callId'>, event: CallEvent): void;
 }
@@ -44,4 +47,9 @@ export function wakeJobId(callbackId: string, gen: number): string {
 
 export function dialJobId(callbackId: string, offeredAt: number): string {
   return `dial-${callbackId}-${offeredAt}`;
+}
+
+/** The lease of the customer dial claimed for an offer. */
+export function dialTryId(callbackId: string, offeredAt: number): string {
+  return `callback:${callbackId}:${offeredAt}`;
 }

@@ -7,7 +7,8 @@ import type { CallRecordLog } from '../call-records/call-record-log.js';
 import type { CallbackService } from '../callbacks/callback-service.js';
 import type { OutboundConfig } from '../outbound/outbound-config.js';
 import { customerDialString } from '../outbound/dial-template.js';
-import { OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js';
+import { hangUpLeftover, OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js';
+import { TryLeases, type TryLease } from '../outbound/try-lease.js';
 import { QuietHours } from '../time/quiet-hours.js';
 import { Postpone, TimedJobs, type TimedJobData } from '../outbound/timed-jobs.js';
 import { dialogueFlows } from '../flows/all-flows.js';
@@ -78,6 +79,13 @@ const JOB_OPTIONS = {
 };
 
 /**
+ * How long a survey dial stays its run's after the run last renewed it: four
+ * times the survey worker's job lock, so a worker that is only slow keeps its
+ * dial (see TryLeases).
+ */
+const SURVEY_DIAL_LEASE_MS = 120_000;
+
+/**
  * The satisfaction follow-up (回访) after a handled call: the tier's
  * followUpDelaySec after the conversation ends (none when null), an
  * automated call — survey/intro, survey/question (press 1 to 5, or 0 to
@@ -100,6 +108,7 @@ export class FollowUps {
   private readonly flows: FlowSet;
   private readonly bull: Redis;
   private readonly jobs: TimedJobs<SurveyJob>;
+  private readonly leases: TryLeases;
   private offEvents: (() => void) | null = null;
   private readonly scheduling = new Set<Promise<unknown>>();
   private state: 'new' | 'started' | 'stopped' = 'new';
@@ -114,6 +123,7 @@ export class FollowUps {
     this.results = new SurveyResults(options.redis, options.keyPrefix, options.config.timeZone);
     this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     this.bull.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'job queue redis error'));
+    this.leases = new TryLeases(options.redis, this.store.base, SURVEY_DIAL_LEASE_MS);
     this.jobs = new TimedJobs<SurveyJob>({
       name: 'surveys', connection: this.bull, prefix: `${options.keyPrefix}:{bull}`, clock: this.clock, logger: this.logger, jobOptions: JOB_OPTIONS,
     });
@@ -214,16 +224,32 @@ export class FollowUps {
     await this.jobs.at('survey', `survey-${survey.id}-${attempt}`, { surveyId: survey.id, attempt }, at);
   }
 
-  /** One dial of a survey. */
+  /**
+   * One dial of a survey, by one run at a time: a run of the same job still
+   * holding the dial's lease (its BullMQ lock lapsed, but it is only slow)
+   * is left alone, and this job comes back when that lease would lapse.
+   */
   private async run(job: SurveyJob): Promise<Postpone | string> {
+    const taken = await this.leases.takeOver(`survey:${job.surveyId}:${job.attempt}`);
+    if ('heldForMs' in taken) return new Postpone(this.clock.now() + taken.heldForMs + 1);
+    try {
+      return await this.dial(job, taken.lease);
+    } finally {
+      await taken.lease.release();
+    }
+  }
+
+  private async dial(job: SurveyJob, lease: TryLease): Promise<Postpone | string> {
     const survey = await this.store.get(job.surveyId);
     if (!survey || survey.state === 'answered' || survey.state === 'unreached' || survey.state === 'no-response') return 'done';
     const now = this.clock.now();
     if (this.quiet.isQuiet(now)) return new Postpone(this.quiet.nextAllowed(now));
-    const claim = await this.store.claim(survey.id, job.attempt, 30 * 86_400);
-    if (claim === 'not-scheduled') return 'not-scheduled';
+    const leg = `${survey.id}-d${job.attempt}`;
+    const claim = await this.store.claim(survey.id, job.attempt, 30 * 86_400, lease.fence);
+    if (claim === 'not-scheduled' || claim === 'lease-lost') return claim;
     if (claim === 'claimed-before') {
-      // A run before this one dialled and stopped: that dial is not made again.
+      // The run that dialled is gone (this one holds the lease): that dial is not made again, and whatever is left of it goes.
+      await hangUpLeftover(this.options.callControl, leg);
       if (survey.state === 'dialling' && survey.attempts === job.attempt) await this.notReached(survey, job.attempt, 'interrupted');
       return 'interrupted';
     }
@@ -234,13 +260,18 @@ export class FollowUps {
         endpoint: customerDialString(outbound.dialTemplate, survey.number),
         callerId: outbound.callerId,
         timeoutSec: outbound.ringSec,
-        channelId: `${survey.id}-d${job.attempt}`,
+        channelId: leg,
         args: [OUTBOUND_LEG_ARGS.survey, survey.id],
         variables: { HOTLINE_SURVEY_ID: survey.id },
       });
     } catch (err) {
       this.logger.warn({ err, surveyId: survey.id }, 'could not dial a survey');
       result = { kind: 'failed', cause: null, message: (err as Error).message };
+    }
+    if (!(await lease.held())) {
+      // Silent longer than the lease: the run that took the dial over owns it now.
+      if (result.kind === 'answered') await result.call.hangup();
+      return 'taken-over';
     }
     if (result.kind !== 'answered') {
       await this.notReached(survey, job.attempt, result.kind);

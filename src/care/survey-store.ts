@@ -68,10 +68,14 @@ export class SurveyStore {
     return this.redis.zrange(this.key('surveys-pending'), 0, -1);
   }
 
-  /** Claims dial `attempt` of a scheduled survey: false when it was claimed before (a re-run) or the survey is not scheduled. */
-  async claim(id: string, attempt: number, ttlSec: number): Promise<'claimed' | 'claimed-before' | 'not-scheduled'> {
+  /**
+   * Claims dial `attempt` of a scheduled survey, for the run holding the
+   * dial's lease: `claimed-before` for a re-run, `not-scheduled`, or
+   * `lease-lost` when the run asking no longer holds the lease.
+   */
+  async claim(id: string, attempt: number, ttlSec: number, lease: { key: string; token: string }): Promise<'claimed' | 'claimed-before' | 'not-scheduled' | 'lease-lost'> {
     const fn = (this.redis as unknown as Record<string, (...a: string[]) => Promise<string>>).careSurveyClaim!;
-    return (await fn.call(this.redis, this.base, id, String(attempt), String(ttlSec))) as 'claimed' | 'claimed-before' | 'not-scheduled';
+    return (await fn.call(this.redis, this.base, id, String(attempt), String(ttlSec), lease.key, lease.token)) as 'claimed' | 'claimed-before' | 'not-scheduled' | 'lease-lost';
   }
 
   async update(id: string, fields: Partial<Omit<Survey, 'id'>>, done = false): Promise<void> {

@@ -20,9 +20,8 @@ export function isOutboundLeg(call: Pick<Call, 'args'>): boolean {
   return call.args.length > 0 && ARGS.has(call.args[0]!);
 }
 
-/** Hangs up a leg left by an earlier run, if it is still there. */
+/** Hangs up a leg left by an earlier run, if it is still there — in this instance's app or another's. */
 export async function hangUpLeftover(callControl: CallControl, channelId: string | null): Promise<void> {
   if (!channelId) return;
-  const call = await callControl.adopt(channelId);
-  if (call && !call.gone) await call.hangup();
+  await callControl.hangUpLeg(channelId);
 }

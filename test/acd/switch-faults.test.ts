@@ -45,6 +45,9 @@ class FailCallerJoin implements CallControl {
   adopt(channelId: string) {
     return this.inner.adopt(channelId);
   }
+  hangUpLeg(channelId: string) {
+    return this.inner.hangUpLeg(channelId);
+  }
   async createBridge(name?: string): Promise<Bridge> {
     const bridge = await this.inner.createBridge(name);
     return {

@@ -45,6 +45,7 @@ function timedFaults(inner: AriCallControl): CallControl {
     },
     createBridge: (name) => inner.createBridge(name),
     adopt: (channelId) => inner.adopt(channelId),
+    hangUpLeg: (channelId) => inner.hangUpLeg(channelId),
   };
 }
 

@@ -43,7 +43,8 @@ try {
       totals.lost += verdict.lost;
       totals.retries += verdict.retries;
       for (const [k, v] of Object.entries(verdict.retriesBecause)) because[k] = (because[k] ?? 0) + v;
-      parts.push(`${scenario}: customers=${verdict.customers} double-dials=${verdict.doubleDials} lost=${verdict.lost} retries=${verdict.retries}`);
+      const retried = Object.entries(verdict.retriesBecause).map(([k, v]) => `${k}:${v}`).join(',');
+      parts.push(`${scenario}: customers=${verdict.customers} double-dials=${verdict.doubleDials} lost=${verdict.lost} retries=${verdict.retries}${retried ? ` (${retried})` : ''}`);
       if (evidencePath) {
         parts.push(`  problems: ${verdict.problems.slice(0, 5).join(' | ')}${verdict.problems.length > 5 ? ` (+${verdict.problems.length - 5})` : ''}`);
         parts.push(`  evidence: ${evidencePath}`);

@@ -1,8 +1,10 @@
--- KEYS[1]: the callbacks base key. ARGV: id, offeredAt, now, agent, agentLeg, customer leg prefix, ttl (s)
+-- KEYS[1]: the callbacks base key. ARGV: id, offeredAt, now, agent, agentLeg, customer leg prefix, ttl (s),
+-- lease key, owner token: only the run holding the offer's lease may claim its dial.
 local B = KEYS[1]
 local id = ARGV[1]
 local k = B .. ':cb:' .. id
 local claim = B .. ':claim:' .. id .. ':' .. ARGV[2]
+if redis.call('GET', ARGV[8]) ~= ARGV[9] then return cjson.encode({ status = 'lease-lost' }) end
 local prev = redis.call('GET', claim)
 if prev then return cjson.encode({ status = 'exists', attempt = tonumber(prev) }) end
 local h = redis.call('HMGET', k, 'state', 'attempts', 'maxAttempts', 'firstDialledAt')

@@ -219,6 +219,13 @@ export class FakeCallControl implements CallControl {
     return call && !call.gone ? call : null;
   }
 
+  async hangUpLeg(channelId: string): Promise<boolean> {
+    const call = this.calls.get(channelId);
+    if (!call || call.gone) return false;
+    await call.hangup();
+    return true;
+  }
+
   /** Rings still waiting for the test's decision. */
   openRings(): Ring[] {
     return this.rings.filter((r) => !r.settled);

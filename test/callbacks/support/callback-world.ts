@@ -65,7 +65,7 @@ export async function startCallbackWorld(options: CallbackWorldOptions): Promise
   const base = loadConfig({ env: {}, overrides: { queues: deepMerge(FAST_QUEUES, options.queues ?? {}), ...(options.routing ? { routing: options.routing } : {}) } });
   const policy = new RoutingPolicy({ routing: base.routing, queues: base.queues });
   const config = callbacksSectionSchema.parse(deepMerge({
-    workers: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
+    workers: { lockDurationMs: 2000, stalledIntervalMs: 1000, tryLeaseMs: 6000 },
     sweepIntervalSec: 3600,
   }, options.callbacks ?? {}));
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });

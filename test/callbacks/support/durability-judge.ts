@@ -8,7 +8,7 @@ import type { Callback, CallbackAttempt, DialResult } from '../../../src/callbac
 export interface CallbackEvidence {
   callback: Callback;
   tries: CallbackAttempt[];
-  /** Channel ids of every originate the switch received for the customer's number. */
+  /** Channel ids of every originate the switch carried out for the customer's number (not those refused or never run). */
   legsDialled: string[];
 }
 
@@ -30,6 +30,15 @@ export interface DurabilityVerdict {
 const AT_ONCE: readonly DialResult[] = ['agent-dropped', 'switch-fault'];
 
 /**
+ * Why a try may fail in a scenario. A customer who hangs up on the greeting
+ * (the machine too slow for them) is always a fair retry; an `interrupted`
+ * try only where a service process really died with the customer ringing —
+ * anywhere else it means a run took over a dial whose owner was still alive,
+ * and the customer was hung up on and called again because of the service.
+ */
+export const FAIR_RETRIES: readonly DialResult[] = ['hung-up', 'no-answer', 'busy', 'agent-dropped', 'switch-fault'];
+
+/**
  * Tells a retry from a repeat. A callback's customer legs are named after
  * its tries (`<id>-c<n>`, the try claimed atomically in Redis before the
  * dial), so:
@@ -39,7 +48,7 @@ const AT_ONCE: readonly DialResult[] = ['agent-dropped', 'switch-fault'];
  *   result, and which started no sooner than the retry delay after it ended
  *   (at once only when the agent or the switch, not the customer, failed).
  */
-export function judgeDurability(evidence: readonly CallbackEvidence[], retryDelayMs: number): DurabilityVerdict {
+export function judgeDurability(evidence: readonly CallbackEvidence[], retryDelayMs: number, fair: readonly DialResult[] = FAIR_RETRIES): DurabilityVerdict {
   const verdict: DurabilityVerdict = { customers: evidence.length, doubleDials: 0, lost: 0, retries: 0, retriesBecause: {}, problems: [] };
   for (const { callback: cb, tries, legsDialled } of evidence) {
     const problems: string[] = [];
@@ -63,6 +72,11 @@ export function judgeDurability(evidence: readonly CallbackEvidence[], retryDela
         continue;
       }
       verdict.retriesBecause[because] = (verdict.retriesBecause[because] ?? 0) + 1;
+      if (!fair.includes(because)) {
+        problems.push(`try ${next.attempt} was needed because try ${before.attempt} was ${because}, which nothing in this scenario explains`);
+        verdict.doubleDials++;
+        continue;
+      }
       const gap = next.startedAt - (before.endedAt ?? before.startedAt);
       if (!AT_ONCE.includes(because) && gap < retryDelayMs) {
         problems.push(`try ${next.attempt} came ${gap} ms after try ${before.attempt} (${because}); the retry delay is ${retryDelayMs} ms`);

@@ -1,10 +1,13 @@
 /** Settings shared by the durability tests and their service processes. */
 
-/** Quick take-over of a dead worker's jobs (lock 2 s, stalled check every 1 s); retries after 10 s. */
+/**
+ * Quick take-over of a dead worker's jobs (lock 2 s, stalled check every 1 s)
+ * and of its customer dials (lease 6 s); retries after 10 s.
+ */
 export const DURABILITY_CALLBACKS = {
   outbound: { quietHours: null, ringSec: 60 },
   retry: { attempts: 3, delaysSec: [10] },
-  workers: { lockDurationMs: 2000, stalledIntervalMs: 1000 },
+  workers: { lockDurationMs: 2000, stalledIntervalMs: 1000, tryLeaseMs: 6000 },
 };
 
 /** No wrap-up: one agent serves callback after callback. */
