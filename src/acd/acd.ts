@@ -138,7 +138,7 @@ export class Acd implements CallQueue {
     };
     const policy: OfferPolicy = { busyPauseMs: (options.busyPauseSec ?? 30) * 1000, switchFaultPauseMs: options.switchFaultPauseMs ?? 1000 };
     this.connector = new CallConnector(ctx, policy, dialRule);
-    this.virtual = new VirtualCalls(ctx, { policy, queues: () => this.options.queues() });
+    this.virtual = new VirtualCalls(ctx, { policy, queues: () => this.options.queues(), dialRule });
     this.timetable = new AcdTimetable({
       store,
       updater,

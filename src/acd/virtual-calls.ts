@@ -1,3 +1,4 @@
+import { DialRule } from './dial-rule.js';
 import { NotFoundError } from '../errors.js';
 import { serializeCallerContext } from '../routing/stored-caller-context.js';
 import type { CallerContext, QueuePlacement, RouteDecision } from '../routing/types.js';
@@ -57,7 +58,7 @@ export class VirtualCalls {
 
   constructor(
     private readonly ctx: AcdContext,
-    private readonly options: { policy: OfferPolicy; queues: () => Readonly<Record<string, Readonly<AcdQueueSettings>>> },
+    private readonly options: { policy: OfferPolicy; queues: () => Readonly<Record<string, Readonly<AcdQueueSettings>>>; dialRule?: DialRule },
   ) {}
 
   /**
@@ -162,7 +163,8 @@ export class VirtualCalls {
     if (reservation.agent !== undefined && rec.agent !== reservation.agent) return null;
     if (rec.state !== 'reserved' && rec.state !== 'ringing' && rec.state !== 'bridged') return null;
     const agent = await this.ctx.store.getAgent(rec.agent);
-    return new VirtualOffer(this.ctx, this.options.policy, rec, agent?.dial ?? '');
+    const dial = agent?.dial ?? '';
+    return new VirtualOffer(this.ctx, this.options.policy, rec, dial, (this.options.dialRule ?? new DialRule()).problem(dial));
   }
 
   /** Called whenever a virtual call may have been given an agent (the connector then reads `reservations`). */

@@ -14,6 +14,8 @@ import type { QueuedCallRecord } from './redis-acd-store.js';
 export class VirtualOffer extends AgentOffer {
   /** The agent's dial string. */
   readonly dial: string;
+  /** Why the dial string must not be rung (not one of `acd.allowedDialStrings`); null when it may. */
+  readonly dialRefusal: string | null;
   /** The number to call back. */
   readonly number: string;
   readonly reason: string;
@@ -22,11 +24,12 @@ export class VirtualOffer extends AgentOffer {
   readonly variables: Readonly<Record<string, string>>;
   readonly ringTimeoutSec: number;
 
-  constructor(ctx: AcdContext, policy: OfferPolicy, record: QueuedCallRecord, dial: string) {
+  constructor(ctx: AcdContext, policy: OfferPolicy, record: QueuedCallRecord, dial: string, dialRefusal: string | null = null) {
     const call = { id: record.id, queue: record.queue, tier: record.tier, callerNumber: record.callerNumber, enqueuedAt: record.enqueuedAt, virtual: true };
     const state = record.state === 'waiting' ? 'reserved' : record.state;
     super(ctx, policy, call, record.agent ?? '', { state, leg: record.leg, bridge: record.bridge, answeredAt: record.answeredAt });
     this.dial = dial;
+    this.dialRefusal = dialRefusal;
     this.number = record.callerNumber;
     this.reason = record.reason;
     this.offeredAt = record.offeredAt ?? 0;

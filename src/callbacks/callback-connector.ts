@@ -145,7 +145,8 @@ export class CallbackConnector {
     }
     let result: OriginateResult;
     try {
-      result = await ctx.callControl.originate({
+      // A dial string stored before the rule (or around it) is never sent to the switch: refused as Asterisk refuses a bad one.
+      result = offer.dialRefusal !== null ? { kind: 'failed', cause: null, message: `dial ${offer.dialRefusal}` } : await ctx.callControl.originate({
         endpoint: offer.dial,
         callerId: cb.number,
         timeoutSec: offer.ringTimeoutSec,

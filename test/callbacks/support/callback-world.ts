@@ -29,6 +29,8 @@ export interface CallbackWorldOptions {
   /** Over config/tiers.yaml's `routing:`. */
   routing?: Record<string, unknown>;
   logger?: Logger;
+  /** The agents' allowed dial strings (default: the ACD's own rule). */
+  allowedDialStrings?: readonly string[];
   /** The ACD's pause after a switch fault (default: the ACD's own). */
   switchFaultPauseMs?: number;
   /** What the ACD and the callbacks use as call control, around the real one (e.g. to time an injected fault). */
@@ -92,6 +94,7 @@ export async function startCallbackWorld(options: CallbackWorldOptions): Promise
     instanceId: options.instanceId ?? options.app,
     sweepIntervalMs: 3_600_000,
     switchFaultPauseMs: options.switchFaultPauseMs,
+    ...(options.allowedDialStrings ? { allowedDialStrings: options.allowedDialStrings } : {}),
   });
   await acd.start();
   const callbacks = new CallbackService({
