@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   say('  npm run call -- 10000 --from 13800000001                     # diamond: straight to the senior team');
   say('  npm run call -- 10000 --from 13800000004 --keys 1 --json     # standard: billing queue');
   say(`  curl -H "Authorization: Bearer ${key}" http://127.0.0.1:${service.port}/v1/stats/realtime`);
-  say(`  wallboard: http://127.0.0.1:${service.port}/wallboard?key=${encodeURIComponent(key)}`);
+  say(`  wallboard: http://127.0.0.1:${service.port}/wallboard#key=${encodeURIComponent(key)}`);
   say(`ready http://127.0.0.1:${service.port}`);
 
   let stopping = false;
