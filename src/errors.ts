@@ -31,3 +31,14 @@ export class ValidationError extends AppError {
     super(400, 'invalid-request', message, details);
   }
 }
+
+/**
+ * A dependency the request needs (Redis) cannot be reached: 503 with
+ * Retry-After, so clients and load balancers back off and come back, instead
+ * of a 500 that reads as a defect.
+ */
+export class DependencyUnavailableError extends AppError {
+  constructor(readonly dependency: string, readonly retryAfterSec: number) {
+    super(503, 'dependency-unavailable', `${dependency} is unavailable; try again in ${retryAfterSec} s`, { dependency, retryAfterSec });
+  }
+}

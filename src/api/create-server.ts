@@ -17,6 +17,8 @@ export interface ServerDeps {
   health: HealthProbe;
   /** The supervisor API, metrics, wallboard and docs; without it only /healthz and /readyz are served. */
   supervisor?: SupervisorDeps;
+  /** Retry-After of the 503 answered while Redis cannot be reached. */
+  dependencyRetryAfterSec?: number;
 }
 
 const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -50,7 +52,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler(deps.logger));
+  app.setErrorHandler(errorHandler(deps.logger, { dependencyRetryAfterSec: deps.dependencyRetryAfterSec }));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'no-such-route', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
   await app.register(healthRoutes, deps.health);
 

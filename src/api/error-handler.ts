@@ -2,7 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { RateLimitedError } from '../auth/auth-errors.js';
-import { AppError } from '../errors.js';
+import { AppError, DependencyUnavailableError } from '../errors.js';
+import { isRedisConnectionError } from '../infra/redis-connection-errors.js';
 import { redactUrl } from '../log/redact-url.js';
 
 export interface ErrorBody {
@@ -22,15 +23,30 @@ const FRAMEWORK_ERRORS: Record<string, { status: number; code: string }> = {
 
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
 
+export interface ErrorHandlerOptions {
+  /** Retry-After of a 503 because Redis cannot be reached. */
+  dependencyRetryAfterSec?: number;
+}
+
 /**
  * The one place errors become responses: typed errors with their status and
  * code, request validation as 400 invalid-request naming each field
  * ("body.queuePriority: must be at most 100000"), the framework's client
- * errors with their 4xx, and anything else as a logged 500 that reveals
- * nothing of the internals.
+ * errors with their 4xx, a dependency out of reach (Redis) as 503 with
+ * Retry-After, and anything else as a logged 500 that reveals nothing of
+ * the internals.
  */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, options: ErrorHandlerOptions = {}) {
+  const retryAfterSec = options.dependencyRetryAfterSec ?? 5;
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    // Redis out of reach fails the request, not because of it: 503, and no
+    // log line per request (the outage itself is logged once where it is watched).
+    const unavailable = err instanceof DependencyUnavailableError ? err
+      : isRedisConnectionError(err) ? new DependencyUnavailableError('redis', retryAfterSec) : null;
+    if (unavailable) {
+      reply.header('retry-after', String(unavailable.retryAfterSec));
+      return send(reply, unavailable.status, { error: unavailable.code, message: unavailable.message, details: unavailable.details });
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = CONTEXT_NAMES[err.validationContext ?? ''] ?? err.validationContext ?? 'request';
       const issues = err.validation.map((v) => ({

@@ -32,6 +32,8 @@ async function main(argv: string[]): Promise<void> {
   const args = parse(rest, command);
   const config = loadConfig({ env: process.env });
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  // A command that needs Redis fails and says why; the connection's own retries need not be printed as well.
+  redis.on('error', () => {});
   try {
     await redis.connect();
     const store = new ApiKeyStore({ redis, keyPrefix: config.redis.keyPrefix });

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { file: { type: 'string', default: 'config/customers.sample.json' } } });
   const config = loadConfig({ env: process.env });
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  // A command that needs Redis fails and says why; the connection's own retries need not be printed as well.
+  redis.on('error', () => {});
   try {
     const store = new RedisCustomerStore(redis, config.redis.keyPrefix);
     const guard = new PasswordGuard({

@@ -102,10 +102,19 @@ export class PolicySync {
       if (channel === this.channel) this.receive(message);
     });
     let connectedOnce = false;
+    let interrupted = false;
+    // Without a listener an error event of this connection would be unhandled.
+    // It retries by itself: said once per interruption, not once per retry.
+    subscriber.on('error', (err: Error) => {
+      if (interrupted) return;
+      interrupted = true;
+      this.logger.warn({ err: err.message }, 'routing change notices interrupted; the routing in force is read again when they return');
+    });
     subscriber.on('ready', () => {
       // Messages published while the subscription was down are lost: read what is in force.
       if (connectedOnce) void this.reconcile().catch((err) => this.logger.warn({ err }, 'routing resync after reconnect failed'));
       connectedOnce = true;
+      interrupted = false;
     });
     await subscriber.subscribe(this.channel);
     connectedOnce = true;

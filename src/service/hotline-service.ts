@@ -47,6 +47,7 @@ import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { RetentionJob } from '../retention/retention-job.js';
 import { RetentionPurge } from '../retention/retention-purge.js';
+import { RedisOutage } from '../infra/redis-outage.js';
 
 export interface HotlineServiceOptions {
   config: Config;
@@ -70,6 +71,8 @@ export class HotlineService {
   readonly logger: Logger;
   readonly instanceId: string;
   readonly redis: Redis;
+  /** Whether Redis can be reached, logged once per change. */
+  readonly redisOutage: RedisOutage;
   readonly ari: AriConnection;
   readonly callControl: AriCallControl;
   readonly recorder: CallRecordLog;
@@ -100,10 +103,15 @@ export class HotlineService {
   private readonly now: () => number;
 
   constructor(options: HotlineServiceOptions) {
-    const { config, logger } = options;
+    const { config } = options;
     this.config = config;
-    this.logger = logger;
     this.clock = options.clock ?? systemClock;
+    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+    // Every part logs through this logger: a Redis outage is one line when it
+    // starts and one when it ends, not an error per connection and retry.
+    this.redisOutage = new RedisOutage({ redis: this.redis, logger: options.logger.child({ component: 'redis' }), timers: this.clock });
+    const logger = this.redisOutage.quiet(options.logger);
+    this.logger = logger;
     this.now = () => this.clock.now();
     // Stable across restarts: the ACD recovers the calls an instance owned by this id.
     this.instanceId = config.instance.id ?? `${hostname()}-${config.ari.app}`.replace(/[^A-Za-z0-9_.-]/g, '-');
@@ -113,8 +121,6 @@ export class HotlineService {
     const validate = (candidate: RoutingSnapshot) => checkPolicyReferences(candidate, this.flows, this.manifest);
     this.policy = new RoutingPolicy({ routing: config.routing, queues: config.queues }, { validate });
 
-    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
-    this.redis.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
     const prefix = config.redis.keyPrefix;
     this.recorder = new CallRecordLog({ redis: this.redis, keyPrefix: prefix, clock: this.clock, maxEvents: config.callRecords.maxEvents });
 
@@ -277,6 +283,7 @@ export class HotlineService {
     const prefix = this.config.redis.keyPrefix;
     this.http = await createServer({
       logger: this.logger,
+      dependencyRetryAfterSec: this.redisOutage.retryAfterSec,
       supervisor: {
         settings: this.config.api, statsSettings: this.config.stats, redis: this.redis, keyPrefix: prefix,
         keys: this.keys, audit: this.audit, policy: this.policy, sync: this.sync, stats: this.stats,
@@ -334,6 +341,7 @@ export class HotlineService {
         this.logger.warn({ err, part }, 'stopping a part of the service failed');
       }
     }
+    this.redisOutage.close();
     this.redis.disconnect();
   }
 }
