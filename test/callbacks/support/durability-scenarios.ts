@@ -10,7 +10,7 @@ import { CallbackStore } from '../../../src/callbacks/callback-store.js';
 import { startPrivateRedis, type PrivateRedis } from '../../../src/infra/private-redis.js';
 import type { SimulatedAsterisk } from '../../../src/sim/simulated-asterisk.js';
 import { startCallbackWorld, type CallbackWorld } from './callback-world.js';
-import type { DialResult } from '../../../src/callbacks/callback.js';
+import type { CallbackRequest, DialResult } from '../../../src/callbacks/callback.js';
 import { FAIR_RETRIES, judgeDurability, type CallbackEvidence, type DurabilityVerdict } from './durability-judge.js';
 import { DURABILITY_CALLBACKS, DURABILITY_QUEUES } from './durability-settings.js';
 
@@ -154,10 +154,7 @@ async function redisKilled(bench: DurabilityBench): Promise<ScenarioReport> {
   const booked: string[] = [];
   try {
     for (const n of numbers) {
-      booked.push((await service.callbacks.request({
-        callId: `redis-call-${n}`, queue: 'billing', skill: 'billing', minAgentLevel: 1, priority: 20, preferHighestLevel: false,
-        overflow: null, tier: 'standard', number: n, context: null, reason: 'need billing', lang: 'zh',
-      })).callbackId);
+      booked.push((await service.callbacks.request(billingCallback(`redis-call-${n}`, n))).callbackId);
     }
     await bench.redis.stop('SIGKILL');
     bench.redis = await startPrivateRedis({ appendOnly: true, dir: bench.redis.dir, cleanup: false, port: bench.redis.port });
@@ -192,10 +189,7 @@ async function twoInstances(bench: DurabilityBench): Promise<ScenarioReport> {
   const booked: string[] = [];
   try {
     for (const [i, n] of numbers.entries()) {
-      booked.push((await (i % 2 ? two : one).callbacks.request({
-        callId: `two-call-${n}`, queue: 'billing', skill: 'billing', minAgentLevel: 1, priority: 20, preferHighestLevel: false,
-        overflow: null, tier: 'standard', number: n, context: null, reason: 'need billing', lang: 'zh',
-      })).callbackId);
+      booked.push((await (i % 2 ? two : one).callbacks.request(billingCallback(`two-call-${n}`, n))).callbackId);
     }
     const agents = agentIds(6);
     await addAgents(bench, one, agents.slice(0, 3));
@@ -248,6 +242,14 @@ async function report(bench: DurabilityBench, scenario: string, prefix: string, 
     log: logLines.filter(mentions).map((line) => JSON.parse(line) as unknown),
   }, null, 1));
   return { scenario, verdict, evidencePath };
+}
+
+/** A standard customer's callback request for the billing queue. */
+function billingCallback(callId: string, number: string): CallbackRequest {
+  return {
+    callId, queue: 'billing', skill: 'billing', minAgentLevel: 1, priority: 20, preferHighestLevel: false,
+    overflow: null, tier: 'standard', number, context: null, reason: 'need billing', lang: 'zh',
+  };
 }
 
 let serials = 0;
