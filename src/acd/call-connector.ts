@@ -271,6 +271,17 @@ export class CallConnector {
       await this.releaseDuringOffer(live, offer);
       return;
     }
+    if (agentCall.gone) {
+      // The agent hung up before joining (we were slow to put the caller
+      // through and they heard nothing): nobody talked to the caller, who
+      // keeps their place; the agent, who did answer, is released unblamed.
+      ctx.logger.warn({ callId: live.id, agent }, 'the agent left before the caller was put through; the caller keeps their place');
+      await bridge.destroy().catch(() => {});
+      this.resumeMoh(live);
+      await offer.release('requeue');
+      this.checkGone(live);
+      return;
+    }
     const connected = await offer.connected(bridge.id, answeredAt, () => {
       live.answered();
       live.agentCall = agentCall;

@@ -33,13 +33,14 @@ describe('two service instances on one Redis', () => {
         rungFor.set(callId, [...(rungFor.get(callId) ?? []), options.endpoint]);
       };
     }
-    // An agent leg is over when it hangs up; only then may the agent ring again.
+    // An agent leg is over when it hangs up (once bridged); only then may the agent ring again.
     const trackLegs = (sw: FakeCallControl) => {
       const original = sw.originate.bind(sw);
       sw.originate = async (options) => {
         const result = await original(options);
-        if (result.kind === 'answered') await result.call.ended;
-        active.set(options.endpoint, (active.get(options.endpoint) ?? 1) - 1);
+        const over = () => active.set(options.endpoint, (active.get(options.endpoint) ?? 1) - 1);
+        if (result.kind === 'answered') void result.call.ended.then(over);
+        else over();
         return result;
       };
     };

@@ -39,6 +39,8 @@ export class FakeCall implements Call {
   readonly args: readonly string[];
   readonly ended: Promise<void>;
   gone = false;
+  /** An agent leg that hangs up as soon as it is put in a bridge (`hangupAfterAnswer`). */
+  hangUpWhenBridged = false;
   moh = false;
   mohStarts = 0;
   hungUpBy: 'remote' | 'service' | null = null;
@@ -102,6 +104,7 @@ export class FakeBridge implements Bridge {
   constructor(readonly id: string) {}
   async add(call: Call | string): Promise<void> {
     this.members.push(typeof call === 'string' ? call : call.id);
+    if (call instanceof FakeCall && call.hangUpWhenBridged) setImmediate(() => call.remoteHangup());
   }
   async remove(call: Call | string): Promise<void> {
     const id = typeof call === 'string' ? call : call.id;
@@ -188,7 +191,7 @@ export class FakeCallControl implements CallControl {
       switch (behaviour.kind) {
         case 'answer': {
           const leg = ring.answer();
-          if (behaviour.hangupAfterAnswer) setImmediate(() => leg.remoteHangup());
+          leg.hangUpWhenBridged = behaviour.hangupAfterAnswer === true;
           return;
         }
         case 'no-answer':
