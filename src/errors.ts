@@ -35,10 +35,11 @@ export class ValidationError extends AppError {
 /**
  * A dependency the request needs (Redis) cannot be reached: 503 with
  * Retry-After, so clients and load balancers back off and come back, instead
- * of a 500 that reads as a defect.
+ * of a 500 that reads as a defect. Which dependency is kept for the log, not
+ * told to a client that may not even have a valid key yet.
  */
 export class DependencyUnavailableError extends AppError {
   constructor(readonly dependency: string, readonly retryAfterSec: number) {
-    super(503, 'dependency-unavailable', `${dependency} is unavailable; try again in ${retryAfterSec} s`, { dependency, retryAfterSec });
+    super(503, 'dependency-unavailable', `the service is temporarily unable to answer; try again in ${retryAfterSec} s`, { retryAfterSec });
   }
 }
