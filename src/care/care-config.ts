@@ -2,6 +2,29 @@ import { z } from 'zod';
 import { intField, slugSchema } from '../routing/config-fields.js';
 import { timeZoneSchema } from '../time/time-zone.js';
 
+/** The survey dials' BullMQ worker on one service instance. */
+const surveyWorkersSchema = z.object({
+  /**
+   * A survey job's lock, renewed while its worker lives: the dial of a
+   * worker that died is taken over once the lock has lapsed and a
+   * stalled-job check has run.
+   */
+  lockDurationMs: intField(1000, 600_000).default(30_000),
+  stalledIntervalMs: intField(500, 600_000).default(15_000),
+  /** Times a survey job may be taken over after its worker died before it is given up. */
+  maxStalledCount: intField(1, 100).default(3),
+  /**
+   * How long a survey dial stays its run's after the run last renewed it. A
+   * job lock can lapse under a worker that is only slow; the dial is taken
+   * over only once this lease has lapsed too, so it must be well over the
+   * lock (at least twice).
+   */
+  tryLeaseMs: intField(2000, 3_600_000).default(120_000),
+}).strict().refine((w) => w.tryLeaseMs >= 2 * w.lockDurationMs, {
+  message: 'tryLeaseMs must be at least twice lockDurationMs: a dial must not be taken over from a worker whose job lock merely lapsed',
+  path: ['tryLeaseMs'],
+});
+
 /**
  * The `care:` section: the satisfaction follow-up after a handled call and
  * complaint tickets. The follow-up's delay per tier is the tier's
@@ -21,6 +44,7 @@ export const careSectionSchema = z.object({
     concurrency: intField(1, 1000).default(20),
     /** A survey record (it holds the customer's number) is deleted this many months after it was scheduled. */
     retentionMonths: intField(1, 120).default(13),
+    workers: surveyWorkersSchema.prefault({}),
   }).strict().prefault({}),
   complaints: z.object({
     /** Calls routed to this queue open a complaint ticket. */

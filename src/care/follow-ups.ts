@@ -79,13 +79,6 @@ const JOB_OPTIONS = {
 };
 
 /**
- * How long a survey dial stays its run's after the run last renewed it: four
- * times the survey worker's job lock, so a worker that is only slow keeps its
- * dial (see TryLeases).
- */
-const SURVEY_DIAL_LEASE_MS = 120_000;
-
-/**
  * The satisfaction follow-up (回访) after a handled call: the tier's
  * followUpDelaySec after the conversation ends (none when null), an
  * automated call — survey/intro, survey/question (press 1 to 5, or 0 to
@@ -123,7 +116,8 @@ export class FollowUps {
     this.results = new SurveyResults(options.redis, options.keyPrefix, options.config.timeZone);
     this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
     this.bull.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'job queue redis error'));
-    this.leases = new TryLeases(options.redis, this.store.base, SURVEY_DIAL_LEASE_MS);
+    // Well over the job lock (care.survey.workers), so a worker that is only slow keeps its dial (see TryLeases).
+    this.leases = new TryLeases(options.redis, this.store.base, options.config.survey.workers.tryLeaseMs);
     this.jobs = new TimedJobs<SurveyJob>({
       name: 'surveys', connection: this.bull, prefix: `${options.keyPrefix}:{bull}`, clock: this.clock, logger: this.logger, jobOptions: JOB_OPTIONS,
     });
@@ -134,11 +128,12 @@ export class FollowUps {
     if (this.state !== 'new') throw new Error(`the follow-ups were already ${this.state}`);
     this.state = 'started';
     await this.jobs.queue.waitUntilReady();
+    const { concurrency, workers } = this.options.config.survey;
     this.jobs.work((job) => this.run(job.data), {
-      concurrency: this.options.config.survey.concurrency,
-      lockDurationMs: 30_000,
-      stalledIntervalMs: 15_000,
-      maxStalledCount: 3,
+      concurrency,
+      lockDurationMs: workers.lockDurationMs,
+      stalledIntervalMs: workers.stalledIntervalMs,
+      maxStalledCount: workers.maxStalledCount,
     });
     this.offEvents = this.options.acd.onEvent((event: AcdEvent) => {
       if (event.type !== 'ended') return;
