@@ -1,3 +1,4 @@
+import { subscribeChannels } from '../infra/redis-subscriber.js';
 import type { Redis } from 'ioredis';
 import type { AcdContext } from './acd-context.js';
 import { recoverOwnedCalls } from './acd-recovery.js';
@@ -56,10 +57,12 @@ export class AcdInbox {
     if (this.state !== 'new') throw new Error(`the ACD was already ${this.state}`);
     this.state = 'starting';
     const { ctx, virtual } = this.deps;
-    const subscriber = this.deps.redis.duplicate();
+    const virtualWake = ctx.store.wakeChannel(VIRTUAL_OWNER);
+    const { connection: subscriber, subscribed } = subscribeChannels(this.deps.redis, [ctx.store.wakeChannel(), virtualWake], (err) => {
+      ctx.logger.warn({ err }, 'subscribing to the ACD inbox failed; trying again when the connection is back');
+    });
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => ctx.logger.warn({ err }, 'ACD inbox connection error'));
-    const virtualWake = ctx.store.wakeChannel(VIRTUAL_OWNER);
     subscriber.on('message', (channel: string, text: string) => {
       if (this.state !== 'started') return;
       if (channel === virtualWake) virtual.notify();
@@ -73,7 +76,7 @@ export class AcdInbox {
       if (this.isRecovered) void this.drainInbox();
       virtual.notify();
     });
-    await subscriber.subscribe(ctx.store.wakeChannel(), virtualWake);
+    await subscribed;
     await ctx.store.scheduleDayRollover(nextDayStart(ctx.clock.now()));
     this.state = 'started';
     this.recovery = this.recoverWhenReady();
@@ -121,8 +124,26 @@ export class AcdInbox {
     await this.deps.dispatcher.offerReserved(notice.call, notice.agent, true);
   }
 
+  /**
+   * Recovers once the switch is ready; a failure (Redis lost meanwhile) is
+   * tried again, 0.5 s doubling to 10 s, in real time like any reconnection —
+   * never left as a rejection nobody handles.
+   */
   private async recoverWhenReady(): Promise<void> {
-    if (!(await waitSwitchReady(this.ctx.callControl, this.ctx.clock, () => this.state === 'started'))) return;
+    for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 10_000)) {
+      if (!(await waitSwitchReady(this.ctx.callControl, this.ctx.clock, () => this.state === 'started'))) return;
+      try {
+        await this.recoverOnce();
+        return;
+      } catch (err) {
+        if (this.state !== 'started') return;
+        this.ctx.logger.error({ err, retryInMs: delayMs }, 'recovering the calls of a previous run failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  private async recoverOnce(): Promise<void> {
     const { ctx, connector, dispatcher, timetable } = this.deps;
     const pending = await ctx.store.drainInbox();
     await recoverOwnedCalls({ ctx, connector, watchCaller: this.deps.watchCaller });

@@ -1,3 +1,4 @@
+import { subscribeChannels } from '../infra/redis-subscriber.js';
 import type { Redis } from 'ioredis';
 
 export interface RevocationNoticesOptions {
@@ -30,7 +31,11 @@ export class RevocationNotices {
 
   async start(): Promise<void> {
     if (this.subscriber) return;
-    const subscriber = this.options.redis.duplicate();
+    const { connection: subscriber, subscribed } = subscribeChannels(this.options.redis, [this.options.channel], (err) => {
+      if (this.troubled) return;
+      this.troubled = true;
+      this.options.logger.warn({ err: err.message }, 'key revocation notices interrupted; open streams are re-checked when they return');
+    });
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => {
       if (this.troubled) return;
@@ -40,14 +45,14 @@ export class RevocationNotices {
     subscriber.on('message', (channel: string, keyId: string) => {
       if (channel === this.options.channel) this.options.onRevoked(keyId);
     });
-    // ioredis subscribes again by itself after a reconnect; 'ready' then means notices flow again.
+    // Subscribed again on every 'ready' (subscribeChannels): notices flow again.
     subscriber.on('ready', () => {
       if (!this.subscribedOnce) return;
       if (this.troubled) this.options.logger.info({}, 'key revocation notices back');
       this.troubled = false;
       this.options.onResubscribed?.();
     });
-    await subscriber.subscribe(this.options.channel);
+    await subscribed;
     this.subscribedOnce = true;
   }
 

@@ -56,7 +56,8 @@ export class RetentionJob {
   async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    await worker?.close().catch((err: unknown) => this.options.logger.warn({ err }, 'closing the retention worker failed'));
+    // Not waiting for a purge in progress: it is idempotent, and after Redis came back a graceful close can wait for ever.
+    await worker?.close(true).catch((err: unknown) => this.options.logger.warn({ err }, 'closing the retention worker failed'));
     await this.queue.close().catch((err: unknown) => this.options.logger.warn({ err }, 'closing the retention queue failed'));
     await this.bull.quit().catch(() => this.bull.disconnect());
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { subscribeChannels } from '../infra/redis-subscriber.js';
 import { actorLabel, AuditLog, type AuditActor, type AuditRecord } from '../auth/audit-log.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
@@ -96,7 +97,10 @@ export class PolicySync {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const subscriber = this.options.subscriber ?? this.redis.duplicate();
+    const owned = this.options.subscriber ? null : subscribeChannels(this.redis, [this.channel], (err) => {
+      this.logger.warn({ err: err.message }, 'subscribing to routing change notices failed; trying again when the connection is back');
+    });
+    const subscriber = this.options.subscriber ?? owned!.connection;
     this.subscriber = subscriber;
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.receive(message);
@@ -116,7 +120,8 @@ export class PolicySync {
       connectedOnce = true;
       interrupted = false;
     });
-    await subscriber.subscribe(this.channel);
+    if (owned) await owned.subscribed;
+    else await subscriber.subscribe(this.channel);
     connectedOnce = true;
     await this.reconcile();
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { subscribeChannels } from '../infra/redis-subscriber.js';
 import type { Logger } from 'pino';
 import type { Acd } from '../acd/acd.js';
 import type { TransferRelease } from '../acd/call-connector.js';
@@ -35,7 +36,9 @@ export class TransferDesk {
   }
 
   async start(): Promise<void> {
-    const subscriber = this.options.redis.duplicate();
+    const { connection: subscriber, subscribed } = subscribeChannels(this.options.redis, [this.channel], (err) => {
+      this.options.logger.warn({ err: err.message }, 'subscribing to the transfer channel failed; trying again when the connection is back');
+    });
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => this.options.logger.warn({ err: err.message }, 'transfer channel error'));
     subscriber.on('message', (_channel: string, text: string) => {
@@ -46,7 +49,7 @@ export class TransferDesk {
       void this.transferHere(message.callId, message.toQueue as Need, message.by)
         .catch((err: unknown) => this.options.logger.warn({ err, callId: message.callId }, 'transfer failed'));
     });
-    await subscriber.subscribe(this.channel);
+    await subscribed;
     this.offEvents = this.options.acd.onEvent((event) => {
       if (event.type !== 'transfer-requested') return;
       void this.request(event.callId, event.toQueue, `agent ${event.agent}`)

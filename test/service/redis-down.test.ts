@@ -27,8 +27,10 @@ let consoleErrors: MockInstance<typeof console.error>;
 let redisRunning = false;
 
 /**
- * Error events nobody listened to: ioredis reports its own on the console
- * instead of throwing them; any other emitter's would be an uncaught exception.
+ * Error events nobody listened to (ioredis reports its own on the console
+ * instead of throwing them; any other emitter's would be an uncaught
+ * exception), and promises rejected with nobody to handle them (such as a
+ * subscribe made again after a reconnect, on a connection lost again).
  */
 function unhandled(): number {
   const ioredis = consoleErrors.mock.calls.filter((args) => String(args[0]).includes('Unhandled error event')).length;
@@ -64,6 +66,7 @@ async function get(path: string): Promise<{ status: number; retryAfter: string |
 
 beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
   consoleErrors = vi.spyOn(console, 'error');
   redis = await startPrivateRedis({ cleanup: false, appendOnly: true });
   redisRunning = true;
@@ -90,9 +93,6 @@ beforeAll(async () => {
   await service.ari.waitUntilReady(5000);
   // Redis is killed after the ACD has recovered the calls of a previous run, not in the middle of it.
   await service.acd.recovered();
-  // The daily retention job is left out: its worker, closed without force,
-  // can wait for ever for its blocking connection after a Redis restart.
-  await service.retention.stop();
   adminKey = (await service.keys.create({ role: 'admin', name: 'ops' })).key;
 });
 
@@ -104,6 +104,7 @@ afterAll(async () => {
   consoleErrors?.mockRestore();
   if (redis) rmSync(redis.dir, { recursive: true, force: true });
   process.removeListener('uncaughtException', onUncaught);
+  process.removeListener('unhandledRejection', onUncaught);
 });
 
 describe('with Redis down', () => {
