@@ -16,6 +16,9 @@ export interface RevocationNoticesOptions {
   logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
+/** How long start waits for the first subscribe before the API goes on without it. */
+const SUBSCRIBE_WAIT_MS = 5000;
+
 /**
  * Hears of every key revocation, whichever instance (or `npm run keys`)
  * revoked it, the moment it is published. Connection trouble is logged once
@@ -52,7 +55,20 @@ export class RevocationNotices {
       this.troubled = false;
       this.options.onResubscribed?.();
     });
-    await subscribed;
+    // Normally subscribed within milliseconds; with Redis out of reach the API starts anyway (streams re-check their keys meanwhile).
+    const later = Symbol('later');
+    let timer: NodeJS.Timeout | undefined;
+    const first = await Promise.race([subscribed, new Promise<symbol>((resolve) => {
+      timer = setTimeout(() => resolve(later), SUBSCRIBE_WAIT_MS);
+    })]);
+    clearTimeout(timer);
+    if (first === later) {
+      this.options.logger.warn({ waitedMs: SUBSCRIBE_WAIT_MS }, 'key revocation notices not subscribed yet; open streams re-check their keys meanwhile');
+      void subscribed.then(() => {
+        this.subscribedOnce = true;
+      });
+      return;
+    }
     this.subscribedOnce = true;
   }
 
