@@ -28,12 +28,12 @@ const bench = await openDurabilityBench({ stress, evidenceDir: '.tmp/evidence/su
 console.log(stress
   ? `stress: ${STRESS.cpuPerCore} busy processes per core; Redis +${STRESS.redisLatencyMs}-${STRESS.redisLatencyMs + STRESS.redisJitterMs} ms per exchange, stalled ${STRESS.stallForMs} ms every ${STRESS.stallEveryMs} ms (job locks: ${STRESS_SURVEY_CARE.survey.workers.lockDurationMs} ms)`
   : 'no stress');
-const totals = { runs: 0, surveys: 0, dials: 0, dialsAnswered: 0, answered: 0, doubleDials: 0, lost: 0, retries: 0, problems: 0 };
+const totals = { runs: 0, surveys: 0, dials: 0, dialsAnswered: 0, answered: 0, doubleDials: 0, lost: 0, retries: 0, problems: 0, rerun: 0, stalled: 0 };
 const started = Date.now();
 try {
   for (let run = 1; run <= runs; run++) {
     const runStarted = Date.now();
-    const { verdict, evidencePath } = await runSurveyScenario(bench);
+    const { verdict, jobs, evidencePath } = await runSurveyScenario(bench);
     totals.runs++;
     totals.surveys += verdict.surveys;
     totals.dials += verdict.dials;
@@ -43,7 +43,9 @@ try {
     totals.lost += verdict.lost;
     totals.retries += verdict.retries;
     totals.problems += verdict.problems.length;
-    console.log(`run ${run}/${runs}: surveys=${verdict.surveys} dials=${verdict.dials} (answered ${verdict.dialsAnswered}) answered=${verdict.answered} double-dials=${verdict.doubleDials} lost=${verdict.lost} retries=${verdict.retries} in ${Math.round((Date.now() - runStarted) / 1000)} s`);
+    totals.rerun += jobs.rerun;
+    totals.stalled += jobs.stalled;
+    console.log(`run ${run}/${runs}: surveys=${verdict.surveys} dials=${verdict.dials} (answered ${verdict.dialsAnswered}) answered=${verdict.answered} double-dials=${verdict.doubleDials} lost=${verdict.lost} retries=${verdict.retries} jobs-run-again=${jobs.rerun} stalled=${jobs.stalled} in ${Math.round((Date.now() - runStarted) / 1000)} s`);
     if (evidencePath) {
       console.log(`  problems: ${verdict.problems.slice(0, 5).join(' | ')}${verdict.problems.length > 5 ? ` (+${verdict.problems.length - 5})` : ''}`);
       console.log(`  evidence: ${evidencePath}`);
@@ -52,5 +54,5 @@ try {
 } finally {
   await bench.close();
 }
-console.log(`stress:surveys runs=${totals.runs} surveys=${totals.surveys} dials=${totals.dials} (answered ${totals.dialsAnswered}) answered=${totals.answered} double-dials=${totals.doubleDials} lost=${totals.lost} retries=${totals.retries} problems=${totals.problems} in ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`stress:surveys runs=${totals.runs} surveys=${totals.surveys} dials=${totals.dials} (answered ${totals.dialsAnswered}) answered=${totals.answered} double-dials=${totals.doubleDials} lost=${totals.lost} retries=${totals.retries} jobs-run-again=${totals.rerun} stalled=${totals.stalled} problems=${totals.problems} in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(totals.doubleDials === 0 && totals.lost === 0 && totals.problems === 0 ? 0 : 1);

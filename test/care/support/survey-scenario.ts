@@ -43,6 +43,8 @@ const DIAMOND_DELAY_MS = 2 * 3600_000;
 
 export interface SurveyReport {
   verdict: SurveyVerdict;
+  /** How hard the run pressed the jobs: runs of a job after its first (a lapsed lock handed it out again), and stalled-job moves. */
+  jobs: { rerun: number; stalled: number };
   evidencePath: string | null;
 }
 
@@ -109,7 +111,9 @@ export async function runSurveyScenario(bench: AssignmentBench): Promise<SurveyR
     clock.forward(DIAMOND_DELAY_MS + 1000);
     await Promise.all(followUps.map((f) => f.catchUp()));
     const store = new SurveyStore(bench.admin, prefix);
-    await poll(async () => (await Promise.all(surveyIds.map((id) => store.get(id)))).every((s) => s !== null && s.state !== 'scheduled' && s.state !== 'dialling'), SETTLE_MS)
+    // Every survey ended, and no job still running (an answered survey's figures and record are written after its state).
+    const ended = async () => (await Promise.all(surveyIds.map((id) => store.get(id)))).every((s) => s !== null && s.state !== 'scheduled' && s.state !== 'dialling');
+    await poll(async () => (await ended()) && (await followUps[0]!.pendingWork()) === 0, SETTLE_MS)
       .catch(() => {
         // Judged from what is stored: the report names what did not end.
       });
@@ -140,20 +144,29 @@ export async function runSurveyScenario(bench: AssignmentBench): Promise<SurveyR
     evidence.push({ survey, legs, answersRecorded });
   }
   await watch.close();
+  const jobs = { rerun: 0, stalled: 0 };
+  for (const { survey } of evidence) {
+    for (let n = 1; n <= survey.attempts; n++) {
+      // BullMQ counts on the job: runs started (ats) and moves back after a lapsed lock (stc).
+      const [ats, stc] = await bench.admin.hmget(`${prefix}:{bull}:surveys:survey-${survey.id}-${n}`, 'ats', 'stc');
+      jobs.rerun += Math.max(0, Number(ats ?? 0) - 1);
+      jobs.stalled += Number(stc ?? 0);
+    }
+  }
   const verdict = judgeSurveys(evidence, SURVEYS.score);
   verdict.problems.push(...expectations);
   if (surveyIds.length < SURVEYS.count) verdict.lost += SURVEYS.count - surveyIds.length;
-  if (!verdict.problems.length) return { verdict, evidencePath: null };
+  if (!verdict.problems.length) return { verdict, jobs, evidencePath: null };
   const ids = [...surveyIds, ...numbers];
   const mentions = (text: string) => ids.some((id) => text.includes(id));
   mkdirSync(bench.evidenceDir, { recursive: true });
   const evidencePath = join(bench.evidenceDir, `surveys-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(evidencePath, JSON.stringify({
-    prefix, verdict, surveys: evidence,
+    prefix, verdict, jobs, surveys: evidence,
     switchRequests: requests.filter((r) => mentions(JSON.stringify(r))),
     log: logLines.map((line) => JSON.parse(line) as unknown),
   }, null, 1));
-  return { verdict, evidencePath };
+  return { verdict, jobs, evidencePath };
 }
 
 async function poll(check: () => Promise<boolean>, limitMs: number): Promise<void> {
