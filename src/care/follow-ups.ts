@@ -309,9 +309,12 @@ export class FollowUps {
     if (end.kind === 'done') await call.hangup();
     const answeredAt = this.clock.now();
     const answered = score !== null || comment;
-    await this.store.update(survey.id, { state: answered ? 'answered' : 'no-response', score, comment, callbackId, answeredAt }, true);
+    // The state and the figures in one step: a stop or crash between them can neither lose the figures nor count them twice.
+    const tx = this.options.redis.multi();
+    this.store.updateTo(tx, survey.id, { state: answered ? 'answered' : 'no-response', score, comment, callbackId, answeredAt }, true);
+    if (answered) this.results.addTo(tx, { tier: survey.tier, queue: survey.queue, agent: survey.agent, score, comment, at: answeredAt });
+    await tx.exec();
     if (!answered) return;
-    await this.results.add({ tier: survey.tier, queue: survey.queue, agent: survey.agent, score, comment, at: answeredAt });
     await this.options.recorder.append(survey.callId, { type: 'survey-answered', surveyId: survey.id, tier: survey.tier, queue: survey.queue, agent: survey.agent, score, comment }, answeredAt);
     this.logger.info({ surveyId: survey.id, score, comment }, 'survey answered');
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { ValidationError } from '../errors.js';
 import type { SurveyScore, SurveysNow } from '../stats/live-stats-provider.js';
 import { localDate } from '../time/time-zone.js';
@@ -43,9 +43,9 @@ export class SurveyResults {
     this.base = `${keyPrefix}:{care}`;
   }
 
-  async add(answer: SurveyAnswer): Promise<void> {
+  /** Adds the answer's figures to a transaction of the caller's (written with the survey's state, in one step). */
+  addTo(pipe: ChainableCommander, answer: SurveyAnswer): void {
     const key = this.dayKey(localDate(answer.at, this.timeZone));
-    const pipe = this.redis.multi();
     for (const group of GROUPS) {
       const id = answer[group];
       if (answer.score !== null) {
@@ -55,7 +55,6 @@ export class SurveyResults {
       if (answer.comment) pipe.hincrby(key, `${group}:${id}:comments`, 1);
     }
     pipe.expire(key, this.keepDays * 86_400);
-    await pipe.exec();
   }
 
   /** Figures of the local days from `fromDate` to `toDate` (YYYY-MM-DD, inclusive). */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { luaScripts } from '../infra/lua-scripts.js';
 import type { TierId } from '../routing/types.js';
 
@@ -79,10 +79,16 @@ export class SurveyStore {
   }
 
   async update(id: string, fields: Partial<Omit<Survey, 'id'>>, done = false): Promise<void> {
-    const pipe = this.redis.multi().hset(this.key('survey', id), encode(fields));
+    const pipe = this.redis.multi();
+    this.updateTo(pipe, id, fields, done);
+    await pipe.exec();
+  }
+
+  /** The same change, added to a transaction of the caller's. */
+  updateTo(pipe: ChainableCommander, id: string, fields: Partial<Omit<Survey, 'id'>>, done = false): void {
+    pipe.hset(this.key('survey', id), encode(fields));
     if (done) pipe.zrem(this.key('surveys-pending'), id);
     else if (fields.dueAt !== undefined) pipe.zadd(this.key('surveys-pending'), String(fields.dueAt), id);
-    await pipe.exec();
   }
 
   /**
