@@ -2,11 +2,11 @@
 
 /**
  * Quick take-over of a dead worker's jobs (lock 2 s, stalled check every 1 s)
- * and of its customer dials (lease 6 s); retries after 10 s.
+ * and of its customer dials (lease 6 s); up to five tries, 10 s apart.
  */
 export const DURABILITY_CALLBACKS = {
   outbound: { quietHours: null, ringSec: 60 },
-  retry: { attempts: 3, delaysSec: [10] },
+  retry: { attempts: 5, delaysSec: [10] },
   workers: { lockDurationMs: 2000, stalledIntervalMs: 1000, tryLeaseMs: 6000 },
 };
 
