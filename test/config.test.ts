@@ -22,6 +22,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ files: [], overrides: { ari: { aap: 'x' } } })).toThrow(/ari/);
   });
 
+  it('refuses a dial lease shorter than twice the job lock, for callbacks and surveys, naming the key', () => {
+    expect(() => loadConfig({ env: {}, overrides: { callbacks: { workers: { tryLeaseMs: 3000 } } } })).toThrow(/callbacks\.workers\.tryLeaseMs: tryLeaseMs must be at least twice lockDurationMs/);
+    expect(() => loadConfig({ env: {}, overrides: { care: { survey: { workers: { lockDurationMs: 90_000 } } } } })).toThrow(/care\.survey\.workers\.tryLeaseMs/);
+    expect(loadConfig({ env: {}, overrides: { callbacks: { workers: { lockDurationMs: 2000, tryLeaseMs: 4000 } } } }).callbacks.workers.tryLeaseMs).toBe(4000);
+  });
+
   it('rejects a config file that does not exist', () => {
     expect(() => loadConfig({ files: ['config/nope.yaml'] })).toThrow(/config\/nope\.yaml does not exist/);
   });

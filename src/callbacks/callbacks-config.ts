@@ -1,33 +1,16 @@
 import { z } from 'zod';
 import { DAY_SEC, HOUR_SEC, intField } from '../routing/config-fields.js';
 import { outboundSchema } from '../outbound/outbound-config.js';
+import { jobWorkerFields, leaseOutlastsLock } from '../outbound/job-worker-settings.js';
 
 /** The BullMQ workers of one service instance. */
-export const workersSchema = z.object({
+export const workersSchema = leaseOutlastsLock(z.object({
   /** Callback attempts in progress at once on this instance (each holds an agent and, once connected, a conversation). */
   dialConcurrency: intField(1, 10_000).default(100),
   /** Timers (enter the queue, deadline, quiet hours, expiry) handled at once. */
   timerConcurrency: intField(1, 1000).default(20),
-  /**
-   * A job's lock, renewed while its worker lives: when a service instance
-   * dies, its attempts are taken over by another worker (or itself, restarted)
-   * once the lock has lapsed and a stalled-job check has run.
-   */
-  lockDurationMs: intField(1000, 600_000).default(30_000),
-  stalledIntervalMs: intField(500, 600_000).default(15_000),
-  /** Times an attempt may be taken over after its worker died before it is given up. */
-  maxStalledCount: intField(1, 100).default(10),
-  /**
-   * How long a customer dial in progress stays its worker's after the worker
-   * last renewed it (every third of it). A job lock can lapse under a worker
-   * that is only slow; a dial is taken over only once this lease has lapsed
-   * too, so it must be well over the lock (at least twice).
-   */
-  tryLeaseMs: intField(2000, 3_600_000).default(120_000),
-}).strict().refine((w) => w.tryLeaseMs >= 2 * w.lockDurationMs, {
-  message: 'tryLeaseMs must be at least twice lockDurationMs: a dial must not be taken over from a worker whose job lock merely lapsed',
-  path: ['tryLeaseMs'],
-});
+  ...jobWorkerFields({ maxStalledCount: 10 }),
+}).strict());
 
 /**
  * The `callbacks:` section. Durations in seconds.

@@ -1,29 +1,10 @@
 import { z } from 'zod';
 import { intField, slugSchema } from '../routing/config-fields.js';
 import { timeZoneSchema } from '../time/time-zone.js';
+import { jobWorkerFields, leaseOutlastsLock } from '../outbound/job-worker-settings.js';
 
 /** The survey dials' BullMQ worker on one service instance. */
-const surveyWorkersSchema = z.object({
-  /**
-   * A survey job's lock, renewed while its worker lives: the dial of a
-   * worker that died is taken over once the lock has lapsed and a
-   * stalled-job check has run.
-   */
-  lockDurationMs: intField(1000, 600_000).default(30_000),
-  stalledIntervalMs: intField(500, 600_000).default(15_000),
-  /** Times a survey job may be taken over after its worker died before it is given up. */
-  maxStalledCount: intField(1, 100).default(3),
-  /**
-   * How long a survey dial stays its run's after the run last renewed it. A
-   * job lock can lapse under a worker that is only slow; the dial is taken
-   * over only once this lease has lapsed too, so it must be well over the
-   * lock (at least twice).
-   */
-  tryLeaseMs: intField(2000, 3_600_000).default(120_000),
-}).strict().refine((w) => w.tryLeaseMs >= 2 * w.lockDurationMs, {
-  message: 'tryLeaseMs must be at least twice lockDurationMs: a dial must not be taken over from a worker whose job lock merely lapsed',
-  path: ['tryLeaseMs'],
-});
+const surveyWorkersSchema = leaseOutlastsLock(z.object(jobWorkerFields({ maxStalledCount: 3 })).strict());
 
 /**
  * The `care:` section: the satisfaction follow-up after a handled call and
