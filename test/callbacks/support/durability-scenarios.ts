@@ -93,7 +93,7 @@ async function killedAfterBooking(bench: DurabilityBench): Promise<ScenarioRepor
 
   const restarted = await world(bench, prefix, app);
   try {
-    await addAgents(bench, restarted, agentIds(6));
+    await addAgents(bench, restarted, agentIds(10));
     await settle(store, booked);
   } finally {
     await restarted.stop();
@@ -167,7 +167,7 @@ async function redisKilled(bench: DurabilityBench): Promise<ScenarioReport> {
     await poll(async () => (await service.redis.ping().catch(() => null)) === 'PONG', 'the service reconnected');
     const waiting = new Set((await service.acd.waiting('billing')).map((w) => w.callId));
     for (const id of booked) if (!waiting.has(id)) expectations.push(`${id}: not in its queue after the restart of Redis`);
-    await addAgents(bench, service, agentIds(4));
+    await addAgents(bench, service, agentIds(7));
     await settle(store, booked);
   } finally {
     await service.stop();
@@ -194,9 +194,9 @@ async function twoInstances(bench: DurabilityBench): Promise<ScenarioReport> {
     for (const [i, n] of numbers.entries()) {
       booked.push((await (i % 2 ? two : one).callbacks.request(billingCallback(`two-call-${n}`, n))).callbackId);
     }
-    const agents = agentIds(6);
-    await addAgents(bench, one, agents.slice(0, 3));
-    await addAgents(bench, two, agents.slice(3));
+    const agents = agentIds(8);
+    await addAgents(bench, one, agents.slice(0, 4));
+    await addAgents(bench, two, agents.slice(4));
     await settle(store, booked);
   } finally {
     await Promise.allSettled([one.stop(), two.stop()]);
