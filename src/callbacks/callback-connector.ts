@@ -201,7 +201,7 @@ export class CallbackConnector {
     return this.dialCustomer(offer, cb, agentCall, claim.attempt, claim.customerLeg, lease);
   }
 
-  /** The claimed try: the customer dialled, greeted and bridged to the agent. The lease is released when the try is over. */
+  /** The claimed try: the customer dialled, greeted and bridged to the agent (the lease held throughout; run() lets it go). */
   private async dialCustomer(offer: VirtualOffer, cb: Callback, agentCall: Call, attempt: number, customerLeg: string, lease: TryLease): Promise<ConnectorOutcome> {
     const { ctx } = this;
     const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent, to: maskPhone(cb.number) });
