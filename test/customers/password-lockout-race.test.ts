@@ -14,13 +14,13 @@ const MAX_ATTEMPTS = 3;
 class GatedPasswords {
   readonly compared: string[] = [];
   private readonly waiting: Array<{ pin: string; open: () => void }> = [];
-  private arrivalListener: (() => void) | null = null;
+  private readonly arrivalListeners = new Set<() => void>();
 
   readonly customers = {
     verifyPassword: async (_accountId: string, pin: string): Promise<boolean> => {
       await new Promise<void>((open) => {
         this.waiting.push({ pin, open });
-        this.arrivalListener?.();
+        for (const listener of [...this.arrivalListeners]) listener();
       });
       this.compared.push(pin);
       return pin === RIGHT_PIN;
@@ -32,10 +32,20 @@ class GatedPasswords {
   /** Resolves once `count` comparisons are waiting at the gate. */
   arrivals(count: number): Promise<void> {
     return new Promise((resolve) => {
-      const check = () => { if (this.waiting.length >= count) { this.arrivalListener = null; resolve(); } };
-      this.arrivalListener = check;
+      const check = () => {
+        if (this.waiting.length < count) return;
+        this.arrivalListeners.delete(check);
+        resolve();
+      };
+      this.arrivalListeners.add(check);
       check();
     });
+  }
+
+  /** Calls `listener` on every arrival at the gate until the returned function is called. */
+  onArrival(listener: () => void): () => void {
+    this.arrivalListeners.add(listener);
+    return () => this.arrivalListeners.delete(listener);
   }
 
   /** Opens the gate for every waiting comparison of these PINs. */
@@ -72,12 +82,17 @@ async function startAll(gate: GatedPasswords, checks: Array<() => Promise<Passwo
   let settled = 0;
   let onSettle: () => void = () => {};
   const results = checks.map((run) => run().finally(() => { settled += 1; onSettle(); }));
+  // Checked on every settle and every arrival, in whichever order they come
+  // (refusals can settle before the reserved checks reach the gate).
+  let stopListening = () => {};
+  const alreadyWaiting = gate.inFlight;
   await new Promise<void>((resolve) => {
-    const done = () => { if (settled + gate.inFlight === checks.length) resolve(); };
+    const done = () => { if (settled + gate.inFlight - alreadyWaiting === checks.length) resolve(); };
     onSettle = done;
-    void gate.arrivals(checks.length).then(resolve);
+    stopListening = gate.onArrival(done);
     done();
   });
+  stopListening();
   return results;
 }
 
@@ -116,19 +131,20 @@ describe('service password lock-out under parallel calls', () => {
   it('racing wrong guesses cannot use up the attempt the right PIN holds while it is compared', async () => {
     const gate = new GatedPasswords();
     const [a, b] = twoInstances(gate);
-    // One wrong try is already counted; then the right PIN and three wrong ones arrive at once.
+    // One wrong try is already counted.
     const first = a.check('AC3', '999999');
     await gate.arrivals(1);
     gate.open(() => true);
     expect(await first).toEqual({ result: 'wrong', attemptsLeft: MAX_ATTEMPTS - 1 });
 
-    const results = await startAll(gate, [
-      () => a.check('AC3', RIGHT_PIN), () => b.check('AC3', '000001'), () => a.check('AC3', '000002'), () => b.check('AC3', '000003'),
-    ]);
+    // The right PIN is being compared (its attempt reserved) when three wrong guesses arrive at once on both instances.
+    const right = a.check('AC3', RIGHT_PIN);
+    await gate.arrivals(1);
+    const wrong = await startAll(gate, [() => b.check('AC3', '000001'), () => a.check('AC3', '000002'), () => b.check('AC3', '000003')]);
     gate.open((pin) => pin !== RIGHT_PIN);
-    await Promise.all(results.slice(1).map((r) => r.catch(() => null)));
+    await Promise.all(wrong.map((r) => r.catch(() => null)));
     gate.open(() => true);
-    const outcomes = await Promise.all(results);
+    const outcomes = await Promise.all([right, ...wrong]);
     // The right PIN and one wrong guess fill the two attempts left; the other two are refused unchecked.
     expect(gate.compared.filter((pin) => pin !== RIGHT_PIN)).toHaveLength(MAX_ATTEMPTS - 1);
     expect(outcomes[0]).toEqual({ result: 'ok' });
