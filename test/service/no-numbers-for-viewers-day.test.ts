@@ -18,6 +18,8 @@ let hotline: HotlineFixture;
 let day: ScriptedDay;
 let viewerKey: string;
 let base: string;
+/** Ids of the API keys the test made: 12 hex digits, which now and then are all decimal digits. */
+let keyIds: string[] = [];
 const output = { viewer: '', supervisor: '' };
 
 /** A stream's raw text as it arrives, events and all. */
@@ -60,8 +62,8 @@ function scenarioDays(): Set<string> {
  * number) and any run of 11 digits or more. Ids the service makes itself are
  * taken out first, each by its exact form: UUIDs (calls, legs), callback ids
  * (cb- and 20 hex digits), audit entry ids (milliseconds within the test's
- * run, a dash, a sequence) and complaint ids (a day of the scenario and a
- * 4-digit sequence).
+ * run, a dash, a sequence), complaint ids (a day of the scenario and a
+ * 4-digit sequence) and the ids of the test's API keys.
  */
 function numbersIn(text: string): string[] {
   const days = scenarioDays();
@@ -71,7 +73,8 @@ function numbersIn(text: string): string[] {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
     .replace(/cb-[0-9a-f]{20}(?![0-9a-f])/g, '<callback-id>')
     .replace(/(?<!\d)(\d{13})-\d{1,6}(?!\d)/g, (id, ms: string) => (Number(ms) >= from && Number(ms) <= to ? '<entry-id>' : id))
-    .replace(/(?<!\d)(\d{8})\d{4}(?!\d)/g, (id, date: string) => (days.has(date) ? '<complaint-id>' : id));
+    .replace(/(?<!\d)(\d{8})\d{4}(?!\d)/g, (id, date: string) => (days.has(date) ? '<complaint-id>' : id))
+    .replace(/(?<![0-9a-f])[0-9a-f]{12}(?![0-9a-f])/g, (id) => (keyIds.includes(id) ? '<key-id>' : id));
   const found = new Set<string>();
   for (const pattern of [/(?<!\d)1\d{10}(?!\d)/g, /\d{11,}/g]) {
     for (const match of neutral.matchAll(pattern)) {
@@ -113,6 +116,7 @@ beforeAll(async () => {
   } finally {
     await Promise.all([streams.viewer.close(), streams.supervisor.close()]);
   }
+  keyIds = (await hotline.service.keys.list()).map((k) => k.id);
   output.viewer = `# stream\n${streams.viewer.text}`;
   output.supervisor = `# stream\n${streams.supervisor.text}`;
 }, 90_000);
