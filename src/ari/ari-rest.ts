@@ -127,8 +127,15 @@ export class AriRest {
     const kind = req.kind ?? (req.method === 'GET' ? 'query' : 'control');
     const timeoutMs = timeoutFor(kind, this.timing);
     const deadline = new AbortController();
+    const dueAt = Date.now() + timeoutMs;
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    const run = () => this.attempt<T>(req, kind, deadline.signal);
+    const run = () => {
+      // A turn in the channel's lane that comes after the deadline, before a busy event loop
+      // has run the deadline's timer, is given up: the command is never sent.
+      if (Date.now() >= dueAt) deadline.abort();
+      if (deadline.signal.aborted) return Promise.reject(new Error('the deadline passed while waiting for the channel'));
+      return this.attempt<T>(req, kind, deadline.signal);
+    };
     try {
       return await (req.channel ? this.lanes.run(req.channel, deadline.signal, run) : run());
     } catch (err) {
