@@ -245,6 +245,7 @@ export class CallConnector {
     const { agent } = offer;
     const answeredAt = ctx.clock.now();
     let bridge: Bridge | undefined;
+    live.connecting = true;
     try {
       bridge = await ctx.callControl.createBridge(`acd-${live.id}`);
       await live.moh;
@@ -323,6 +324,7 @@ export class CallConnector {
 
   /** Music on hold again for a caller back in the queue after its music was stopped for a bridge. */
   private resumeMoh(live: LiveCall): void {
+    live.connecting = false;
     live.moh = live.call.startMoh().catch((err: unknown) => this.ctx.logger.warn({ err, callId: live.id }, 'music on hold did not start again'));
   }
 

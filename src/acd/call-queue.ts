@@ -65,6 +65,12 @@ export interface QueuedCall {
    * was removed, false when it had already been answered or abandoned.
    */
   leave(reason: string): Promise<boolean>;
+  /**
+   * (Re)starts music on hold for the waiting caller after a prompt — unless an
+   * agent's answer is already being put through, so music never plays into the
+   * conversation. The ACD stops it before bridging.
+   */
+  startMusicOnHold(): Promise<void>;
   /** This call's ACD events, from now on; returns the unsubscribe function. */
   onEvent(listener: (event: QueuedCallEvent) => void): () => void;
 }

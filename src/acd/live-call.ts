@@ -46,6 +46,11 @@ export class LiveCall {
   answeredAt: number | null = null;
   /** Music on hold being started (awaited before it is stopped). */
   moh: Promise<void> | null = null;
+  /**
+   * True from the moment an answered agent is being put through until the
+   * call is back in the queue: music started now would play into the bridge.
+   */
+  connecting = false;
   /** The overflow plan of the route decision, and whether reaching it was recorded. */
   overflow: OverflowPlan | null = null;
   overflowRecorded = false;

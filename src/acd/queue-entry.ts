@@ -127,8 +127,15 @@ export class QueueEntry {
       settled: live.settled,
       status: () => this.deps.status(live.id),
       leave: (reason) => this.leave(live, reason),
+      startMusicOnHold: () => this.startMusicOnHold(live),
       onEvent: (listener) => live.onEvent(listener),
     };
+  }
+
+  private startMusicOnHold(live: LiveCall): Promise<void> {
+    if (live.connecting || live.callerGone || live.phase === 'bridged' || live.phase === 'done') return Promise.resolve();
+    live.moh = live.call.startMoh().catch((err: unknown) => this.deps.ctx.logger.warn({ err, callId: live.id }, 'music on hold did not start again'));
+    return live.moh;
   }
 
   private async leave(live: LiveCall, reason: string): Promise<boolean> {

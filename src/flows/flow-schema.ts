@@ -34,17 +34,30 @@ const greetingStep = z.object({
   next: target,
 }).strict();
 
+const menuKey = z.string().regex(/^[0-9*#]$/, 'menu keys are single digits, * or #');
+
 const menuOption = z.object({
   next: target,
   /** Label written in the call record and the caller's context ("billing", "balance"). */
   label: z.string().min(1).optional(),
+  /**
+   * The option said on its own ("for billing, press 1"). Options with a prompt
+   * are read in `order`, so the most used choice can come first and a caller
+   * who wants it presses its key after one short sentence.
+   */
+  prompt: z.string().min(1).optional(),
 }).strict();
 
 const menuStep = z.object({
   kind: z.literal('menu'),
-  prompts: promptIds,
+  /** Played before the options' own prompts (a menu said in one sentence has only these). */
+  prompts: z.array(z.string().min(1)).default([]),
   /** Single keys 0-9, * or # mapped to where they lead. */
-  options: z.record(z.string().regex(/^[0-9*#]$/, 'menu keys are single digits, * or #'), menuOption),
+  options: z.record(menuKey, menuOption),
+  /** The keys whose option prompts are read, in this order (default: as `options` lists them). */
+  order: z.array(menuKey).optional(),
+  /** Played after the options' prompts ("to hear these options again, press star"). */
+  closing: z.array(z.string().min(1)).default([]),
   firstKeyTimeoutMs: z.number().int().positive().optional(),
   retries: z.number().int().min(0).max(5).optional(),
   /** Where silence leads instead of a retry (diamond menu: hold on → senior queue). */
@@ -173,6 +186,22 @@ const transferStep = z.object({
   need: needSchema.nullable(),
 }).strict();
 
+/**
+ * Queues the caller at once and lets an agent be rung while the tier greeting
+ * and a short menu play (the greeting is cut when the agent answers). A key of
+ * `options` pressed during the greeting, or within the first-key time after
+ * it, takes the call back out of the queue — an agent being rung is released
+ * without penalty — and on to its target.
+ */
+const queueAtOnceStep = z.object({
+  kind: z.literal('queue-at-once'),
+  need: needSchema.nullable(),
+  /** Played after the tier greeting while the call waits. */
+  prompts: z.array(z.string().min(1)).default([]),
+  options: z.record(menuKey, menuOption),
+  firstKeyTimeoutMs: z.number().int().positive().optional(),
+}).strict();
+
 const hangupStep = z.object({
   kind: z.literal('hangup'),
   prompts: z.array(z.string().min(1)).default([]),
@@ -185,7 +214,7 @@ const gotoStep = z.object({
 }).strict();
 
 export const stepSchema = z.discriminatedUnion('kind', [
-  playStep, greetingStep, menuStep, collectStep, verifyPasswordStep, queryStep, sayStep, transferStep, hangupStep, gotoStep,
+  playStep, greetingStep, menuStep, collectStep, verifyPasswordStep, queryStep, sayStep, transferStep, queueAtOnceStep, hangupStep, gotoStep,
   askStep, enterNumberStep, withheldNumberStep, doneStep,
 ]);
 

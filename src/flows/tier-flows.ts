@@ -2,9 +2,14 @@ import type { FlowInput } from './flow-schema.js';
 
 /**
  * 10000 menus, one per value tier. Each starts with the tier's greeting, whose
- * prompt comes from the tier policy (tunable at run time), then the menu. Higher tiers get shorter menus: diamond goes straight to the senior
- * queue unless the caller presses 1 for self-service. `0` and running out of
- * retries go to general agents (rule 2).
+ * prompt comes from the tier policy (tunable at run time). Higher tiers wait
+ * less: diamond is queued for the senior team the moment the call is
+ * answered, an agent rung while the greeting plays, unless the caller presses
+ * 1 for self-service. The other menus read one short sentence per option, the
+ * most used first (the order is configurable: `ivr.menuOrder`), so a caller who
+ * knows what they want presses its key after a second or two. Silence after
+ * one repetition, `0` and repeated wrong keys go to general agents (rule 2:
+ * an unidentified need is served by a person, not by more menus).
  */
 
 const needSteps = {
@@ -15,23 +20,29 @@ const needSteps = {
   'human': { kind: 'transfer', need: null },
 } as const;
 
+const needOptions = {
+  '1': { next: 'billing', label: 'billing', prompt: 'menu/billing' },
+  '2': { next: 'broadband', label: 'broadband', prompt: 'menu/broadband' },
+  '3': { next: 'orders', label: 'orders', prompt: 'menu/orders' },
+  '4': { next: 'complaints', label: 'complaints', prompt: 'menu/complaints' },
+} as const;
+
+const agentOption = { next: 'human', label: 'human', prompt: 'common/offer-agent' } as const;
+
 export const diamondFlow: FlowInput = {
   id: '10000-diamond',
-  description: '10000 for diamond customers: straight to the senior team, 1 for self-service',
-  start: 'greeting',
+  description: '10000 for diamond customers: queued for the senior team at once, 1 for self-service during the greeting',
+  start: 'senior',
   onExhausted: 'senior',
   onZero: 'human',
-  firstKeyTimeoutMs: 3000,
   steps: {
-    'greeting': { kind: 'greeting', next: 'menu' },
-    'menu': {
-      kind: 'menu',
+    'senior': {
+      kind: 'queue-at-once',
+      need: 'senior',
       prompts: ['menu/diamond'],
       options: { '1': { next: 'self-service:main-menu', label: 'self-service' } },
-      // Holding on is the expected answer: the senior team, no "we did not hear you".
-      onNoInput: 'senior',
+      firstKeyTimeoutMs: 3000,
     },
-    'senior': { kind: 'transfer', need: 'senior' },
     'human': needSteps.human,
   },
 };
@@ -43,18 +54,17 @@ function middleTierFlow(tier: 'gold' | 'silver'): FlowInput {
     start: 'greeting',
     onExhausted: 'human',
     onZero: 'human',
+    retries: 1,
     steps: {
       'greeting': { kind: 'greeting', next: 'menu' },
       'menu': {
         kind: 'menu',
-        prompts: [`menu/${tier}`],
         options: {
-          '1': { next: 'billing', label: 'billing' },
-          '2': { next: 'broadband', label: 'broadband' },
-          '3': { next: 'orders', label: 'orders' },
-          '4': { next: 'complaints', label: 'complaints' },
-          '5': { next: 'self-service:main-menu', label: 'self-service' },
+          ...needOptions,
+          '5': { next: 'self-service:main-menu', label: 'self-service', prompt: 'menu/self-service-5' },
+          '0': agentOption,
         },
+        order: ['1', '2', '3', '4', '5', '0'],
       },
       ...needSteps,
     },
@@ -70,19 +80,19 @@ export const standardFlow: FlowInput = {
   start: 'greeting',
   onExhausted: 'human',
   onZero: 'human',
+  retries: 1,
   steps: {
     'greeting': { kind: 'greeting', next: 'menu' },
     'menu': {
       kind: 'menu',
-      prompts: ['menu/standard'],
       options: {
-        '1': { next: 'billing', label: 'billing' },
-        '2': { next: 'broadband', label: 'broadband' },
-        '3': { next: 'orders', label: 'orders' },
-        '4': { next: 'complaints', label: 'complaints' },
-        '5': { next: 'enterprise', label: 'enterprise' },
-        '6': { next: 'self-service:main-menu', label: 'self-service' },
+        ...needOptions,
+        '5': { next: 'enterprise', label: 'enterprise', prompt: 'menu/enterprise' },
+        '6': { next: 'self-service:main-menu', label: 'self-service', prompt: 'menu/self-service-6' },
+        '0': agentOption,
       },
+      order: ['1', '2', '3', '4', '5', '6', '0'],
+      closing: ['menu/repeat'],
     },
     ...needSteps,
     'enterprise': { kind: 'transfer', need: 'enterprise' },

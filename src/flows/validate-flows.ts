@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
-import { DIALOGUE_STEP_KINDS, flowSchema, type Flow, type FlowInput, type Step } from './flow-schema.js';
+import { menuPrompts } from './menu-prompts.js';
+import { DIALOGUE_STEP_KINDS, flowSchema, type Flow, type FlowInput, type Step, type StepOf } from './flow-schema.js';
 
 export interface PromptCatalog {
   has(id: string): boolean;
@@ -59,6 +60,7 @@ export function validateFlows(inputs: readonly FlowInput[], prompts: PromptCatal
     }
     for (const [stepId, step] of Object.entries(flow.steps)) {
       checkKind(flow, stepId, step);
+      if (step.kind === 'menu') checkMenu(flow, stepId, step);
       for (const ref of targetsOf(step)) resolve(flow, stepId, ref);
       for (const id of promptsOf(step)) {
         if (!prompts.has(id)) throw new FlowError(flow.id, stepId, `prompt "${id}" is missing from the prompt manifest`);
@@ -95,6 +97,22 @@ function checkKind(flow: Flow, stepId: string, step: Step): void {
   }
 }
 
+function optionPrompts(options: Record<string, { prompt?: string }>): string[] {
+  return Object.values(options).flatMap((o) => (o.prompt ? [o.prompt] : []));
+}
+
+/** A menu's order names each of its keys once, and only keys with a prompt to say. */
+function checkMenu(flow: Flow, stepId: string, step: StepOf<'menu'>): void {
+  const order = step.order ?? [];
+  for (const [i, key] of order.entries()) {
+    const option = step.options[key];
+    if (!option) throw new FlowError(flow.id, stepId, `order: key "${key}" is not one of the menu's options`);
+    if (!option.prompt) throw new FlowError(flow.id, stepId, `order: option "${key}" has no prompt to read`);
+    if (order.indexOf(key) !== i) throw new FlowError(flow.id, stepId, `order: key "${key}" is listed twice`);
+  }
+  if (menuPrompts(step).length === 0) throw new FlowError(flow.id, stepId, 'the menu says nothing: give it prompts or option prompts');
+}
+
 export function targetsOf(step: Step): string[] {
   switch (step.kind) {
     case 'play':
@@ -112,6 +130,7 @@ export function targetsOf(step: Step): string[] {
     case 'ask': return [...Object.values(step.options), step.otherwise];
     case 'enter-number': return [step.next, step.onExhausted];
     case 'withheld-number': return [step.withheld, step.otherwise];
+    case 'queue-at-once': return Object.values(step.options).map((o) => o.next);
     case 'done':
     case 'transfer':
     case 'hangup': return [];
@@ -121,9 +140,10 @@ export function targetsOf(step: Step): string[] {
 function promptsOf(step: Step): string[] {
   switch (step.kind) {
     case 'play':
-    case 'menu':
     case 'collect':
     case 'hangup': return step.prompts;
+    case 'menu': return menuPrompts(step);
+    case 'queue-at-once': return [...step.prompts, ...optionPrompts(step.options)];
     case 'ask': return [...step.prompts, ...step.noInputPrompts, ...step.invalidPrompts];
     case 'enter-number': return [...step.prompts, ...step.invalidPrompts, ...step.readBackBefore, ...step.readBackAfter];
     default: return [];

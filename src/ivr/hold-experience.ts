@@ -116,7 +116,7 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
           }
           ids.push('hold/thanks-for-waiting');
           if (deps.callbacks) ids.push('hold/press-for-callback');
-          await announce(call, ids, lang, settledCtl.signal, () => settled);
+          await announce(call, queued, ids, lang, settledCtl.signal, () => settled);
           continue;
         }
         // Wait for the next announcement, a key, or the end of the wait.
@@ -137,11 +137,11 @@ export function createHoldExperience(deps: HoldExperienceDeps) {
 }
 
 /** Plays over the hold music: pause it, speak, resume unless the wait ended meanwhile. */
-async function announce(call: Call, ids: string[], lang: Lang, signal: AbortSignal, isSettled: () => boolean): Promise<void> {
+async function announce(call: Call, queued: QueuedCall, ids: string[], lang: Lang, signal: AbortSignal, isSettled: () => boolean): Promise<void> {
   if (isSettled()) return;
   await call.stopMoh();
   await call.play(ids.map(mediaUri), { bargeIn: false, language: lang, signal });
-  if (!isSettled() && !call.gone) await call.startMoh();
+  if (!isSettled() && !call.gone) await queued.startMusicOnHold();
 }
 
 /**
@@ -156,7 +156,7 @@ async function offerCallback(
   const { call } = session;
   if (signal.aborted) return null;
   await call.stopMoh();
-  const resume = async () => { if (!signal.aborted && !call.gone) await call.startMoh(); return null; };
+  const resume = async () => { if (!signal.aborted && !call.gone) await queued.startMusicOnHold(); return null; };
 
   call.clearKeys();
   const dialogue = await runDialogue(session, flows, { flow: CALLBACK_OFFER_FLOW }, { timeScale: deps.timeScale ?? 1, signal });

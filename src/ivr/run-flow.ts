@@ -12,6 +12,7 @@ import { greetingStep } from './steps/greeting-step.js';
 import { hangupStep } from './steps/hangup-step.js';
 import { menuStep } from './steps/menu-step.js';
 import { queryStep } from './steps/query-step.js';
+import { queueAtOnceStep } from './steps/queue-at-once-step.js';
 import { sayStep } from './steps/say-step.js';
 import { transferStep } from './steps/transfer-step.js';
 import { verifyPasswordStep } from './steps/verify-password-step.js';
@@ -28,6 +29,7 @@ const HANDLERS: { [K in StepKind]: Handler<K> } = {
   'query': queryStep,
   'say': sayStep,
   'transfer': transferStep,
+  'queue-at-once': queueAtOnceStep,
   'hangup': hangupStep,
   'goto': async (step) => ({ next: step.target }),
   'ask': askStep,

@@ -4,6 +4,7 @@ import type { PasswordGuard } from '../customers/password-guard.js';
 import type { DialogueContext } from '../flows/dialogue-context.js';
 import type { Need, TierId } from '../routing/types.js';
 import type { CallSession, SessionEnd } from './call-session.js';
+import type { QueueAtOnce } from './queue-at-once.js';
 
 /** What the transfer step hands the caller to: routing + the ACD (hand-off.ts). */
 export type HandOff = (session: CallSession, need: Need | null) => Promise<SessionEnd>;
@@ -13,6 +14,8 @@ export interface IvrServices {
   passwords: PasswordGuard;
   recorder: CallRecordLog;
   handOff: HandOff;
+  /** Queues the caller while the greeting plays (the diamond path). */
+  queueAtOnce: QueueAtOnce;
   /** The greeting prompt of a tier, as the tier policy says at this moment. */
   tierGreeting: (tier: TierId) => string;
   now: () => number;

@@ -17,9 +17,11 @@ export function checkPolicyReferences(snapshot: RoutingSnapshot, flows: FlowSet,
       throw new ValidationError(`tiers.${id}.menuFlow: flow "${tier.menuFlow}" does not exist`, { field: `tiers.${id}.menuFlow` });
     }
     // A tier's flow is what a caller on 10000 hears from the start: a call flow
-    // (not a dialogue such as the callback offer) that opens with the tier's greeting.
-    if (flow.runs !== 'call' || flow.steps[flow.start]?.kind !== 'greeting') {
-      throw new ValidationError(`tiers.${id}.menuFlow: flow "${tier.menuFlow}" must be a call flow starting with a greeting step`, { field: `tiers.${id}.menuFlow` });
+    // (not a dialogue such as the callback offer) that opens with the tier's
+    // greeting — a greeting step, or a queue-at-once step, which plays it.
+    const opening = flow.steps[flow.start]?.kind;
+    if (flow.runs !== 'call' || (opening !== 'greeting' && opening !== 'queue-at-once')) {
+      throw new ValidationError(`tiers.${id}.menuFlow: flow "${tier.menuFlow}" must be a call flow starting with a greeting or queue-at-once step`, { field: `tiers.${id}.menuFlow` });
     }
   }
   for (const [id, queue] of Object.entries(snapshot.queues)) {

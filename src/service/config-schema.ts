@@ -7,6 +7,7 @@ import { careSectionSchema } from '../care/care-config.js';
 import { callRecordsSectionSchema } from '../call-records/call-records-config.js';
 import { ariSchema, instanceSchema, logSchema, redisSchema, serverSchema, soundsSchema } from '../config/base-schema.js';
 import { type DeepReadonly, type LoadOptions, readConfig } from '../config/load-config.js';
+import { ivrConfigSchema } from '../flows/menu-order.js';
 import { customersSectionSchema } from '../customers/customers-config.js';
 import { promptsConfigSchema } from '../prompts/prompts-config.js';
 import { retentionSectionSchema } from '../retention/retention-config.js';
@@ -28,6 +29,8 @@ export const configSchema = z.object({
   log: logSchema.prefault({}),
   sounds: soundsSchema.prefault({}),
   prompts: promptsConfigSchema.prefault({}),
+  /** The IVR: the order each menu reads its options. */
+  ivr: ivrConfigSchema.prefault({}),
   customers: customersSectionSchema.prefault({}),
   /** The supervisor API: rate limits, body size, stream interval. */
   api: apiConfigSchema.prefault({}),

@@ -15,8 +15,10 @@ import { PasswordGuard } from '../customers/password-guard.js';
 import { RedisCustomerStore } from '../customers/redis-customer-store.js';
 import { allFlows, dialogueFlows } from '../flows/all-flows.js';
 import { validateFlows, type FlowSet } from '../flows/validate-flows.js';
+import { applyMenuOrder } from '../flows/menu-order.js';
 import { createHandOff } from '../ivr/hand-off.js';
 import { createHoldExperience } from '../ivr/hold-experience.js';
+import { createQueueAtOnce } from '../ivr/queue-at-once.js';
 import { createIncomingCallHandler } from '../ivr/incoming-call-handler.js';
 import type { SessionEnd } from '../ivr/call-session.js';
 import { loadPromptManifest, type PromptManifest } from '../prompts/prompt-manifest.js';
@@ -117,7 +119,7 @@ export class HotlineService {
     this.instanceId = config.instance.id ?? `${hostname()}-${config.ari.app}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 
     this.manifest = loadPromptManifest(config.prompts.manifest);
-    this.flows = validateFlows([...allFlows, ...dialogueFlows], this.manifest);
+    this.flows = validateFlows(applyMenuOrder([...allFlows, ...dialogueFlows], config.ivr.menuOrder), this.manifest);
     const validate = (candidate: RoutingSnapshot) => checkPolicyReferences(candidate, this.flows, this.manifest);
     this.policy = new RoutingPolicy({ routing: config.routing, queues: config.queues }, { validate });
 
@@ -201,13 +203,15 @@ export class HotlineService {
       clock: this.clock,
     });
 
-    const handOff = createHandOff({
+    const handOffDeps = {
       policy: this.policy,
       queue: this.acd,
       recorder: this.recorder,
       complaints,
       hold: createHoldExperience({ policy: this.policy, recorder: this.recorder, callbacks: this.callbacks, flows: this.flows, clock: this.clock, timeScale: options.timeScale ?? 1 }),
-    });
+    };
+    const handOff = createHandOff(handOffDeps);
+    const queueAtOnce = createQueueAtOnce(handOffDeps);
     const recognition = new CustomerRecognition(this.customers, config.customers.cacheTtlMs, this.clock);
     this.transfers = new TransferDesk({
       acd: this.acd, redis: this.redis, keyPrefix: prefix,
@@ -219,7 +223,7 @@ export class HotlineService {
     });
     const handler = createIncomingCallHandler({
       flows: this.flows,
-      services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, now: this.now, timeScale: options.timeScale ?? 1 },
+      services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, queueAtOnce, now: this.now, timeScale: options.timeScale ?? 1 },
       recognition,
       policy: this.policy,
       recorder: this.recorder,

@@ -7,12 +7,17 @@ import { loadPromptManifest } from '../../src/prompts/prompt-manifest.js';
 const manifest = loadPromptManifest('config/prompts.yaml');
 
 describe('the tier greeting as a flow step', () => {
-  it('every 10000 tier flow starts with its greeting, then the menu', () => {
+  it('every 10000 tier flow but diamond starts with its greeting, then the menu', () => {
     const flows = validateFlows(allFlows, manifest);
-    for (const id of ['10000-diamond', '10000-gold', '10000-silver', '10000-standard']) {
+    for (const id of ['10000-gold', '10000-silver', '10000-standard']) {
       const flow = flows.get(id)!;
       expect(flow.steps[flow.start]).toEqual({ kind: 'greeting', bargeIn: true, next: 'menu' });
     }
+  });
+
+  it('the diamond flow queues the caller at once: the greeting plays while the senior agent is rung', () => {
+    const flow = validateFlows(allFlows, manifest).get('10000-diamond')!;
+    expect(flow.steps[flow.start]).toMatchObject({ kind: 'queue-at-once', need: 'senior', prompts: ['menu/diamond'] });
   });
 
   it('rejects a greeting leading nowhere, naming the flow and the step', () => {

@@ -2,6 +2,7 @@ import type { StepOf } from '../../flows/flow-schema.js';
 import type { StepResult } from '../call-session.js';
 import { CALLER_GONE, record, type StepContext } from '../step-context.js';
 import { playPrompts, scaled } from '../../flows/dialogue-context.js';
+import { menuPrompts } from '../../flows/menu-prompts.js';
 
 /**
  * A menu: prompts with barge-in, then one key. `*` repeats the menu (not a
@@ -15,9 +16,10 @@ export async function menuStep(step: StepOf<'menu'>, ctx: StepContext): Promise<
   const exhausted = step.onExhausted ?? flow.onExhausted;
   let failures = 0;
   let lead: readonly string[] = [];
+  const said = menuPrompts(step);
 
   for (;;) {
-    const played = await playPrompts(ctx, [...lead, ...step.prompts]);
+    const played = await playPrompts(ctx, [...lead, ...said]);
     if (played.kind === 'caller-gone') return CALLER_GONE;
     const got = await session.call.collect({
       maxDigits: 1,
