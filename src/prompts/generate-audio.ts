@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../errors.js';
 import { readWavInfo } from '../media/wav-duration.js';
 import { audioFile, type PromptManifest } from './prompt-manifest.js';
+import { endsWithPunctuation, type Pauses, speechMarkup } from './speech-markup.js';
 import { LANGS, type Lang } from './spoken.js';
+import { WORDS } from './words.js';
 
 export interface GenerateOptions {
   manifest: PromptManifest;
@@ -38,21 +40,61 @@ export interface GenerateSummary {
 export const HASH_FILE = '.manifest-hash.json';
 
 /**
- * Telephone audio for Asterisk: 8 kHz mono 16-bit PCM. Silence espeak-ng puts
- * around the words is trimmed (prompts for numbers are played back to back),
- * then a short pad keeps sentences apart, and the level is normalised.
+ * How each language is spoken (espeak-ng -s, nominally words a minute).
+ * espeak-ng's Mandarin is slow at the speeds that suit English: 2.3 characters
+ * a second at -s 150, where people speak 4 to 5. Sentences therefore run at
+ * -s 320, with the pauses at punctuation given back as SSML breaks
+ * (speech-markup.ts). A word of a spoken value (words.ts: 七, 点, 元) is a file
+ * of one or two syllables, and a lone syllable shrinks to a click at that speed
+ * (二 lasts 50 ms), so words keep a slower speed where each syllable lasts 150 ms
+ * or more. English at -s 150 speaks 150 to 170 words a minute (at -s 160 short
+ * menu sentences such as "For billing, press 1." ran at 178), with pauses long
+ * enough of its own. The settings are part of each file's source hash:
+ * changing them regenerates the prompts they apply to.
  */
-const SOX_EFFECTS = [
-  'silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse',
-  'gain', '-n', '-3', 'pad', '0.05', '0.1',
-];
-const VOICES: Record<Lang, { voice: string; wordsPerMinute: number }> = {
-  // A little slower than espeak-ng's default of 175: callers hear it over a phone line.
-  zh: { voice: 'cmn', wordsPerMinute: 150 },
-  en: { voice: 'en', wordsPerMinute: 160 },
+const VOICES: Record<Lang, Voice> = {
+  zh: { voice: 'cmn', sentenceSpeed: 320, wordSpeed: 200, pauses: { clauseMs: 120, sentenceMs: 250 } },
+  en: { voice: 'en', sentenceSpeed: 150, wordSpeed: 150, pauses: { clauseMs: 0, sentenceMs: 0 } },
 };
 
-interface FileRecord {
+interface Voice {
+  /** espeak-ng voice. */
+  voice: string;
+  /** espeak-ng speed for sentences and phrases. */
+  sentenceSpeed: number;
+  /** espeak-ng speed for the words that spoken values are made of. */
+  wordSpeed: number;
+  pauses: Pauses;
+}
+
+/** What espeak-ng is given for one prompt: the voice, the speed and the marked-up text. */
+function synthesisInput(id: string, text: string, lang: Lang): { voice: string; speed: number; markup: string } {
+  const { voice, sentenceSpeed, wordSpeed, pauses } = VOICES[lang];
+  return { voice, speed: Object.hasOwn(WORDS, id) ? wordSpeed : sentenceSpeed, markup: speechMarkup(text, pauses) };
+}
+
+/**
+ * Silence after a prompt. A prompt ending a sentence or clause is followed by
+ * another sentence or by the caller's key, and needs a pause to be told apart;
+ * a fragment ("your balance is", a number word) runs into the value or word
+ * played after it, as it would in one breath.
+ */
+const TAIL_PAD_SECONDS = { punctuated: 0.15, fragment: 0.04 };
+
+/**
+ * Telephone audio for Asterisk: 8 kHz mono 16-bit PCM. Silence espeak-ng puts
+ * around the words is trimmed (prompts for numbers are played back to back),
+ * then a short pad keeps prompts apart, and the level is normalised.
+ */
+function soxEffects(text: string): string[] {
+  const tail = endsWithPunctuation(text) ? TAIL_PAD_SECONDS.punctuated : TAIL_PAD_SECONDS.fragment;
+  return [
+    'silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse',
+    'gain', '-n', '-3', 'pad', '0.02', String(tail),
+  ];
+}
+
+export interface FileRecord {
   /** Hash of what the file was made from (text and synthesis settings). */
   source: string;
   /** Hash of the file as we wrote it, to notice a recording put in its place. */
@@ -90,11 +132,11 @@ export async function generatePrompts(options: GenerateOptions): Promise<Generat
       const key = `${lang}/${id}`;
       const file = audioFile(outDir, lang, id);
       const text = manifest.text(id, lang);
-      const source = sha256(JSON.stringify([VOICES[lang], SOX_EFFECTS, text]));
+      const source = sourceHash(id, text, lang);
       try {
         const existing = await readOptional(file);
         const record = records[key];
-        const ours = existing !== null && record !== undefined && record.wav === sha256(existing);
+        const ours = existing !== null && isGeneratedFile(record, existing);
         let durationMs: number;
         if (existing !== null && !ours && !options.force) {
           summary.kept++;
@@ -113,7 +155,7 @@ export async function generatePrompts(options: GenerateOptions): Promise<Generat
           if (ours && record!.source === source && !options.force) {
             summary.unchanged++;
           } else {
-            const wav = await synthesize(text, lang, file);
+            const wav = await synthesize(id, text, lang, file);
             records[key] = { source, wav: sha256(wav) };
             summary.generated++;
           }
@@ -155,19 +197,20 @@ export function formatSummary(s: GenerateSummary): string {
 }
 
 /** espeak-ng → sox → a temporary file renamed into place, so a stopped run never leaves half a file. */
-async function synthesize(text: string, lang: Lang, file: string): Promise<Buffer> {
+async function synthesize(id: string, text: string, lang: Lang, file: string): Promise<Buffer> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp.wav`;
-  const { voice, wordsPerMinute } = VOICES[lang];
+  const { voice, speed, markup } = synthesisInput(id, text, lang);
   try {
-    const espeak = spawn('espeak-ng', ['-v', voice, '-s', String(wordsPerMinute), '--stdin', '--stdout'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const sox = spawn('sox', ['-V1', '-t', 'wav', '-', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tmp, ...SOX_EFFECTS], {
+    // -m: the text is SSML, for the breaks at punctuation.
+    const espeak = spawn('espeak-ng', ['-m', '-v', voice, '-s', String(speed), '--stdin', '--stdout'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const sox = spawn('sox', ['-V1', '-t', 'wav', '-', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', tmp, ...soxEffects(text)], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     espeak.stdout.pipe(sox.stdin);
     // sox may stop reading early on an error; its own exit status reports it.
     sox.stdin.on('error', () => {});
-    espeak.stdin.end(text);
+    espeak.stdin.end(markup);
     const [espeakResult, soxResult] = await Promise.all([finished(espeak, 'espeak-ng'), finished(sox, 'sox')]);
     for (const r of [espeakResult, soxResult]) {
       if (r.code !== 0) throw new Error(`${r.name} exited with ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''}`);
@@ -223,6 +266,25 @@ async function removeStale(
     log(`removed ${key}: no longer in the manifest`);
   }
   return removed;
+}
+
+/**
+ * What each file in a sounds folder was generated from (`<lang>/<id>` →
+ * record), from its hash file; empty when there is none, or when it cannot be
+ * read (every file then counts as a recording, as generatePrompts treats it).
+ */
+export async function readGeneratedRecords(soundsDir: string, log: (line: string) => void = () => {}): Promise<Record<string, FileRecord>> {
+  return (await readHashFile(join(soundsDir, HASH_FILE), log)).files;
+}
+
+/** Whether `wav` is the file we wrote for this record: anything else in its place is a recording. */
+export function isGeneratedFile(record: FileRecord | undefined, wav: Buffer): boolean {
+  return record !== undefined && record.wav === sha256(wav);
+}
+
+/** What a prompt's file is made from: its text and the synthesis settings for it. */
+export function sourceHash(id: string, text: string, lang: Lang): string {
+  return sha256(JSON.stringify([synthesisInput(id, text, lang), soxEffects(text)]));
 }
 
 async function readHashFile(path: string, log: (line: string) => void): Promise<HashFile> {

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readWavInfo } from '../../src/media/wav-duration.js';
 import { ensureAudioTools } from '../../src/prompts/audio-tools.js';
 import { generatePrompts, HASH_FILE } from '../../src/prompts/generate-audio.js';
 import { audioFile, createPromptManifest } from '../../src/prompts/prompt-manifest.js';
 import { wav8k } from './wav-fixture.js';
+import { speechShape } from './wav-silence.js';
 
 const PROMPTS = {
   'num/7': { zh: '七', en: 'seven' },
@@ -46,12 +47,12 @@ describe('generatePrompts', () => {
         durations[`${lang}/${id}`] = info.durationMs;
       }
     }
-    // One syllable is well under a second; a full sentence takes seconds.
+    // One syllable is well under a second; a sentence of 18 characters or 14 words takes 3 to 6 seconds.
     for (const lang of ['zh', 'en']) {
       expect(durations[`${lang}/num/7`]).toBeGreaterThan(150);
-      expect(durations[`${lang}/num/7`]).toBeLessThan(1500);
-      expect(durations[`${lang}/hold/press-for-callback`]).toBeGreaterThan(2000);
-      expect(durations[`${lang}/hold/press-for-callback`]).toBeLessThan(15000);
+      expect(durations[`${lang}/num/7`]).toBeLessThan(1000);
+      expect(durations[`${lang}/hold/press-for-callback`]).toBeGreaterThan(3000);
+      expect(durations[`${lang}/hold/press-for-callback`]).toBeLessThan(6000);
     }
     const total = Object.values(durations).reduce((a, b) => a + b, 0);
     expect(summary.totalDurationMs).toBeCloseTo(total, 3);
@@ -126,6 +127,66 @@ describe('generatePrompts', () => {
     const summary = await generatePrompts({ manifest: createPromptManifest({ 'num/7': PROMPTS['num/7'] }), outDir, log: (l) => lines.push(l) });
     expect(summary).toMatchObject({ generated: 0, kept: 2 });
     expect(lines[0]).toMatch(/manifest-hash\.json is unreadable/);
+  });
+});
+
+describe('the speech of generated prompts', () => {
+  const SENTENCES = {
+    'cb/offer': {
+      zh: '当前等待时间较长。回电到本机号码请按1，回电到其他号码请按2，继续等待请按其他键。',
+      en: 'The wait is long at the moment. To be called back on this number, press 1. On another number, press 2. To keep waiting, press any other key.',
+    },
+    'common/goodbye': PROMPTS['common/goodbye'],
+    'ss/balance-is': { zh: '您的话费余额为', en: 'Your balance is' },
+    'num/2': { zh: '二', en: 'two' },
+  };
+  let outDir: string;
+  const shape = (lang: 'zh' | 'en', id: keyof typeof SENTENCES) => speechShape(audioFile(outDir, lang, id));
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'hotline-speech-'));
+    await generatePrompts({ manifest: createPromptManifest(SENTENCES), outDir });
+  });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('speaks Mandarin at 3.5 to 6 characters a second, as people do (espeak-ng alone says 2.3)', async () => {
+    const characters = SENTENCES['cb/offer'].zh.match(/\p{Script=Han}/gu)!.length;
+    const { durationMs } = await shape('zh', 'cb/offer');
+    expect(durationMs / 1000).toBeGreaterThan(characters / 6);
+    expect(durationMs / 1000).toBeLessThan(characters / 3.5);
+  });
+
+  it('speaks English at 140 to 190 words a minute of speech', async () => {
+    const words = SENTENCES['cb/offer'].en.split(' ').length;
+    const { spokenMs } = await shape('en', 'cb/offer');
+    expect(words / (spokenMs / 60_000)).toBeGreaterThan(140);
+    expect(words / (spokenMs / 60_000)).toBeLessThan(190);
+  });
+
+  it('keeps a Mandarin pause at a comma short but present, and a longer one between sentences', async () => {
+    // cb/offer has one full stop and two commas inside it; the pauses between syllables are shorter than 60 ms.
+    const [sentence, ...clauses] = (await shape('zh', 'cb/offer')).pausesMs;
+    expect(sentence).toBeGreaterThanOrEqual(200);
+    expect(sentence).toBeLessThanOrEqual(400);
+    for (const pause of clauses.slice(0, 2)) {
+      expect(pause).toBeGreaterThanOrEqual(100);
+      expect(pause).toBeLessThanOrEqual(250);
+    }
+    expect(clauses[2]).toBeLessThan(100);
+  });
+
+  it('says a one-syllable word of a value long enough to be heard', async () => {
+    // 二 is espeak-ng's shortest syllable: at the sentence speed it lasts 50 ms.
+    expect((await shape('zh', 'num/2')).spokenMs).toBeGreaterThanOrEqual(120);
+    expect((await shape('en', 'num/2')).spokenMs).toBeGreaterThanOrEqual(120);
+  });
+
+  it('leaves a pause after a sentence, and runs a fragment into the value that follows it', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      expect((await shape(lang, 'common/goodbye')).trailingSilenceMs, lang).toBeGreaterThanOrEqual(130);
+      expect((await shape(lang, 'ss/balance-is')).trailingSilenceMs, lang).toBeLessThanOrEqual(70);
+      expect((await shape(lang, 'num/2')).trailingSilenceMs, lang).toBeLessThanOrEqual(70);
+    }
   });
 });
 
