@@ -11,6 +11,8 @@ export const OUTCOME_VAR = 'HOTLINE_OUTCOME';
 export type PublishedOutcome =
   | { kind: 'self-service'; item: 'balance' | 'bill' | 'points' | 'orders' }
   | { kind: 'queued'; queue: string; priority: number; tier: string }
+  /** Taken back out of the queue into the IVR (a diamond caller pressing 1 for self-service). */
+  | { kind: 'left-queue'; queue: string; reason: string }
   | { kind: 'agent'; agent: string; queue: string; tier: string; waitMs: number }
   | { kind: 'callback'; callbackId: string; deadline: string }
   | { kind: 'hangup'; reason: string };

@@ -2,7 +2,7 @@ import type { QueuedCall } from '../acd/call-queue.js';
 import { mediaUri } from '../prompts/prompt-manifest.js';
 import type { Need } from '../routing/types.js';
 import type { CallSession, StepResult } from './call-session.js';
-import { enqueueCaller, routeCall, waitForAgent, type HandOffDeps } from './hand-off.js';
+import { enqueueCaller, publishQuietly, routeCall, waitForAgent, type HandOffDeps } from './hand-off.js';
 import { recordSafely } from './step-context.js';
 
 /** What the caller hears while the agent is already being rung, and the keys that take them elsewhere. */
@@ -51,6 +51,7 @@ export function createQueueAtOnce(deps: HandOffDeps): QueueAtOnce {
       if (left) {
         call.clearKeys();
         await call.stopMoh();
+        await publishQuietly(session, { kind: 'left-queue', queue: decision.queue, reason: option.label ?? `key ${key}` });
         session.menuPath.push(`${intro.flow}/${intro.step}:${option.label ?? key}`);
         await recordSafely(deps.recorder, session, { type: 'menu', flow: intro.flow, step: intro.step, choice: key! });
         return { next: option.next };

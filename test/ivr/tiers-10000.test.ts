@@ -19,13 +19,11 @@ async function routeOf(callId: string) {
 
 describe('10000 differentiated by value tier', () => {
   it.each([
-    // number,        keys,  greeting,          menu,           queue,       priority, level, tier
-    ['13800000001', [], 'greet/diamond', 'menu/diamond', 'senior', 100, 4, 'diamond'],
-    ['13800000006', [], 'greet/diamond', 'menu/diamond', 'senior', 100, 4, 'diamond'],
-    ['13800000002', ['1'], 'greet/gold', 'menu/gold', 'billing', 80, 3, 'gold'],
-    ['13800000003', ['2'], 'greet/silver', 'menu/silver', 'broadband', 60, 2, 'silver'],
-    ['13800000004', ['1'], 'greet/standard', 'menu/standard', 'billing', 20, 1, 'standard'],
-    ['02100000001', ['4'], 'greet/standard', 'menu/standard', 'complaints', 20, 1, 'standard'],
+    // number,        keys,  greeting,          first heard after it, queue, priority, level, tier
+    ['13800000002', ['1'], 'greet/gold', 'menu/billing', 'billing', 80, 3, 'gold'],
+    ['13800000003', ['2'], 'greet/silver', 'menu/billing', 'broadband', 60, 2, 'silver'],
+    ['13800000004', ['1'], 'greet/standard', 'menu/billing', 'billing', 20, 1, 'standard'],
+    ['02100000001', ['4'], 'greet/standard', 'menu/billing', 'complaints', 20, 1, 'standard'],
   ] as const)('%s hears its tier\'s greeting and menu and is routed as the table says', async (from, keys, greeting, menu, queue, priority, level, tier) => {
     const r = await hotline.call('10000', from, [...keys], { maxQueueWaitMs: 200 });
     const ids = heardIds(r);
@@ -37,24 +35,50 @@ describe('10000 differentiated by value tier', () => {
     expect(route).toMatchObject({ queue, priority, minAgentLevel: level, tier });
   });
 
-  it('the diamond menu is shorter than the standard one', () => {
-    const text = (id: string) => hotline.service.manifest.text(id, 'zh');
-    expect(text('menu/diamond').length).toBeLessThan(text('menu/standard').length);
+  it.each(['13800000001', '13800000006'])('diamond caller %s is queued for the senior team at once, while the greeting and the short menu play', async (from) => {
+    const r = await hotline.call('10000', from, [], { maxQueueWaitMs: 200 });
+    const ids = heardIds(r);
+    expect(ids.slice(0, 2)).toEqual(['greet/diamond', 'menu/diamond']);
+    // Queued before anything was said: no "connecting you to…" announcement.
+    expect(ids).not.toContain('route/connecting-to');
+    expect(r.outcome).toEqual({ kind: 'queued', queue: 'senior', priority: 100, tier: 'diamond' });
+    await hotline.idle();
+    const events = await hotline.service.recorder.forCall(r.callId!);
+    expect(events.find((e) => e.type === 'route')).toMatchObject({ queue: 'senior', minAgentLevel: 4, tier: 'diamond' });
+    expect(events.map((e) => e.type).slice(0, 4)).toEqual(['arrived', 'tier', 'route', 'queued']);
   });
 
-  it('a diamond caller pressing 1 reaches self-service without being asked who they are', async () => {
+  it('the diamond caller hears less before an agent than any other tier', () => {
+    const text = (id: string) => hotline.service.manifest.text(id, 'zh');
+    const standardMenu = ['menu/billing', 'menu/broadband', 'menu/orders', 'menu/complaints', 'menu/enterprise', 'menu/self-service-6', 'common/offer-agent', 'menu/repeat'];
+    expect(text('greet/diamond').length + text('menu/diamond').length)
+      .toBeLessThan(text('greet/standard').length + standardMenu.map(text).join('').length);
+  });
+
+  it('a diamond caller pressing 1 leaves the queue for self-service without being asked who they are', async () => {
     const r = await hotline.call('10000', '13800000001', ['1', '1']);
     const ids = heardIds(r);
     expect(ids).toContain('ss/main-menu');
     expect(ids).toContain('ss/balance-is');
     expect(r.outcome).toEqual({ kind: 'self-service', item: 'balance' });
+    await hotline.idle();
+    const events = await hotline.service.recorder.forCall(r.callId!);
+    expect(events.find((e) => e.type === 'left-queue')).toMatchObject({ queue: 'senior', reason: 'self-service' });
+    expect(events.find((e) => e.type === 'menu')).toMatchObject({ flow: '10000-diamond', step: 'senior', choice: '1' });
   });
 
-  it('a standard caller who never chooses goes to general agents (rule 2)', async () => {
+  it('a standard caller who never chooses hears the menu twice, then goes to general agents (rule 2)', async () => {
     const r = await hotline.call('10000', '13800000004', [], { maxQueueWaitMs: 200 });
     const ids = heardIds(r);
-    expect(ids.filter((id) => id === 'menu/standard')).toHaveLength(3);
+    expect(ids.filter((id) => id === 'menu/billing')).toHaveLength(2);
+    expect(ids.filter((id) => id === 'common/no-input')).toHaveLength(1);
     expect(r.outcome).toMatchObject({ kind: 'queued', queue: 'general', tier: 'standard' });
+  });
+
+  it.each([['gold', '13800000002'], ['silver', '13800000003']])('a %s caller who never chooses also reaches general agents after one repetition', async (tier, from) => {
+    const r = await hotline.call('10000', from, [], { maxQueueWaitMs: 200 });
+    expect(heardIds(r).filter((id) => id === 'menu/billing')).toHaveLength(2);
+    expect(r.outcome).toMatchObject({ kind: 'queued', queue: 'general', tier });
   });
 
   it('0 from any 10000 menu goes to general agents', async () => {

@@ -27,10 +27,10 @@ describe('what a tier may name as its flow', () => {
 
   it('refuses a dialogue or a flow that does not open with the greeting: the caller would never be greeted', () => {
     for (const flow of dialogueFlows) {
-      expect(() => checkPolicyReferences(snapshotWithGoldFlow(flow.id), flows, manifest)).toThrow(/must be a call flow starting with a greeting step/);
+      expect(() => checkPolicyReferences(snapshotWithGoldFlow(flow.id), flows, manifest)).toThrow(/must be a call flow starting with a greeting or queue-at-once step/);
     }
     const withoutGreeting = allFlows.find((f) => f.steps[f.start]?.kind !== 'greeting');
     expect(withoutGreeting).toBeDefined();
-    expect(() => checkPolicyReferences(snapshotWithGoldFlow(withoutGreeting!.id), flows, manifest)).toThrow(/must be a call flow starting with a greeting step/);
+    expect(() => checkPolicyReferences(snapshotWithGoldFlow(withoutGreeting!.id), flows, manifest)).toThrow(/must be a call flow starting with a greeting or queue-at-once step/);
   });
 });
