@@ -3,6 +3,7 @@ import { acdConfigSchema, checkAgentDials } from '../acd/acd-config.js';
 import { agentsConfigSchema } from '../acd/agents-config.js';
 import { apiConfigSchema } from '../api/api-config.js';
 import { callbacksSectionSchema } from '../callbacks/callbacks-config.js';
+import { callerTimeConfigSchema } from '../caller-time/caller-time-config.js';
 import { careSectionSchema } from '../care/care-config.js';
 import { callRecordsSectionSchema } from '../call-records/call-records-config.js';
 import { ariSchema, instanceSchema, logSchema, redisSchema, serverSchema, soundsSchema } from '../config/base-schema.js';
@@ -31,6 +32,8 @@ export const configSchema = z.object({
   prompts: promptsConfigSchema.prefault({}),
   /** The IVR: the order each menu reads its options. */
   ivr: ivrConfigSchema.prefault({}),
+  /** Seconds each tier's caller may wait from the answer to an agent rung (`npm run caller-time`). */
+  callerTime: callerTimeConfigSchema.prefault({}),
   customers: customersSectionSchema.prefault({}),
   /** The supervisor API: rate limits, body size, stream interval. */
   api: apiConfigSchema.prefault({}),
