@@ -67,6 +67,16 @@ describe('10000 differentiated by value tier', () => {
     expect(events.find((e) => e.type === 'menu')).toMatchObject({ flow: '10000-diamond', step: 'senior', choice: '1' });
   });
 
+  it('a diamond caller who left the queue for self-service and then presses 0 is queued again at the tier\'s priority (nothing was used: not a transfer)', async () => {
+    const r = await hotline.call('10000', '13800000001', ['1', '0'], { maxQueueWaitMs: 200 });
+    expect(heardIds(r)).toContain('ss/main-menu');
+    expect(r.outcome).toMatchObject({ kind: 'queued', tier: 'diamond', priority: 100 });
+    await hotline.idle();
+    const types = (await hotline.service.recorder.forCall(r.callId!)).map((e) => e.type);
+    expect(types.filter((t) => t === 'queued')).toHaveLength(2);
+    expect(types.indexOf('left-queue')).toBeGreaterThan(types.indexOf('queued'));
+  });
+
   it('a standard caller who never chooses hears the menu twice, then goes to general agents (rule 2)', async () => {
     const r = await hotline.call('10000', '13800000004', [], { maxQueueWaitMs: 200 });
     const ids = heardIds(r);
