@@ -119,7 +119,7 @@ export function walkPath(world: PathWorld, behaviour: CallerBehaviour, start: { 
         // Queued before the greeting: the agent is rung while it plays, so none of it delays the ring.
         // The common caller presses nothing here: a key would take them out of the queue.
         const queue = route(world, step.need, heard);
-        steps.push({ kind: 'rung', what: `${queue}, queued at answer: the greeting plays while it rings`, seconds: 0 });
+        steps.push({ kind: 'rung', what: `${queue}, queued at once: the greeting and its menu play while it rings`, seconds: 0 });
         return { seconds: total(), queue, steps, keys, stopped: null };
       }
       default:
