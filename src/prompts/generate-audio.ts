@@ -47,14 +47,14 @@ export const HASH_FILE = '.manifest-hash.json';
  * (speech-markup.ts). A word of a spoken value (words.ts: 七, 点, 元) is a file
  * of one or two syllables, and a lone syllable shrinks to a click at that speed
  * (二 lasts 50 ms), so words keep a slower speed where each syllable lasts 150 ms
- * or more. English at -s 150 speaks 150 to 170 words a minute (at -s 160 short
- * menu sentences such as "For billing, press 1." ran at 178), with pauses long
+ * or more. English at -s 155 speaks 155 to 170 words a minute (menus of short
+ * words such as "For billing, press 1." ran at 178 at -s 160), with pauses long
  * enough of its own. The settings are part of each file's source hash:
  * changing them regenerates the prompts they apply to.
  */
 const VOICES: Record<Lang, Voice> = {
   zh: { voice: 'cmn', sentenceSpeed: 320, wordSpeed: 200, pauses: { clauseMs: 120, sentenceMs: 250 } },
-  en: { voice: 'en', sentenceSpeed: 150, wordSpeed: 150, pauses: { clauseMs: 0, sentenceMs: 0 } },
+  en: { voice: 'en', sentenceSpeed: 155, wordSpeed: 155, pauses: { clauseMs: 0, sentenceMs: 0 } },
 };
 
 interface Voice {
