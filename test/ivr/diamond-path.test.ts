@@ -74,7 +74,6 @@ describe('the diamond path: the senior agent rings while the greeting plays', ()
   });
 
   it('pressing 1 while the agent rings leaves the queue for self-service: the agent\'s ring ends, unblamed', async () => {
-    hotline.sim.clearRequests();
     hotline.sim.setAgent('1001', { kind: 'answer', afterMs: 60_000 });
     hotline.sim.setAgent('1002', { kind: 'answer', afterMs: 60_000 });
     const call = hotline.call('10000', '13800000001', [], {
@@ -89,7 +88,7 @@ describe('the diamond path: the senior agent rings while the greeting plays', ()
       if (!ringing) await new Promise((res) => setTimeout(res, 20));
     }
     expect(ringing).toBeDefined();
-    const callerHalf = (await fetchChannels()).find((c) => c.name.startsWith('Local/10000@from-external') && c.name.endsWith(';1'));
+    const callerHalf = hotline.sim.channels().find((c) => c.name.startsWith('Local/10000@from-external') && c.name.endsWith(';1'));
     expect(callerHalf).toBeDefined();
     await ari(`/channels/${callerHalf!.id}/dtmf?dtmf=1`, 'POST');
 
@@ -105,7 +104,7 @@ describe('the diamond path: the senior agent rings while the greeting plays', ()
     const until = Date.now() + 10_000;
     while ((await agentAfter()).state !== 'available' && Date.now() < until) await new Promise((res) => setTimeout(res, 20));
     expect((await agentAfter()).state).toBe('available');
-    const agentLeg = hotline.sim.requests().find((q) => q.method === 'POST' && q.query.endpoint === `Local/${ringing}@agents`);
+    const agentLeg = hotline.sim.requests().findLast((q) => q.method === 'POST' && q.query.endpoint === `Local/${ringing}@agents`);
     const legId = agentLeg!.path.split('/').pop();
     expect(hotline.sim.requests().some((q) => q.method === 'DELETE' && q.path === `/ari/channels/${legId}`)).toBe(true);
   });
@@ -115,8 +114,4 @@ async function ari(path: string, method = 'GET'): Promise<Response> {
   const res = await fetch(`${hotline.sim.url}/ari${path}`, { method, headers: { authorization: `Basic ${Buffer.from('ivr:ivr').toString('base64')}` } });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
   return res;
-}
-
-async function fetchChannels(): Promise<{ id: string; name: string }[]> {
-  return (await ari('/channels')).json() as Promise<{ id: string; name: string }[]>;
 }
