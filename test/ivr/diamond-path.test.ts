@@ -59,7 +59,7 @@ describe('the diamond path: the senior agent rings while the greeting plays', ()
     const rung = ring(agent);
     expect(answer && rung).toBeTruthy();
     const secondsToRing = (simMs(rung!) - simMs(answer!)) / 1000;
-    expect(secondsToRing).toBeLessThanOrEqual(8);
+    expect(secondsToRing).toBeLessThanOrEqual(hotline.config.callerTime.budgetsSec.diamond);
 
     // The greeting was playing when the agent answered: stopped before the caller joined the bridge.
     const ids = heardIds(r);
