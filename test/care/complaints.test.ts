@@ -58,7 +58,7 @@ describe('complaint tickets', () => {
     const { leg, session } = await caller('13800000001', 'diamond');
     const ticket = await intake(session, routeFor(world.policy, 'complaints', 'diamond'));
     expect(ticket).toMatchObject({ id: '202601050001', callId: session.callId, tier: 'diamond', state: 'open', openedAt: START, dueAt: START + 4 * HOUR });
-    // 您的投诉已登记受理…处理时限为 四小时; 投诉单号 二零二六零幺零五零零零幺.
+    // 您的投诉已受理，处理时限为 四小时; 投诉单号 二零二六零幺零五零零零幺.
     const heard = await leg.waitForHeard(3 + 12);
     expect(heard.map((m) => m.replace('sound:hotline/', ''))).toEqual([
       'complaint/ticket-opened', 'num/4', 'unit/hours', 'complaint/ticket-number',
