@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Acd } from '../acd/acd.js';
 import type { QueuedCall } from '../acd/call-queue.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
@@ -22,6 +22,7 @@ import { dialJobId, wakeJobId, type CallbacksContext, type DialJob, type WakeJob
 import { QuietHours } from '../time/quiet-hours.js';
 import { Postpone, TimedJobs } from '../outbound/timed-jobs.js';
 import { TryLeases } from '../outbound/try-lease.js';
+import { createRedis, type RedisSentinelSettings } from '../infra/redis-connection.js';
 
 export interface CallbackServiceOptions {
   config: CallbacksConfig;
@@ -29,6 +30,8 @@ export interface CallbackServiceOptions {
   redis: Redis;
   /** The same Redis's URL: BullMQ gets connections of its own (maxRetriesPerRequest: null). */
   redisUrl: string;
+  /** With Sentinel, how BullMQ's connections find the master (none: the URL's server). */
+  redisSentinel?: RedisSentinelSettings;
   keyPrefix: string;
   acd: Acd;
   callControl: CallControl;
@@ -104,7 +107,7 @@ export class CallbackService {
     this.store = new CallbackStore(options.redis, options.keyPrefix, Math.max(config.keepClosedSec, 30 * 24 * 3600), (id, problem) => {
       this.logger.warn({ callbackId: id, problem }, 'stored caller context is malformed; the callback goes on without it');
     });
-    this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.bull = createRedis({ ...options.redisSentinel, url: options.redisUrl }, 'jobs', { lazyConnect: true });
     this.bull.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'job queue redis error'));
     const prefix = `${options.keyPrefix}:{bull}`;
     const common = { connection: this.bull, prefix, clock: this.clock, logger: this.logger };

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis, type RedisSentinelSettings } from '../infra/redis-connection.js';
 import type { Acd } from '../acd/acd.js';
 import type { AcdEvent } from '../acd/acd-event.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -32,6 +33,8 @@ export interface FollowUpsOptions {
   redis: Redis;
   /** BullMQ gets a connection of its own to the same Redis. */
   redisUrl: string;
+  /** With Sentinel, how BullMQ's connection finds the master (none: the URL's server). */
+  redisSentinel?: RedisSentinelSettings;
   keyPrefix: string;
   acd: Acd;
   callControl: CallControl;
@@ -114,7 +117,7 @@ export class FollowUps {
     this.flows = options.flows ?? validateFlows(dialogueFlows, { has: () => true });
     this.store = new SurveyStore(options.redis, options.keyPrefix);
     this.results = new SurveyResults(options.redis, options.keyPrefix, options.config.timeZone);
-    this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.bull = createRedis({ ...options.redisSentinel, url: options.redisUrl }, 'jobs', { lazyConnect: true });
     this.bull.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'job queue redis error'));
     // Well over the job lock (care.survey.workers), so a worker that is only slow keeps its dial (see TryLeases).
     this.leases = new TryLeases(options.redis, this.store.base, options.config.survey.workers.tryLeaseMs);

@@ -8,7 +8,7 @@
  * only its hash is stored.
  */
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { createRedis } from '../infra/redis-connection.js';
 import { ApiKeyStore, expiresInDaysSchema, MAX_KEY_LIFE_DAYS, type ApiKeyRecord } from '../auth/api-key-store.js';
 import { ROLES, roleSchema } from '../auth/roles.js';
 import { loadConfig } from '../service/config-schema.js';
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
   if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   const args = parse(rest, command);
   const config = loadConfig({ env: process.env });
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = createRedis(config.redis, 'tool', { lazyConnect: true });
   // A command that needs Redis fails and says why; the connection's own retries need not be printed as well.
   redis.on('error', () => {});
   try {

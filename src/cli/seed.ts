@@ -6,7 +6,7 @@
  * REDIS_PREFIX).
  */
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { createRedis } from '../infra/redis-connection.js';
 import { loadConfig } from '../service/config-schema.js';
 import { PasswordGuard } from '../customers/password-guard.js';
 import { RedisCustomerStore } from '../customers/redis-customer-store.js';
@@ -15,7 +15,7 @@ import { seedCustomers } from '../customers/seed-customers.js';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { file: { type: 'string', default: 'config/customers.sample.json' } } });
   const config = loadConfig({ env: process.env });
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(config.redis, 'tool');
   // A command that needs Redis fails and says why; the connection's own retries need not be printed as well.
   redis.on('error', () => {});
   try {

@@ -14,6 +14,8 @@ const ENV_KEYS: Record<string, string> = {
   PORT: 'server.port',
   REDIS_URL: 'redis.url',
   REDIS_PREFIX: 'redis.keyPrefix',
+  REDIS_SENTINELS: 'redis.sentinels',
+  REDIS_MASTER_NAME: 'redis.masterName',
   ARI_URL: 'ari.url',
   ARI_USER: 'ari.user',
   ARI_PASSWORD: 'ari.password',

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis, type RedisSentinelSettings } from '../infra/redis-connection.js';
 import type { Logger } from 'pino';
 import type { RetentionConfig } from './retention-config.js';
 import type { PurgeCounts, RetentionPurge } from './retention-purge.js';
@@ -7,6 +8,8 @@ import type { PurgeCounts, RetentionPurge } from './retention-purge.js';
 export interface RetentionJobOptions {
   purge: RetentionPurge;
   redisUrl: string;
+  /** With Sentinel, how the job's connection finds the master (none: the URL's server). */
+  redisSentinel?: RedisSentinelSettings;
   keyPrefix: string;
   schedule: Pick<RetentionConfig, 'runAt' | 'timeZone'>;
   logger: Logger;
@@ -28,8 +31,8 @@ export class RetentionJob {
   private worker: Worker | null = null;
 
   constructor(private readonly options: RetentionJobOptions) {
-    // BullMQ needs a connection that retries for ever; the service's own gives up after two tries.
-    this.bull = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    // BullMQ needs a connection that retries for ever; the service's own gives up after a while.
+    this.bull = createRedis({ ...options.redisSentinel, url: options.redisUrl }, 'jobs', { lazyConnect: true });
     this.bull.on('error', (err: Error) => options.logger.warn({ err: err.message }, 'retention job redis error'));
     this.queue = new Queue('retention', {
       connection: this.bull,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Acd } from '../acd/acd.js';
 import { createServer } from '../api/create-server.js';
@@ -50,6 +50,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { RetentionJob } from '../retention/retention-job.js';
 import { RetentionPurge } from '../retention/retention-purge.js';
 import { RedisOutage } from '../infra/redis-outage.js';
+import { createRedis } from '../infra/redis-connection.js';
 
 export interface HotlineServiceOptions {
   config: Config;
@@ -108,7 +109,7 @@ export class HotlineService {
     const { config } = options;
     this.config = config;
     this.clock = options.clock ?? systemClock;
-    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+    this.redis = createRedis(config.redis, 'service', { lazyConnect: true });
     // Every part logs through this logger: a Redis outage is one line when it
     // starts and one when it ends, not an error per connection and retry.
     this.redisOutage = new RedisOutage({ redis: this.redis, logger: options.logger.child({ component: 'redis' }), timers: this.clock });
@@ -161,12 +162,12 @@ export class HotlineService {
 
     this.callbacks = new CallbackService({
       // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
-      config: structuredClone(config.callbacks) as CallbacksConfig, redis: this.redis, redisUrl: config.redis.url, keyPrefix: prefix, acd: this.acd,
+      config: structuredClone(config.callbacks) as CallbacksConfig, redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix, acd: this.acd,
       callControl: this.callControl, policy: this.policy, recorder: this.recorder, logger: logger.child({ component: 'callbacks' }), clock: this.clock,
     });
     this.callbackDesk = new CallbackDesk(this.callbacks, this.acd);
     this.followUps = new FollowUps({
-      config: structuredClone(config.care) as CareConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'], redis: this.redis, redisUrl: config.redis.url, keyPrefix: prefix,
+      config: structuredClone(config.care) as CareConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'], redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix,
       acd: this.acd, callControl: this.callControl, policy: this.policy, recorder: this.recorder, callbacks: this.callbacks,
       logger: logger.child({ component: 'follow-ups' }), clock: this.clock, flows: this.flows, timeScale: options.timeScale ?? 1,
     });
@@ -177,7 +178,7 @@ export class HotlineService {
         surveys: this.followUps.store, complaints: tickets, callRecords: this.recorder, clock: this.clock, logger: logger.child({ component: 'retention' }),
         policy: { surveyMonths: config.care.survey.retentionMonths, closedComplaintMonths: config.care.complaints.closedRetentionMonths, callRecordMonths: config.callRecords.retentionMonths },
       }),
-      redisUrl: config.redis.url, keyPrefix: prefix, schedule: config.retention, logger: logger.child({ component: 'retention' }),
+      redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix, schedule: config.retention, logger: logger.child({ component: 'retention' }),
     });
     const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue, clock: this.clock });
 

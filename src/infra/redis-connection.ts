@@ -1,0 +1,97 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Where the service's Redis is: its URL, and with Sentinel the sentinels that name its master. */
+export interface RedisSettings {
+  /** Password, user, db and rediss:// (TLS) of the master; its host and port count only without sentinels. */
+  readonly url: string;
+  readonly sentinels?: readonly { readonly host: string; readonly port: number }[];
+  readonly masterName?: string | undefined;
+  readonly sentinelPassword?: string | undefined;
+  readonly sentinelTls?: boolean;
+  /** With sentinels: how long a command waits for a master (a failover) before it fails. */
+  readonly failoverWaitMs?: number;
+}
+
+/** The Sentinel side of RedisSettings, for parts handed the URL on its own. */
+export type RedisSentinelSettings = Omit<RedisSettings, 'url'>;
+
+/**
+ * What a connection is for, which decides how long its commands wait when
+ * Redis cannot be reached:
+ * - `service`: the service's commands (ACD, call records, API). Without
+ *   Sentinel they fail after two reconnects, so the API answers 503 at once
+ *   (src/infra/redis-outage.ts). With Sentinel they wait up to
+ *   `failoverWaitMs` for the new master: a failover is seconds, and an ACD
+ *   decision that waits is better than one that fails.
+ * - `jobs`: BullMQ's connections, whose commands never give up (BullMQ
+ *   requires maxRetriesPerRequest: null and retries its own work).
+ * - `tool`: command-line tools, which should say at once that Redis is gone.
+ */
+export type RedisPurpose = 'service' | 'jobs' | 'tool';
+
+/** Default of `failoverWaitMs`: above a sentinel's down-after-milliseconds (5 s in docs/deployment.md) plus its election. */
+export const DEFAULT_FAILOVER_WAIT_MS = 15_000;
+
+/** Between two reconnects while the master is away; with Sentinel, each reconnect asks the sentinels again. */
+const SENTINEL_RECONNECT_MS = 100;
+
+/**
+ * Every Redis connection of the service is made here, so Sentinel applies to
+ * all of them, BullMQ's included (pub/sub connections are duplicates of the
+ * service's one and inherit its settings).
+ *
+ * With sentinels, ioredis asks them for the master, checks that the server it
+ * reached is a master (role), and on a lost connection asks again, so it
+ * follows a failover. `failoverDetector` subscribes to the sentinels'
+ * +switch-master and reconnects as soon as they announce a new master,
+ * rather than when the old one's connection happens to drop. A demoted
+ * master still accepts connections and answers writes with READONLY: such a
+ * reply makes the connection reconnect (to the new master) and send the
+ * command again.
+ */
+export function createRedis(settings: RedisSettings, purpose: RedisPurpose, extra: RedisOptions = {}): Redis {
+  const sentinel = sentinelOptions(settings);
+  const options: RedisOptions = {
+    ...retryOptions(purpose, sentinel !== null, settings.failoverWaitMs ?? DEFAULT_FAILOVER_WAIT_MS),
+    reconnectOnError: (err) => (isReadOnlyError(err) ? 2 : false),
+    ...(sentinel ?? {}),
+    ...extra,
+  };
+  return new Redis(settings.url, options);
+}
+
+/** The error a demoted master answers writes with. */
+export function isReadOnlyError(err: Error): boolean {
+  return /^READONLY\b/.test(err.message);
+}
+
+function retryOptions(purpose: RedisPurpose, sentinel: boolean, failoverWaitMs: number): RedisOptions {
+  switch (purpose) {
+    case 'jobs':
+      return { maxRetriesPerRequest: null, ...(sentinel ? { retryStrategy: () => SENTINEL_RECONNECT_MS } : {}) };
+    case 'tool':
+      return { maxRetriesPerRequest: 1 };
+    case 'service':
+      // ioredis fails the waiting commands after every maxRetriesPerRequest + 1 reconnects; at one reconnect per
+      // SENTINEL_RECONNECT_MS (a refused connection fails at once) that is about failoverWaitMs.
+      return sentinel
+        ? { maxRetriesPerRequest: Math.max(1, Math.ceil(failoverWaitMs / SENTINEL_RECONNECT_MS)), retryStrategy: () => SENTINEL_RECONNECT_MS }
+        : { maxRetriesPerRequest: 2 };
+  }
+}
+
+function sentinelOptions(settings: RedisSettings): RedisOptions | null {
+  const sentinels = settings.sentinels ?? [];
+  if (sentinels.length === 0) return null;
+  if (!settings.masterName) throw new Error('redis sentinels are set without the name of the master they watch');
+  return {
+    sentinels: sentinels.map(({ host, port }) => ({ host, port })),
+    name: settings.masterName,
+    role: 'master',
+    failoverDetector: true,
+    ...(settings.sentinelPassword ? { sentinelPassword: settings.sentinelPassword } : {}),
+    ...(settings.sentinelTls ? { sentinelTLS: {} } : {}),
+    // ioredis reaches the master in plain TCP in sentinel mode unless told otherwise; rediss:// asks for TLS.
+    ...(settings.url.startsWith('rediss://') ? { enableTLSForSentinelMode: true } : {}),
+  };
+}
