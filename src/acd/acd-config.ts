@@ -16,6 +16,17 @@ export const acdConfigSchema = z.object({
     const problem = dialPatternProblem(pattern);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })).min(1, 'name at least one allowed dial string pattern').default([...DEFAULT_ALLOWED_DIAL_STRINGS]),
+  /**
+   * Each instance holds a lease in Redis, renewed every `renewMs`; when an
+   * instance's lease has expired (`leaseMs` without a renewal) while it still
+   * owns calls, one surviving instance on the same switch takes its calls
+   * over (`takeOver: false` makes this instance never do it).
+   */
+  instances: z.object({
+    leaseMs: z.number().int().min(1000).max(60_000).default(4000),
+    renewMs: z.number().int().min(100).max(10_000).default(1000),
+    takeOver: z.boolean().default(true),
+  }).strict().refine((i) => i.renewMs * 2 <= i.leaseMs, { message: 'renewMs must be at most half of leaseMs, so one late renewal does not lose the lease', path: ['renewMs'] }).prefault({}),
 }).strict();
 
 export type AcdConfig = z.infer<typeof acdConfigSchema>;

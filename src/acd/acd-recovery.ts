@@ -1,4 +1,4 @@
-import type { Call } from '../call-control/call-control.js';
+import type { Call, CallControl } from '../call-control/call-control.js';
 import { callerContextOrNull } from '../routing/stored-caller-context.js';
 import type { AcdContext } from './acd-context.js';
 import { afterTalk } from './agent-after-talk.js';
@@ -11,6 +11,17 @@ export interface RecoveryDeps {
   ctx: AcdContext;
   connector: CallConnector;
   watchCaller(live: LiveCall): void;
+}
+
+/**
+ * Which calls to recover, and where their channels are: by default the calls
+ * this instance owns, in its own Stasis app (a restart); for a takeover, the
+ * calls moved from a dead instance, adopted through the call control that
+ * holds the dead instance's app.
+ */
+export interface RecoveryScope {
+  callIds?: readonly string[];
+  callControl?: CallControl;
 }
 
 export interface RecoveryReport {
@@ -41,15 +52,16 @@ export interface RecoveryReport {
  * Agents in wrap-up or a timed pause need nothing here: their timers are in
  * the shared timetable, which any instance serves.
  */
-export async function recoverOwnedCalls(deps: RecoveryDeps): Promise<RecoveryReport> {
+export async function recoverOwnedCalls(deps: RecoveryDeps, scope: RecoveryScope = {}): Promise<RecoveryReport> {
   const { ctx } = deps;
   const report: RecoveryReport = { adopted: [], closed: [] };
-  const records = await ctx.store.getCalls(await ctx.store.ownedCalls());
+  const records = await ctx.store.getCalls([...(scope.callIds ?? (await ctx.store.ownedCalls()))]);
+  const calls = scope.callControl ?? ctx.callControl;
   for (const rec of records) {
     // A call enqueued by this run while the recovery started is not a leftover.
     if (ctx.lives.has(rec.id)) continue;
     try {
-      if (await recoverCall(deps, rec)) report.adopted.push(rec.id);
+      if (await recoverCall(deps, calls, rec)) report.adopted.push(rec.id);
       else report.closed.push(rec.id);
     } catch (err) {
       ctx.logger.error({ err, callId: rec.id }, 'could not recover a queued call');
@@ -59,9 +71,9 @@ export async function recoverOwnedCalls(deps: RecoveryDeps): Promise<RecoveryRep
   return report;
 }
 
-async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<boolean> {
+async function recoverCall(deps: RecoveryDeps, calls: CallControl, rec: QueuedCallRecord): Promise<boolean> {
   const { ctx, connector } = deps;
-  const caller = await ctx.callControl.adopt(rec.id);
+  const caller = await calls.adopt(rec.id);
   const callerThere = caller !== null && !caller.gone;
   const live = callerThere ? liveFromRecord(ctx, rec, caller) : null;
 
@@ -78,7 +90,7 @@ async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<b
     case 'reserved':
     case 'ringing': {
       if (rec.leg) {
-        const leg = await ctx.callControl.adopt(rec.leg);
+        const leg = await calls.adopt(rec.leg);
         if (leg) await leg.hangup();
       }
       if (!live) {
@@ -93,7 +105,7 @@ async function recoverCall(deps: RecoveryDeps, rec: QueuedCallRecord): Promise<b
     }
 
     case 'bridged': {
-      const agentLeg = rec.leg ? await ctx.callControl.adopt(rec.leg) : null;
+      const agentLeg = rec.leg ? await calls.adopt(rec.leg) : null;
       const agentThere = agentLeg !== null && !agentLeg.gone;
       if (live && agentThere && rec.agent) {
         live.rejoinedBridge();

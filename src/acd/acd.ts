@@ -13,6 +13,7 @@ import { AcdEvents } from './acd-events.js';
 import { AcdInbox } from './acd-inbox.js';
 import { AcdTimetable } from './acd-timetable.js';
 import { AcdViews, type WaitingCallView } from './acd-views.js';
+import { recoverOwnedCalls, type RecoveryReport } from './acd-recovery.js';
 import { AgentDirectory } from './agent-directory.js';
 import type { OfferPolicy } from './agent-offer.js';
 import { AgentUpdater } from './agent-updater.js';
@@ -101,6 +102,7 @@ export class Acd implements CallQueue {
   private readonly dispatcher: ReservationDispatcher;
   private readonly entry: QueueEntry;
   private readonly views: AcdViews;
+  private readonly ctx: AcdContext;
 
   constructor(options: AcdOptions) {
     if (!/^[A-Za-z0-9_.-]+$/.test(options.instanceId)) {
@@ -123,7 +125,7 @@ export class Acd implements CallQueue {
     const updater = new AgentUpdater(store, this.clock, (r) => this.handleResult(r), (agent) => this.events.agentChanged(agent));
     const dialRule = new DialRule(options.allowedDialStrings);
     this.agents = new AgentDirectory(store, updater, this.clock, dialRule);
-    const ctx: AcdContext = {
+    const ctx: AcdContext = this.ctx = {
       store,
       updater,
       callControl: options.callControl,
@@ -194,6 +196,19 @@ export class Acd implements CallQueue {
    */
   stop(): Promise<void> {
     return this.inbox.stop();
+  }
+
+  /**
+   * Finishes calls moved to this instance from a dead one (see
+   * instance-takeover.ts): each gets a `taken-over` event in its record and
+   * is then recovered exactly as after a restart, its channels adopted
+   * through `callControl` (the one holding the dead instance's app).
+   */
+  async takeOver(from: string, callIds: readonly string[], callControl: CallControl): Promise<RecoveryReport> {
+    await this.inbox.recovered();
+    const now = this.clock.now();
+    for (const id of callIds) this.record(id, { type: 'taken-over', from, by: this.instanceId }, now);
+    return recoverOwnedCalls({ ctx: this.ctx, connector: this.connector, watchCaller: (live) => this.entry.watchCaller(live) }, { callIds, callControl });
   }
 
   enqueue(call: Call, decision: RouteDecision, context: CallerContext, options: EnqueueOptions = {}): Promise<EnqueueResult> {

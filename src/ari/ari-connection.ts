@@ -24,6 +24,14 @@ export interface AriConnectionOptions {
   reconnect?: ReconnectPolicy;
   /** Delays before taking the app back after another client took it over (ApplicationReplaced). Default 1 s → 30 s. */
   takeBack?: ReconnectPolicy;
+  /**
+   * Asked before taking an app back after ApplicationReplaced; false leaves
+   * it with the other client and asks again after the next delay. Default:
+   * always take it back. A service instance says no while a survivor holds
+   * its app after a takeover; a connection holding a dead instance's app
+   * always says no (the owner is back).
+   */
+  mayTakeBack?: () => boolean | Promise<boolean>;
   /** Ping interval of the events WebSocket; a socket without a pong by the next ping is dead. Default 5000. */
   keepaliveMs?: number;
   logger?: Logger;
@@ -87,6 +95,7 @@ export class AriConnection {
   private readonly policy: ReconnectPolicy;
   private readonly takeBackPolicy: ReconnectPolicy;
   private readonly keepaliveMs: number;
+  private readonly mayTakeBack: () => boolean | Promise<boolean>;
   private readonly requestTimeoutMs: number;
   private readonly wsUrl: string;
   private readonly subscriptions = new Map<string, Set<string>>();
@@ -130,6 +139,7 @@ export class AriConnection {
     this.policy = checkReconnectPolicy(options.reconnect ?? DEFAULT_RECONNECT);
     this.takeBackPolicy = checkReconnectPolicy(options.takeBack ?? DEFAULT_TAKE_BACK);
     this.keepaliveMs = options.keepaliveMs ?? 5000;
+    this.mayTakeBack = options.mayTakeBack ?? (() => true);
     if (!(this.keepaliveMs > 0)) throw new ValidationError('keepaliveMs must be positive', { keepaliveMs: this.keepaliveMs });
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     this.client = new AriClient({
@@ -358,13 +368,33 @@ export class AriConnection {
       'another client connected with the same Stasis app name and took it over: this instance sees none of its calls\' events and rings no agents until it takes the app back. Give each instance its own ari.app',
     );
     this.state = 'replaced';
+    this.scheduleTakeBack(delay);
+    this.emit('disconnected', { reason, willReconnect: true, replaced: true });
+  }
+
+  private scheduleTakeBack(delay: number): void {
+    const generation = this.generation;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.state !== 'replaced') return;
-      this.logger.warn({ replacements: this.replacements }, 'taking the Stasis app back');
-      this.connect();
+      void Promise.resolve()
+        .then(() => this.mayTakeBack())
+        .catch((err: unknown) => {
+          // Not knowing whether the app is held for us is a no: stealing it would cost its holder its calls.
+          this.logger.warn({ err }, 'could not tell whether the Stasis app may be taken back; asking again later');
+          return false;
+        })
+        .then((may) => {
+          if (this.state !== 'replaced' || generation !== this.generation) return;
+          if (!may) {
+            this.logger.info('the Stasis app stays with the client that took it over');
+            this.scheduleTakeBack(delay);
+            return;
+          }
+          this.logger.warn({ replacements: this.replacements }, 'taking the Stasis app back');
+          this.connect();
+        });
     }, delay);
-    this.emit('disconnected', { reason, willReconnect: true, replaced: true });
   }
 
   private onClose(reason: string): void {

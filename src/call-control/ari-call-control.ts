@@ -55,6 +55,8 @@ export class AriCallControl implements CallControl {
   private readonly lateLegMs: number;
   private readonly unwanted: UnwantedLegs;
   private readonly offs: (() => void)[];
+  /** Call controls of other apps on the same switch whose calls may join our bridges (see linkPeer). */
+  private readonly peers = new Set<AriCallControl>();
 
   constructor(private readonly connection: AriConnection, options: AriCallControlOptions = {}) {
     this.app = options.app ?? connection.app;
@@ -116,7 +118,28 @@ export class AriCallControl implements CallControl {
 
   async createBridge(name?: string): Promise<Bridge> {
     const bridge = await this.connection.client.bridges.createWithId(randomUUID(), { type: ['mixing'], name });
-    return new AriBridge(bridge.id, this.connection.client, this.logger, (id) => this.calls.get(id));
+    return new AriBridge(bridge.id, this.connection.client, this.logger, (id) => this.known(id));
+  }
+
+  /**
+   * Lets the calls of another app this service holds (a dead instance's app,
+   * taken over) join the bridges made here as our own do: their prompts are
+   * stopped before they join. Returns the unlink.
+   */
+  linkPeer(peer: AriCallControl): () => void {
+    this.peers.add(peer);
+    return () => this.peers.delete(peer);
+  }
+
+  /** Our call on a channel id, or a linked peer's. */
+  private known(channelId: string): AriCall | undefined {
+    const own = this.calls.get(channelId);
+    if (own) return own;
+    for (const peer of this.peers) {
+      const call = peer.calls.get(channelId);
+      if (call) return call;
+    }
+    return undefined;
   }
 
   async hangUpLeg(channelId: string): Promise<boolean> {

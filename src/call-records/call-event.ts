@@ -48,6 +48,8 @@ export type CallEvent =
   /** A satisfaction survey after the call was answered: score 1–5 (null: no score), comment when the customer asked for a callback. */
   | { type: 'survey-answered'; surveyId: string; tier: TierId; queue: string; agent: string; score: number | null; comment: boolean }
   | { type: 'agent-ended'; queue: string; agent: string; talkMs: number }
+  /** The instance holding the call died; `by` took its calls over and finished this one. */
+  | { type: 'taken-over'; from: string; by: string }
   | { type: 'ended'; outcome: CallOutcome; durationMs: number };
 
 /** How a call ended, from the caller's point of view. */

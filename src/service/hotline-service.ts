@@ -3,9 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Acd } from '../acd/acd.js';
+import { InstanceRegistry } from '../acd/instance-registry.js';
+import { InstanceTakeover, type HeldApp } from '../acd/instance-takeover.js';
 import { createServer } from '../api/create-server.js';
 import { AriConnection } from '../ari/ari-connection.js';
 import { AriCallControl } from '../call-control/ari-call-control.js';
+import type { Call } from '../call-control/call-control.js';
 import { CallRecordLog } from '../call-records/call-record-log.js';
 import type { Config } from './config-schema.js';
 import type { CustomerData } from '../customers/customer-data.js';
@@ -85,6 +88,8 @@ export class HotlineService {
   readonly manifest: PromptManifest;
   readonly flows: FlowSet;
   readonly acd: Acd;
+  /** This instance's lease, and the takeover of a dead instance's calls. */
+  readonly instances: InstanceTakeover;
   readonly keys: ApiKeyStore;
   readonly audit: AuditLog;
   /** Every run-time routing change goes through here, so it reaches every instance. */
@@ -102,6 +107,8 @@ export class HotlineService {
   readonly retention: RetentionJob;
   readonly sessions = new Set<Promise<SessionEnd>>();
   private http: FastifyInstance | null = null;
+  /** Every new caller, in our app or in a dead instance's app held after a takeover. */
+  private readonly onIncoming: (call: Call) => void;
   private readonly clock: Clock;
   private readonly now: () => number;
 
@@ -139,6 +146,8 @@ export class HotlineService {
     this.ari = new AriConnection({
       url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app,
       requestTimeoutMs: config.ari.requestTimeoutMs, reconnect: config.ari.reconnect, takeBack: config.ari.takeBack,
+      // Never steal our app from a survivor finishing the calls it took over from us.
+      mayTakeBack: async () => !(await this.instances.ownAppHeld()),
       rest: {
         originateTimeoutMs: config.ari.originateTimeoutMs, channelCommandTimeoutMs: config.ari.channelCommandTimeoutMs,
         keepAliveMs: config.ari.keepAliveMs, serverKeepAliveMs: config.ari.serverKeepAliveMs,
@@ -158,6 +167,17 @@ export class HotlineService {
       instanceId: this.instanceId,
       clock: this.clock,
       allowedDialStrings: config.acd.allowedDialStrings,
+    });
+
+    this.instances = new InstanceTakeover({
+      registry: new InstanceRegistry(this.redis, prefix),
+      instanceId: this.instanceId,
+      info: { app: config.ari.app, ariUrl: config.ari.url },
+      ...config.acd.instances,
+      adopt: (from, callIds, callControl) => this.acd.takeOver(from, callIds, callControl),
+      openApp: (app) => this.holdApp(app),
+      onTakeover: (from, calls) => this.metrics.tookOver(from, calls),
+      logger,
     });
 
     this.callbacks = new CallbackService({
@@ -234,14 +254,52 @@ export class HotlineService {
       now: this.now,
       ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
     });
-    this.callControl.onIncomingCall((call) => {
+    this.onIncoming = (call) => {
       // An agent's or customer's leg we dialled, answering after a restart lost its originate: not a caller.
       if (isOutboundLeg(call)) {
         void call.hangup();
         return;
       }
       this.track(handler(call));
+    };
+    this.callControl.onIncomingCall(this.onIncoming);
+  }
+
+  /**
+   * Registers a dead instance's Stasis app on a second events connection to
+   * our switch: its channels are adopted through it, and callers the
+   * dialplan still sends there run through our IVR as our own. It never takes
+   * the app back from another client (the owner came back).
+   */
+  private async holdApp(app: string): Promise<HeldApp> {
+    const { ari } = this.config;
+    const logger = this.logger.child({ component: 'ari', heldApp: app });
+    const connection = new AriConnection({
+      url: ari.url, user: ari.user, password: ari.password, app,
+      requestTimeoutMs: ari.requestTimeoutMs, reconnect: ari.reconnect, mayTakeBack: () => false,
+      rest: {
+        originateTimeoutMs: ari.originateTimeoutMs, channelCommandTimeoutMs: ari.channelCommandTimeoutMs,
+        keepAliveMs: ari.keepAliveMs, serverKeepAliveMs: ari.serverKeepAliveMs,
+        connections: ari.connections, channelConnections: ari.channelConnections,
+      },
+      logger,
     });
+    const callControl = new AriCallControl(connection, { logger: logger.child({ component: 'call-control' }) });
+    const unlink = this.callControl.linkPeer(callControl);
+    callControl.onIncomingCall(this.onIncoming);
+    const close = async () => {
+      callControl.close();
+      unlink();
+      await connection.stop();
+    };
+    connection.start();
+    try {
+      await connection.waitUntilReady(Math.max(ari.requestTimeoutMs, 5000));
+    } catch (err) {
+      await close();
+      throw err;
+    }
+    return { callControl, calls: () => callControl.resources().calls, close };
   }
 
   /** Keeps a running session so stop() can wait for it. */
@@ -316,7 +374,19 @@ export class HotlineService {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(host, port, this.config.ari.app);
       throw err;
     }
-    this.ari.start();
+    // Alive from here on (after the port: a second instance started by mistake
+    // stops before it touches the first one's lease): no survivor starts taking
+    // our calls over, and our calls are recovered only once ARI is up, below.
+    await this.instances.start();
+    if (await this.instances.ownAppHeld()) {
+      // A survivor still finishes calls it took over in our app: registering it would take them from it.
+      this.logger.warn({ instance: this.instanceId, app: this.config.ari.app }, 'another instance holds our Stasis app after a takeover; connecting to ARI once it hands it back');
+      void this.instances.ownAppFree().then((free) => {
+        if (free) this.ari.start();
+      });
+    } else {
+      this.ari.start();
+    }
     this.logger.info({ address, instance: this.instanceId, app: this.config.ari.app }, 'hotline service listening; connecting to ARI');
     return { url: address };
   }
@@ -336,6 +406,7 @@ export class HotlineService {
       ['retention', () => this.retention.stop()],
       ['callbacks', () => this.callbacks.stop()],
       ['acd', () => this.acd.stop()],
+      ['instances', () => this.instances.stop()],
       ['ari', () => this.ari.stop()],
       ['sessions', () => Promise.allSettled([...this.sessions])],
     ];

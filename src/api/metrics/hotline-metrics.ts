@@ -13,6 +13,8 @@ export class HotlineMetrics {
   private readonly assignments: Counter<'queue'>;
   private readonly ariReconnects: Counter;
   private readonly callbackOutcomes: Counter<'outcome'>;
+  private readonly takeovers: Counter<'from'>;
+  private readonly callsTakenOver: Counter<'from'>;
   private readonly waiting: Gauge<'queue'>;
   private readonly longestWait: Gauge<'queue'>;
   private readonly estimatedWait: Gauge<'queue'>;
@@ -29,6 +31,8 @@ export class HotlineMetrics {
     this.assignments = new Counter({ name: 'hotline_assignments_total', help: 'Calls given to an agent (reserved and rung), by queue', labelNames: ['queue'], registers });
     this.ariReconnects = new Counter({ name: 'hotline_ari_reconnects_total', help: 'Times the ARI events connection was restored after a loss', registers });
     this.callbackOutcomes = new Counter({ name: 'hotline_callback_outcomes_total', help: 'Callback attempts by outcome', labelNames: ['outcome'], registers });
+    this.takeovers = new Counter({ name: 'hotline_takeovers_total', help: 'Dead instances whose calls this instance took over, by the dead instance', labelNames: ['from'], registers });
+    this.callsTakenOver = new Counter({ name: 'hotline_calls_taken_over_total', help: 'Calls this instance took over from dead instances, by the dead instance', labelNames: ['from'], registers });
     this.waiting = new Gauge({ name: 'hotline_queue_waiting_calls', help: 'Calls waiting for an agent now', labelNames: ['queue'], registers });
     this.longestWait = new Gauge({ name: 'hotline_queue_longest_wait_seconds', help: 'Wait so far of the longest-waiting call', labelNames: ['queue'], registers });
     this.estimatedWait = new Gauge({ name: 'hotline_queue_estimated_wait_seconds', help: 'Expected wait of a call joining the queue now (absent when unknown)', labelNames: ['queue'], registers });
@@ -47,6 +51,12 @@ export class HotlineMetrics {
 
   ariReconnected(): void {
     this.ariReconnects.inc();
+  }
+
+  /** This instance took over a dead instance's calls. */
+  tookOver(from: string, calls: number): void {
+    this.takeovers.inc({ from });
+    this.callsTakenOver.inc({ from }, calls);
   }
 
   callbackOutcome(outcome: string): void {
