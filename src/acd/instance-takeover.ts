@@ -161,7 +161,11 @@ export class InstanceTakeover {
   private async handBack(): Promise<void> {
     const { registry, instanceId } = this.options;
     for (const [dead, hold] of this.holds) {
-      if (!hold.app || hold.app.calls() > 0 || !(await registry.leaseAlive(dead))) continue;
+      if (!hold.app || !(await registry.leaseAlive(dead))) continue;
+      // Counted right before the close, which stops taking new callers at once
+      // (no await between): a caller arriving after it finds the app gone and
+      // the dialplan sends them on (docs/architecture.md).
+      if (hold.app.calls() > 0) continue;
       // Closed before the hold is dropped: the owner registers only once we are gone.
       await hold.app.close();
       await registry.dropHold(dead, instanceId);

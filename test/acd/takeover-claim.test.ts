@@ -75,7 +75,7 @@ describe('claiming a dead instance\'s calls', () => {
     expect(await registry.move('node-dead', 's1')).toEqual({ kind: 'lost' });
   });
 
-  it('between two survivors, exactly one takes the calls over; the owner back gets its app once no call is left in it', async () => {
+  it('between two survivors, exactly one takes the calls over (never one on another switch); the owner back gets its app once no call is left in it', async () => {
     const prefix = uniquePrefix('race');
     const { redis, ids } = await deadWithCalls(prefix, 3);
     const registry = new InstanceRegistry(redis, prefix);
@@ -85,11 +85,11 @@ describe('claiming a dead instance\'s calls', () => {
 
     const adopted: { by: string; from: string; calls: string[] }[] = [];
     const apps: { by: string; app: string; calls: number; closed: boolean }[] = [];
-    const survivor = (id: string) => {
+    const survivor = (id: string, ariUrl = info.ariUrl) => {
       const takeover = new InstanceTakeover({
         registry: new InstanceRegistry(redis, prefix),
         instanceId: id,
-        info: { app: `ivr-${id}`, ariUrl: info.ariUrl },
+        info: { app: `ivr-${id}`, ariUrl },
         leaseMs: 5000,
         renewMs: 100,
         takeOver: true,
@@ -107,8 +107,9 @@ describe('claiming a dead instance\'s calls', () => {
       cleanups.push(() => takeover.stop());
       return takeover;
     };
-    const [s1, s2] = [survivor('s1'), survivor('s2')];
-    await Promise.all([s1.start(), s2.start()]);
+    // s3 is on another switch: it cannot reach the dead instance's channels.
+    const [s1, s2, s3] = [survivor('s1'), survivor('s2'), survivor('s3', 'http://other-switch:8088')];
+    await Promise.all([s1.start(), s2.start(), s3.start()]);
 
     await until(() => adopted.length === 1 && [s1, s2].some((s) => s.holding.length === 1), 'one takeover', 30_000);
     // Several more rounds of both looking: still one.
@@ -118,6 +119,7 @@ describe('claiming a dead instance\'s calls', () => {
     expect(adopted[0]).toMatchObject({ from: 'node-dead', calls: ids });
     expect(apps).toHaveLength(1);
     expect(apps[0]!.app).toBe('ivr-dead');
+    expect(['s1', 's2']).toContain(adopted[0]!.by);
     const winner = adopted[0]!.by === 's1' ? s1 : s2;
 
     // The owner comes back: it must wait while calls taken over are still in its app.
