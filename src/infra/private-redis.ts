@@ -30,6 +30,8 @@ export interface PrivateRedisOptions {
   cleanup?: boolean;
   /** Start as a replica of the redis-server on this port (a Sentinel group). */
   replicaOf?: number;
+  /** Refuse writes unless this many replicas are connected (min-replicas-to-write). */
+  minReplicasToWrite?: number;
 }
 
 export function ensureRedisServerInstalled(): string {
@@ -70,6 +72,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
       '--save', '', '--appendonly', options.appendOnly ? 'yes' : 'no',
       '--appendfsync', 'always', '--protected-mode', 'no', '--daemonize', 'no',
       ...(options.replicaOf === undefined ? [] : ['--replicaof', '127.0.0.1', String(options.replicaOf)]),
+      ...(options.minReplicasToWrite ? ['--min-replicas-to-write', String(options.minReplicasToWrite), '--min-replicas-max-lag', '10'] : []),
     ];
     child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<never>((_, reject) =>
@@ -155,6 +158,8 @@ export interface SentinelGroupOptions {
   /** How long a master may not answer before a sentinel thinks it down. */
   downAfterMs?: number;
   failoverTimeoutMs?: number;
+  /** Every server (replicas too: one may become the master) refuses writes with fewer replicas connected. */
+  minReplicasToWrite?: number;
 }
 
 /**
@@ -173,11 +178,12 @@ export async function startSentinelGroup(options: SentinelGroupOptions = {}): Pr
     for (const p of started) rmSync(p.dir, { recursive: true, force: true });
   };
   try {
-    const master = await startPrivateRedis({ cleanup: false });
+    const minReplicasToWrite = options.minReplicasToWrite ?? 0;
+    const master = await startPrivateRedis({ cleanup: false, minReplicasToWrite });
     started.push(master);
     const servers = [master];
     for (let i = 0; i < (options.replicas ?? 1); i++) {
-      const replica = await startPrivateRedis({ replicaOf: master.port, cleanup: false });
+      const replica = await startPrivateRedis({ replicaOf: master.port, cleanup: false, minReplicasToWrite });
       started.push(replica);
       servers.push(replica);
     }

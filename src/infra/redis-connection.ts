@@ -45,24 +45,48 @@ const SENTINEL_RECONNECT_MS = 100;
  * follows a failover. `failoverDetector` subscribes to the sentinels'
  * +switch-master and reconnects as soon as they announce a new master,
  * rather than when the old one's connection happens to drop. A demoted
- * master still accepts connections and answers writes with READONLY: such a
- * reply makes the connection reconnect (to the new master) and send the
- * command again.
+ * master still accepts connections and answers writes with READONLY (or
+ * NOREPLICAS): such a reply makes the connection reconnect (to the new
+ * master) and send the command again, within the same failoverWaitMs.
  */
 export function createRedis(settings: RedisSettings, purpose: RedisPurpose, extra: RedisOptions = {}): Redis {
   const sentinel = sentinelOptions(settings);
+  const failoverWaitMs = settings.failoverWaitMs ?? DEFAULT_FAILOVER_WAIT_MS;
   const options: RedisOptions = {
-    ...retryOptions(purpose, sentinel !== null, settings.failoverWaitMs ?? DEFAULT_FAILOVER_WAIT_MS),
-    reconnectOnError: (err) => (isReadOnlyError(err) ? 2 : false),
+    ...retryOptions(purpose, sentinel !== null, failoverWaitMs),
+    reconnectOnError: demotedMasterRetry(failoverWaitMs),
     ...(sentinel ?? {}),
     ...extra,
   };
   return new Redis(settings.url, options);
 }
 
-/** The error a demoted master answers writes with. */
-export function isReadOnlyError(err: Error): boolean {
-  return /^READONLY\b/.test(err.message);
+/**
+ * The errors of a master that is no longer one: READONLY from a demoted
+ * master; NOREPLICAS from one whose replica was just promoted, when the
+ * servers run with min-replicas-to-write (docs/deployment.md). Either way the
+ * sentinels name, or are about to name, another master.
+ */
+export function isDemotedMasterError(err: Error): boolean {
+  return /^(?:READONLY|NOREPLICAS)\b/.test(err.message);
+}
+
+/**
+ * Reconnect and send again on a demoted master's error, for at most
+ * failoverWaitMs from the first such error: a master that keeps refusing
+ * writes (min-replicas-to-write with its replicas gone) is not a failover,
+ * and its errors then reach the command. A quiet spell as long starts anew.
+ */
+function demotedMasterRetry(failoverWaitMs: number): (err: Error) => 2 | false {
+  let since = 0;
+  let last = -Infinity;
+  return (err) => {
+    if (!isDemotedMasterError(err)) return false;
+    const now = Date.now();
+    if (now - last > failoverWaitMs) since = now;
+    last = now;
+    return now - since <= failoverWaitMs ? 2 : false;
+  };
 }
 
 function retryOptions(purpose: RedisPurpose, sentinel: boolean, failoverWaitMs: number): RedisOptions {

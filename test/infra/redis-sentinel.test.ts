@@ -9,6 +9,7 @@ import { createRedis, type RedisSettings } from '../../src/infra/redis-connectio
 import { startSentinelGroup, type PrivateSentinelGroup } from '../../src/infra/private-redis.js';
 import { decideRoute } from '../../src/routing/decide-route.js';
 import { startHotline, type HotlineFixture } from '../support/hotline-fixture.js';
+import { numberWriter } from './support/number-writer.js';
 
 /**
  * Redis with Sentinel while calls flow: a master, a replica and three
@@ -96,34 +97,6 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
   }
 }
 
-/** Writes numbers through the sentinels until stopped; which acknowledged ones the new master lacks are the writes a failover lost. */
-function numberWriter(key: string) {
-  const writer = createRedis(settings, 'service');
-  writer.on('error', () => {});
-  const acked: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    for (let n = 0; running; n++) {
-      try {
-        await writer.rpush(key, String(n));
-        acked.push(n);
-      } catch {
-        // Not acknowledged: the writer may not count it either way.
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
-  return {
-    async stop(): Promise<{ acked: number; lost: number }> {
-      running = false;
-      await loop;
-      const kept = new Set((await writer.lrange(key, 0, -1)).map(Number));
-      writer.disconnect();
-      return { acked: acked.length, lost: acked.filter((n) => !kept.has(n)).length };
-    },
-  };
-}
-
 async function bookCallbacks(h: HotlineFixture): Promise<string[]> {
   const ids: string[] = [];
   for (const number of CALLBACK_NUMBERS) {
@@ -155,7 +128,7 @@ describe('Redis with Sentinel', () => {
       for (const how of ['SENTINEL FAILOVER', 'master killed'] as const) {
         const oldPort = await g.masterPort();
         const oldMaster = g.servers.find((s) => s.port === oldPort)!;
-        const writer = numberWriter(`${h.prefix}:failover-probe:${how === 'master killed' ? 'kill' : 'manual'}`);
+        const writer = numberWriter(settings, `${h.prefix}:failover-probe:${how === 'master killed' ? 'kill' : 'manual'}`);
         await new Promise((r) => setTimeout(r, 300));
         const at = Date.now();
         if (how === 'SENTINEL FAILOVER') {
@@ -168,14 +141,14 @@ describe('Redis with Sentinel', () => {
         // The service is served again once a call placed now is: one of each kind.
         const from = Date.now();
         await until(() => ['agents', 'self-service'].every((lane) => calls.placed.some((p) => p.startedAt >= from && p.lane.startsWith(lane) && served(p))), 90_000, `${how}: calls placed after it served`);
-        const lost = await writer.stop();
+        const writes = await writer.stop();
         const during = calls.placed.filter((p) => p.endedAt >= at && p.startedAt <= from);
         const affected = during.filter((p) => !served(p));
         figures.push({
           how, promotedAfterMs,
           callsInProgressOrPlaced: during.length, callersAffected: affected.length,
           affected: affected.map((p) => `${p.lane}: ${JSON.stringify(p.report.outcome)}`),
-          writesAcknowledged: lost.acked, writesLost: lost.lost,
+          writesAcknowledged: writes.acked, writesLost: writes.lost, writesFailed: writes.failed.length, longestWriteWaitMs: writes.longestWaitMs,
         });
         // A killed master comes back empty and the sentinels make it a replica of the new one, as they do with a demoted one.
         if (how === 'master killed') await oldMaster.restart();

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRedis, type RedisSettings } from '../../src/infra/redis-connection.js';
+import { startPrivateRedis, startSentinelGroup, type PrivateRedis, type PrivateSentinelGroup } from '../../src/infra/private-redis.js';
+import { numberWriter } from './support/number-writer.js';
+
+/**
+ * What a failover does to writes: replication is asynchronous, so a master
+ * that goes on accepting writes after its replica was promoted loses them
+ * when it is made a replica in turn. Servers run with min-replicas-to-write 1
+ * refuse those writes (NOREPLICAS) the moment their one replica leaves them;
+ * the service's connections send them again until a master takes them (the
+ * new one, once the old one is its replica), so none is lost and none fails.
+ * A master that goes on refusing (its replica simply gone) is no failover:
+ * its refusal reaches the command after failoverWaitMs. A planned switch
+ * pauses writes on the master first and loses nothing either.
+ */
+const started: Array<PrivateSentinelGroup | PrivateRedis> = [];
+
+afterEach(async () => {
+  for (const p of started.splice(0)) await p.stop();
+}, 60_000);
+
+function settingsOf(group: PrivateSentinelGroup): RedisSettings {
+  return {
+    url: `redis://127.0.0.1:${group.servers[0]!.port}`,
+    sentinels: group.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    masterName: group.masterName,
+  };
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('writes during a Sentinel failover', () => {
+  it('with min-replicas-to-write 1, SENTINEL FAILOVER loses no acknowledged write and fails none: the refused writes are sent again until a master takes them', async () => {
+    const group = await startSentinelGroup({ replicas: 1, sentinels: 3, minReplicasToWrite: 1 });
+    started.push(group);
+    await group.settled();
+    // The new master refuses writes too until the old one has become its replica: longer than the default wait.
+    const writer = numberWriter({ ...settingsOf(group), failoverWaitMs: 45_000 }, 'failover-writes');
+    await until(async () => writer.count >= 50, 30_000, 'writes before the failover');
+    const oldPort = await group.masterPort();
+    await group.ask((c) => c.call('SENTINEL', 'FAILOVER', group.masterName));
+    await until(async () => (await group.masterPort()) !== oldPort, 60_000, 'a new master');
+    const before = writer.count;
+    await until(async () => writer.count >= before + 50, 60_000, 'writes to the new master');
+    const figures = await writer.stop();
+    console.log(`writes over a SENTINEL FAILOVER with min-replicas-to-write 1: ${JSON.stringify({ ...figures, failed: figures.failed.length })}`);
+    expect({ lost: figures.lost, failed: figures.failed }).toEqual({ lost: 0, failed: [] });
+  }, 120_000);
+
+  it('a planned switch, CLIENT PAUSE WRITE on the master and then SENTINEL FAILOVER, loses no acknowledged write and fails none', async () => {
+    const group = await startSentinelGroup({ replicas: 1, sentinels: 3 });
+    started.push(group);
+    await group.settled();
+    const writer = numberWriter(settingsOf(group), 'planned-switch');
+    await until(async () => writer.count >= 50, 30_000, 'writes before the switch');
+    const oldPort = await group.masterPort();
+    const master = createRedis({ url: `redis://127.0.0.1:${oldPort}` }, 'tool');
+    try {
+      // Writes wait on the old master instead of landing there; demoted, it drops its clients and they send them to the new one.
+      await master.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    } finally {
+      master.disconnect();
+    }
+    await group.ask((c) => c.call('SENTINEL', 'FAILOVER', group.masterName));
+    await until(async () => (await group.masterPort()) !== oldPort, 60_000, 'a new master');
+    const before = writer.count;
+    await until(async () => writer.count >= before + 50, 30_000, 'writes to the new master');
+    const figures = await writer.stop();
+    console.log(`writes over a planned switch (CLIENT PAUSE WRITE, SENTINEL FAILOVER): ${JSON.stringify({ ...figures, failed: figures.failed.length })}`);
+    expect({ lost: figures.lost, failed: figures.failed }).toEqual({ lost: 0, failed: [] });
+  }, 120_000);
+
+  it('a master that keeps refusing writes (its replica gone) fails the write with NOREPLICAS after failoverWaitMs, not never', async () => {
+    const lone = await startPrivateRedis({ minReplicasToWrite: 1 });
+    started.push(lone);
+    const redis = createRedis({ url: lone.url, failoverWaitMs: 500 }, 'service');
+    redis.on('error', () => {});
+    try {
+      await expect(redis.set('k', 'v')).rejects.toThrow(/^NOREPLICAS/);
+    } finally {
+      redis.disconnect();
+    }
+  }, 30_000);
+});
