@@ -7,6 +7,8 @@ export interface InstanceInfo {
   app: string;
   /** The ARI server it talks to: only an instance on the same switch can take its calls over. */
   ariUrl: string;
+  /** Instances whose takeover it holds: their apps are its to give back, or to pass on if it dies. */
+  held?: string[];
 }
 
 export type ClaimResult = 'claimed' | 'alive' | 'held' | 'nothing';
@@ -14,7 +16,12 @@ export type MoveResult = { kind: 'moved'; calls: string[] } | { kind: 'lost' } |
 
 type ScriptFn = (...args: (string | number)[]) => Promise<string | number>;
 
-const SCRIPTS = { acdTakeoverClaim: 'takeover-claim.lua', acdTakeoverMove: 'takeover-move.lua', acdTakeoverHold: 'takeover-hold.lua' } as const;
+const SCRIPTS = {
+  acdTakeoverClaim: 'takeover-claim.lua',
+  acdTakeoverInherit: 'takeover-inherit.lua',
+  acdTakeoverMove: 'takeover-move.lua',
+  acdTakeoverHold: 'takeover-hold.lua',
+} as const;
 const readLua = luaScripts('acd/lua');
 const defined = new WeakSet<Redis>();
 
@@ -74,6 +81,13 @@ export class InstanceRegistry {
   /** See lua/takeover-claim.lua. */
   async claim(dead: string, me: string, holdMs: number): Promise<ClaimResult> {
     return (await this.script('acdTakeoverClaim', dead, me, String(holdMs))) as ClaimResult;
+  }
+
+  /** See lua/takeover-inherit.lua: the holds a claimed dead survivor kept, now ours. */
+  async inherit(dead: string, me: string, holdMs: number, held: readonly string[]): Promise<string[]> {
+    if (!held.length) return [];
+    const parsed = JSON.parse(String(await this.script('acdTakeoverInherit', dead, me, String(holdMs), ...held))) as unknown;
+    return Array.isArray(parsed) ? parsed.map(String) : [];
   }
 
   /** See lua/takeover-move.lua. */

@@ -79,10 +79,10 @@ export class InstanceTakeover {
 
   /** Writes the lease, then keeps it and watches the other instances until stop(). */
   async start(): Promise<void> {
-    const { registry, instanceId, info, leaseMs, renewMs } = this.options;
+    const { registry, instanceId, leaseMs, renewMs } = this.options;
     if (this.stopped) return;
     this.started = true;
-    await registry.holdLease(instanceId, info, leaseMs);
+    await registry.holdLease(instanceId, this.leaseInfo(), leaseMs);
     this.renewTimer = setInterval(() => {
       void this.renew();
       void this.check();
@@ -129,9 +129,9 @@ export class InstanceTakeover {
   private async renew(): Promise<void> {
     if (this.renewing || this.stopped) return;
     this.renewing = true;
-    const { registry, instanceId, info, leaseMs } = this.options;
+    const { registry, instanceId, leaseMs } = this.options;
     try {
-      await registry.holdLease(instanceId, info, leaseMs);
+      await registry.holdLease(instanceId, this.leaseInfo(), leaseMs);
       for (const dead of this.holds.keys()) {
         if (!(await registry.renewHold(dead, instanceId, this.holdMs))) {
           this.logger.error({ dead }, 'the takeover hold expired before it was renewed; the owner may register its app while calls taken over are still in it');
@@ -176,26 +176,45 @@ export class InstanceTakeover {
 
   private async takeOverDead(): Promise<void> {
     const { registry, instanceId, info } = this.options;
-    for (const [id, other] of await registry.known()) {
+    const known = await registry.known();
+    for (const [id, other] of known) {
       if (this.stopped) return;
       if (id === instanceId || this.holds.has(id) || other.ariUrl !== info.ariUrl) continue;
       if ((await registry.claim(id, instanceId, this.holdMs)) !== 'claimed') continue;
       this.holds.set(id, { app: null });
-      await this.takeOver(id, other);
+      await this.takeOver(id, other, known);
     }
   }
 
-  private async takeOver(dead: string, other: InstanceInfo): Promise<void> {
+  /**
+   * Takes over a dead instance's calls: its app, and the apps of instances
+   * it had itself taken over and still held (their calls moved to it and
+   * now move on to us with its own).
+   */
+  private async takeOver(dead: string, other: InstanceInfo, known: Map<string, InstanceInfo>): Promise<void> {
     const { registry, instanceId } = this.options;
     const started = Date.now();
-    this.logger.warn({ dead, app: other.app }, 'an instance died with calls: taking them over');
-    let app: HeldApp;
+    const inherited = await registry.inherit(dead, instanceId, this.holdMs, other.held ?? []).catch((err: unknown) => {
+      this.logger.error({ err, dead }, 'could not take over the holds of the dead instance; their apps stay unregistered');
+      return [] as string[];
+    });
+    const owners = [dead, ...inherited.filter((id) => known.has(id))];
+    for (const id of owners) this.holds.set(id, { app: null });
+    const appNames = owners.map((id) => (id === dead ? other.app : known.get(id)!.app));
+    this.logger.warn({ dead, apps: appNames }, 'an instance died with calls: taking them over');
+    const opened: HeldApp[] = [];
+    const giveUp = async (): Promise<void> => {
+      for (const app of opened) await app.close().catch(() => undefined);
+      for (const id of owners) {
+        this.holds.delete(id);
+        await registry.dropHold(id, instanceId).catch(() => undefined);
+      }
+    };
     try {
-      app = await this.options.openApp(other.app);
+      for (const app of appNames) opened.push(await this.options.openApp(app));
     } catch (err) {
-      this.logger.error({ err, dead, app: other.app }, 'could not register the dead instance\'s app; another instance may try');
-      this.holds.delete(dead);
-      await registry.dropHold(dead, instanceId).catch(() => undefined);
+      this.logger.error({ err, dead, apps: appNames }, 'could not register the dead instance\'s apps; another instance may try');
+      await giveUp();
       return;
     }
     const moved = await registry.move(dead, instanceId).catch((err: unknown) => {
@@ -204,13 +223,11 @@ export class InstanceTakeover {
     });
     if (moved.kind !== 'moved') {
       this.logger.warn({ dead, why: moved.kind }, moved.kind === 'alive' ? 'the owner came back before its calls moved: it recovers them itself' : 'the takeover hold was lost before the calls moved');
-      await app.close();
-      this.holds.delete(dead);
-      await registry.dropHold(dead, instanceId).catch(() => undefined);
+      await giveUp();
       return;
     }
     try {
-      const report = await this.options.adopt(dead, moved.calls, app.callControl);
+      const report = await this.options.adopt(dead, moved.calls, acrossApps(opened.map((app) => app.callControl)));
       this.logger.warn(
         { dead, calls: moved.calls.length, adopted: report.adopted.length, closed: report.closed.length, tookMs: Date.now() - started },
         'calls of a dead instance taken over',
@@ -218,7 +235,43 @@ export class InstanceTakeover {
     } catch (err) {
       this.logger.error({ err, dead }, 'recovering calls taken over failed');
     }
-    this.holds.set(dead, { app });
+    owners.forEach((id, i) => this.holds.set(id, { app: opened[i]! }));
     this.options.onTakeover?.(dead, moved.calls.length);
   }
+
+  /** The lease's content: what this instance is, and whose apps it holds. */
+  private leaseInfo(): InstanceInfo {
+    const held = [...this.holds].filter(([, hold]) => hold.app !== null).map(([id]) => id);
+    return held.length ? { ...this.options.info, held } : this.options.info;
+  }
+}
+
+/**
+ * The call control the recovery adopts channels through: the first of the
+ * held apps that has the channel (a call of a dead survivor may be in its
+ * own app or in one it had taken over).
+ */
+function acrossApps(controls: readonly CallControl[]): CallControl {
+  const first = controls[0]!;
+  return {
+    get ready() {
+      return controls.every((c) => c.ready);
+    },
+    onIncomingCall: (handler) => {
+      const offs = controls.map((c) => c.onIncomingCall(handler));
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    originate: (options) => first.originate(options),
+    createBridge: (name) => first.createBridge(name),
+    adopt: async (channelId) => {
+      for (const c of controls) {
+        const call = await c.adopt(channelId);
+        if (call) return call;
+      }
+      return null;
+    },
+    hangUpLeg: (channelId) => first.hangUpLeg(channelId),
+  };
 }

@@ -147,4 +147,70 @@ describe('claiming a dead instance\'s calls', () => {
     expect(winner.holding).toEqual([]);
     expect(adopted).toHaveLength(1);
   });
+
+  it('a survivor that dies holding a takeover passes it on: the next takes its app and the app it held, and their calls', async () => {
+    const prefix = uniquePrefix('chain');
+    const { redis, ids } = await deadWithCalls(prefix, 2);
+    const registry = new InstanceRegistry(redis, prefix);
+    // node-s took node-dead's calls over and held its app, then died in turn.
+    await registry.holdLease('node-dead', info, 1000);
+    await registry.dropLease('node-dead');
+    expect(await registry.claim('node-dead', 'node-s', 60_000)).toBe('claimed');
+    expect((await registry.move('node-dead', 'node-s')).kind).toBe('moved');
+    await registry.holdLease('node-s', { app: 'ivr-s', ariUrl: info.ariUrl, held: ['node-dead'] }, 1000);
+    await registry.dropLease('node-s');
+
+    // The callers are in node-dead's app: only its call control has them.
+    const switches = new Map<string, FakeCallControl>();
+    const apps: { app: string; calls: number; closed: boolean }[] = [];
+    const adoptedCalls: string[] = [];
+    const takeover = new InstanceTakeover({
+      registry: new InstanceRegistry(redis, prefix),
+      instanceId: 'node-t',
+      info: { app: 'ivr-t', ariUrl: info.ariUrl },
+      leaseMs: 5000,
+      renewMs: 100,
+      takeOver: true,
+      adopt: async (from, callIds, callControl) => {
+        expect(from).toBe('node-s');
+        for (const id of callIds) if (await callControl.adopt(id)) adoptedCalls.push(id);
+        return { adopted: [...adoptedCalls], closed: [] };
+      },
+      openApp: async (app): Promise<HeldApp> => {
+        const fake = new FakeCallControl();
+        if (app === 'ivr-dead') for (const id of ids) fake.caller(id);
+        switches.set(app, fake);
+        const held = { app, calls: 1, closed: false };
+        apps.push(held);
+        return { callControl: fake, calls: () => held.calls, close: async () => { held.closed = true; } };
+      },
+      logger: silentLogger,
+    });
+    cleanups.push(() => takeover.stop());
+    await takeover.start();
+
+    await until(() => takeover.holding.length === 2 && adoptedCalls.length === ids.length, 'node-s and what it held taken over', 30_000);
+    expect(apps.map((a) => a.app)).toEqual(['ivr-s', 'ivr-dead']);
+    expect(adoptedCalls.sort()).toEqual(ids);
+    expect(await registry.holder('node-s')).toBe('node-t');
+    expect(await registry.holder('node-dead')).toBe('node-t');
+    for (const id of ids) expect(await redis.hget(`${prefix}:{acd}:call:${id}`, 'owner')).toBe('node-t');
+
+    // node-dead comes back: its app is handed back once no call is left in it.
+    const owner = new InstanceTakeover({
+      registry: new InstanceRegistry(redis, prefix),
+      instanceId: 'node-dead', info, leaseMs: 5000, renewMs: 100, takeOver: false,
+      adopt: async () => ({ adopted: [], closed: [] }),
+      openApp: async () => { throw new Error('the owner takes nothing over'); },
+      logger: silentLogger,
+    });
+    cleanups.push(() => owner.stop());
+    await owner.start();
+    expect(await owner.ownAppHeld()).toBe(true);
+    apps[1]!.calls = 0;
+    expect(await owner.ownAppFree()).toBe(true);
+    expect(apps[1]!.closed).toBe(true);
+    expect(apps[0]!.closed).toBe(false);
+    expect(takeover.holding).toEqual(['node-s']);
+  });
 });
