@@ -235,7 +235,7 @@ export class InstanceTakeover {
     } catch (err) {
       this.logger.error({ err, dead }, 'recovering calls taken over failed');
     }
-    owners.forEach((id, i) => this.holds.set(id, { app: opened[i]! }));
+    for (const [i, id] of owners.entries()) this.holds.set(id, { app: opened[i]! });
     this.options.onTakeover?.(dead, moved.calls.length);
   }
 
