@@ -171,6 +171,17 @@ describe('another instance takes over a dead instance\'s calls', () => {
     expect(metrics).toContain(`hotline_takeovers_total{from="${instanceA}"} 1`);
     expect(metrics).toContain(`hotline_calls_taken_over_total{from="${instanceA}"} 4`);
 
+    // While A is away, a caller the dialplan sends to A's app runs through the survivor's IVR.
+    const meanwhile = await call('13800000007');
+    expect(meanwhile.outcome).toMatchObject({ kind: 'agent' });
+    const meanwhileRecord = await until(async () => {
+      const events = await b.recorder.forCall(meanwhile.callId!);
+      return events.some((e) => e.type === 'ended') && events;
+    }, 'the call served by the survivor in A\'s app closed');
+    expect(meanwhileRecord[0]).toMatchObject({ type: 'arrived', instance: b.instanceId });
+    expect(meanwhileRecord.at(-1)).toMatchObject({ type: 'ended', outcome: 'handled' });
+    await until(async () => (await agent('1002')).state === 'available' && (await agent('1004')).state === 'available', 'both agents available again');
+
     // A comes back: it registers its app once the survivor has handed it back, and re-adopts nothing.
     const before = new Map(await Promise.all(taken.map(async (id) => [id, (await b.recorder.forCall(id)).length] as const)));
     a = await startInstanceA('ready');
