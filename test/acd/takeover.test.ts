@@ -11,7 +11,7 @@ import { PasswordGuard } from '../../src/customers/password-guard.js';
 import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
 import { seedCustomers } from '../../src/customers/seed-customers.js';
 import { startSimulatedAsterisk, type SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
-import { SPEED, startHotline, type HotlineFixture } from '../support/hotline-fixture.js';
+import { startHotline, type HotlineFixture } from '../support/hotline-fixture.js';
 
 /**
  * Takeover with real parts: two service instances on one simulated Asterisk
@@ -29,7 +29,14 @@ const appA = `ivr-a-${tag}`;
 const instanceA = `node-a-${tag}`;
 // Wrap-up of a second: agents come back quickly for the callers still waiting.
 const overrides = { queues: { billing: { wrapUpSec: 1 } } };
-/** Simulated milliseconds for a real duration (the simulator runs SPEED times faster). */
+/**
+ * How much faster than real time the simulator runs. Slower than in the other
+ * service tests: the switch ends an agent's ring at the originate's timeout
+ * (15 s of simulated time), and the kill must land while it rings — almost
+ * 4 s here, room enough on a busy machine.
+ */
+const SPEED = 4;
+/** Simulated milliseconds for a real duration. */
 const sim = (realMs: number) => realMs * SPEED;
 
 let switchSim: SimulatedAsterisk | null = null;
