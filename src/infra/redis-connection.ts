@@ -42,12 +42,15 @@ const SENTINEL_RECONNECT_MS = 100;
  *
  * With sentinels, ioredis asks them for the master, checks that the server it
  * reached is a master (role), and on a lost connection asks again, so it
- * follows a failover. `failoverDetector` subscribes to the sentinels'
- * +switch-master and reconnects as soon as they announce a new master,
- * rather than when the old one's connection happens to drop. A demoted
- * master still accepts connections and answers writes with READONLY (or
- * NOREPLICAS): such a reply makes the connection reconnect (to the new
- * master) and send the command again, within the same failoverWaitMs.
+ * follows a failover: a dead master's connections drop, and a demoted one
+ * closes its clients' connections itself. ioredis' `failoverDetector` (a
+ * reconnect on the sentinels' +switch-master) stays off: in ioredis 5 that
+ * announcement, arriving while a connection is reconnecting, ends the
+ * connection for good ("Connection is closed.", a third of 60 connections
+ * in test/infra/redis-failover-writes.test.ts). A master that answers
+ * writes with READONLY (demoted) or NOREPLICAS (its replica promoted, with
+ * min-replicas-to-write) makes the connection reconnect and send the command
+ * again, within the same failoverWaitMs.
  */
 export function createRedis(settings: RedisSettings, purpose: RedisPurpose, extra: RedisOptions = {}): Redis {
   const sentinel = sentinelOptions(settings);
@@ -112,7 +115,7 @@ function sentinelOptions(settings: RedisSettings): RedisOptions | null {
     sentinels: sentinels.map(({ host, port }) => ({ host, port })),
     name: settings.masterName,
     role: 'master',
-    failoverDetector: true,
+    failoverDetector: false,
     ...(settings.sentinelPassword ? { sentinelPassword: settings.sentinelPassword } : {}),
     ...(settings.sentinelTls ? { sentinelTLS: {} } : {}),
     // ioredis reaches the master in plain TCP in sentinel mode unless told otherwise; rediss:// asks for TLS.

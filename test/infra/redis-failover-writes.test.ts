@@ -77,6 +77,35 @@ describe('writes during a Sentinel failover', () => {
     expect({ lost: figures.lost, failed: figures.failed }).toEqual({ lost: 0, failed: [] });
   }, 120_000);
 
+  it('sixty connections all follow a killed master to the new one: none is closed for good, no write fails', async () => {
+    const group = await startSentinelGroup({ replicas: 1, sentinels: 3, downAfterMs: 1500 });
+    started.push(group);
+    await group.settled();
+    const connections = Array.from({ length: 60 }, () => createRedis(settingsOf(group), 'service'));
+    const failures: string[] = [];
+    try {
+      for (const c of connections) c.on('error', () => {});
+      await Promise.all(connections.map((c) => c.ping()));
+      const oldPort = await group.masterPort();
+      let writing = true;
+      const loops = connections.map(async (c) => {
+        while (writing) {
+          await c.incr('sixty').catch((err: Error) => { failures.push(err.message); });
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      });
+      await group.servers.find((s) => s.port === oldPort)!.stop('SIGKILL');
+      await until(async () => (await group.masterPort().catch(() => oldPort)) !== oldPort, 60_000, 'a new master');
+      // Every connection writes to the new master again.
+      await until(async () => (await Promise.all(connections.map((c) => c.incr('after').then(() => true, () => false)))).every(Boolean), 30_000, 'writes on every connection');
+      writing = false;
+      await Promise.all(loops);
+      expect({ statuses: [...new Set(connections.map((c) => c.status))], failures: [...new Set(failures)] }).toEqual({ statuses: ['ready'], failures: [] });
+    } finally {
+      for (const c of connections) c.disconnect();
+    }
+  }, 120_000);
+
   it('a master that keeps refusing writes (its replica gone) fails the write with NOREPLICAS after failoverWaitMs, not never', async () => {
     const lone = await startPrivateRedis({ minReplicasToWrite: 1 });
     started.push(lone);

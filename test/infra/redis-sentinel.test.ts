@@ -158,6 +158,8 @@ describe('Redis with Sentinel', () => {
       await calls.stop();
     }
     console.log(`Redis failover figures: ${JSON.stringify(figures, null, 2)}`);
+    // The service's writes waited for the new master instead of failing (its connections retry for failoverWaitMs).
+    expect(figures.map((f) => `${f.how}: ${f.writesFailed} writes failed`)).toEqual(figures.map((f) => `${f.how}: 0 writes failed`));
 
     // Every callback booked before the failovers waited through them in the billing queue: its agent now takes them one by one.
     expect((await Promise.all(callbackIds.map((id) => h.service.callbacks.get(id)))).map((cb) => cb?.state)).toEqual(callbackIds.map(() => 'waiting'));
