@@ -24,6 +24,9 @@
 --                            w:<agent> end of wrap-up, u:<agent> busy pause over, d: new day
 --   B:owned:<instance>       calls owned by an instance (whose Stasis app holds the caller)
 --   B:inbox:<instance>       work for an instance done by another (assignments, overflows)
+--   B:instance:<instance>    an instance's lease; B:instances every instance that held one;
+--                            B:takeover:<instance> the survivor taking a dead one's calls
+--                            over (takeover-*.lua, instance-registry.ts)
 --   B:aht:<queue>            recent handle times (ms), newest first
 --   B:vres                   virtual calls with an agent reserved, waiting for the
 --                            virtual-call connector, score = when reserved
