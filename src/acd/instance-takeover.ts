@@ -40,7 +40,7 @@ interface Hold {
 
 /**
  * Keeps this instance's lease and takes over the calls of an instance that
- * died (see docs/deployment.md, "Takeover"):
+ * died (see docs/architecture.md, "Several instances: leases and takeover"):
  *
  * 1. Every `renewMs` this instance renews its lease (`leaseMs`) and the holds
  *    of the takeovers it did.
