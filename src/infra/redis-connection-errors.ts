@@ -4,6 +4,8 @@ const IOREDIS_MESSAGES = [
   /^Reached the max retries per request limit/,
   /^Stream isn't writeable and enableOfflineQueue options is false/,
   /^Command timed out$/,
+  // With Sentinel: no sentinel answered where the master is.
+  /^All sentinels are unreachable/,
 ];
 
 /** Socket error codes that mean a server cannot be reached. */
@@ -18,9 +20,10 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
  * error events carry the socket's error (ECONNREFUSED...). A socket error
  * counts only with `redisPort` given and when it names that port: the
  * switch and the customer backend fail with the same codes, and their
- * failures are not Redis's.
+ * failures are not Redis's. With Sentinel, Redis is on several ports (the
+ * sentinels', each master's in turn): give them all.
  */
-export function isRedisConnectionError(err: unknown, redisPort?: number): boolean {
+export function isRedisConnectionError(err: unknown, redisPort?: number | ReadonlySet<number>): boolean {
   if (err === null || err === undefined) return false;
   if (typeof err === 'string') return IOREDIS_MESSAGES.some((m) => m.test(err)) || socketMessage(err, redisPort);
   if (typeof err !== 'object') return false;
@@ -29,13 +32,17 @@ export function isRedisConnectionError(err: unknown, redisPort?: number): boolea
   const message = typeof e.message === 'string' ? e.message : '';
   if (IOREDIS_MESSAGES.some((m) => m.test(message))) return true;
   if (redisPort === undefined || typeof e.code !== 'string' || !UNREACHABLE_CODES.has(e.code)) return false;
-  if (e.port === redisPort || socketMessage(message, redisPort)) return true;
+  if ((typeof e.port === 'number' && isRedisPort(e.port, redisPort)) || socketMessage(message, redisPort)) return true;
   // Connecting to a name with several addresses fails with one error per address.
   return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => isRedisConnectionError(inner, redisPort));
 }
 
-function socketMessage(message: string, redisPort: number | undefined): boolean {
+function socketMessage(message: string, redisPort: number | ReadonlySet<number> | undefined): boolean {
   if (redisPort === undefined) return false;
   const m = /^(?:connect|read|write) (E[A-Z]+)\b.*:(\d+)$/.exec(message);
-  return m !== null && UNREACHABLE_CODES.has(m[1]!) && Number(m[2]) === redisPort;
+  return m !== null && UNREACHABLE_CODES.has(m[1]!) && isRedisPort(Number(m[2]), redisPort);
+}
+
+function isRedisPort(port: number, redisPort: number | ReadonlySet<number>): boolean {
+  return typeof redisPort === 'number' ? port === redisPort : redisPort.has(port);
 }

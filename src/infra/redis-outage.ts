@@ -50,15 +50,24 @@ export class RedisOutage {
   private probe: object | null = null;
   private closed = false;
   private readonly timers: OutageTimers;
-  /** Told apart from the switch's and the backend's socket errors by the port they name. */
-  private readonly redisPort: number | undefined;
+  /**
+   * Told apart from the switch's and the backend's socket errors by the port
+   * they name: the URL's, and with Sentinel the sentinels' and every master's
+   * the main connection has been connected to (a failed one's errors name it).
+   */
+  private readonly redisPorts = new Set<number>();
   readonly retryAfterSec: number;
 
   constructor(private readonly options: RedisOutageOptions) {
     this.timers = options.timers ?? wallTimers;
     this.retryAfterSec = options.retryAfterSec ?? 5;
     const { redis } = options;
-    this.redisPort = redis.options.port;
+    if (redis.options.port !== undefined) this.redisPorts.add(redis.options.port);
+    for (const sentinel of redis.options.sentinels ?? []) this.redisPorts.add(sentinel.port ?? 26379);
+    redis.on('ready', () => {
+      const port = (redis as { stream?: { remotePort?: number } }).stream?.remotePort;
+      if (port !== undefined) this.redisPorts.add(port);
+    });
     // The listener also means no error event of this connection is ever unhandled.
     redis.on('error', (err: Error) => this.failed(err, 'main connection'));
     redis.on('reconnecting', () => this.failed(new Error('connection lost; reconnecting'), 'main connection'));
@@ -106,7 +115,7 @@ export class RedisOutage {
         if (typeof prop !== 'string' || !LOG_METHODS.has(prop) || typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           const err = errorOf(args[0]);
-          if (err !== undefined && isRedisConnectionError(err, this.redisPort) && this.failed(err, partOf(target))) return;
+          if (err !== undefined && isRedisConnectionError(err, this.redisPorts) && this.failed(err, partOf(target))) return;
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
       },
