@@ -29,7 +29,7 @@ export type RedisSentinelSettings = Omit<RedisSettings, 'url'>;
  */
 export type RedisPurpose = 'service' | 'jobs' | 'tool';
 
-/** Default of `failoverWaitMs`: above a sentinel's down-after-milliseconds (5 s in docs/deployment.md) plus its election. */
+/** Default of `failoverWaitMs`: above a sentinel's usual down-after-milliseconds (a few seconds) plus its election. */
 export const DEFAULT_FAILOVER_WAIT_MS = 15_000;
 
 /** Between two reconnects while the master is away; with Sentinel, each reconnect asks the sentinels again. */
