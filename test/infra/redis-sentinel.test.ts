@@ -121,6 +121,7 @@ describe('Redis with Sentinel', () => {
     });
     const callbackIds: string[] = [];
     const figures: Record<string, unknown>[] = [];
+    let writer: ReturnType<typeof numberWriter> | undefined;
     try {
       await until(() => calls.placed.filter(served).length >= 3, 60_000, 'calls served before any failover');
       callbackIds.push(...await bookCallbacks(h));
@@ -128,7 +129,7 @@ describe('Redis with Sentinel', () => {
       for (const how of ['SENTINEL FAILOVER', 'master killed'] as const) {
         const oldPort = await g.masterPort();
         const oldMaster = g.servers.find((s) => s.port === oldPort)!;
-        const writer = numberWriter(settings, `${h.prefix}:failover-probe:${how === 'master killed' ? 'kill' : 'manual'}`);
+        writer = numberWriter(settings, `${h.prefix}:failover-probe:${how === 'master killed' ? 'kill' : 'manual'}`);
         await new Promise((r) => setTimeout(r, 300));
         const at = Date.now();
         if (how === 'SENTINEL FAILOVER') {
@@ -142,6 +143,7 @@ describe('Redis with Sentinel', () => {
         const from = Date.now();
         await until(() => ['agents', 'self-service'].every((lane) => calls.placed.some((p) => p.startedAt >= from && p.lane.startsWith(lane) && served(p))), 90_000, `${how}: calls placed after it served`);
         const writes = await writer.stop();
+        writer = undefined;
         const during = calls.placed.filter((p) => p.endedAt >= at && p.startedAt <= from);
         const affected = during.filter((p) => !served(p));
         figures.push({
@@ -155,6 +157,7 @@ describe('Redis with Sentinel', () => {
         await g.settled(60_000);
       }
     } finally {
+      writer?.close();
       await calls.stop();
     }
     console.log(`Redis failover figures: ${JSON.stringify(figures, null, 2)}`);
