@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_ALLOWED_DIAL_STRINGS, dialPatternProblem, DialRule, DIAL_RULE_SETTING } from './dial-rule.js';
+import { CROSS_SWITCH_SETTING, SwitchDial } from './switch-dial.js';
 
 /**
  * The `acd:` section of the configuration (config/agents.yaml): rules the
@@ -16,6 +17,15 @@ export const acdConfigSchema = z.object({
     const problem = dialPatternProblem(pattern);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })).min(1, 'name at least one allowed dial string pattern').default([...DEFAULT_ALLOWED_DIAL_STRINGS]),
+  /**
+   * Several switches: the dial string that reaches an agent on another
+   * switch, per pair — caller's switch → agent's switch → template with
+   * `{ext}` (the agent's extension) and `{id}` (the agent's id), e.g.
+   * `{ b: { a: 'PJSIP/{ext}@trunk-a' } }`. Each result must match
+   * allowedDialStrings too. Every pair an agent can be rung through is
+   * required: a missing one stops the start-up.
+   */
+  crossSwitchDial: z.record(z.string(), z.record(z.string(), z.string().regex(/^[A-Za-z][A-Za-z0-9]*\/[^\s,&]+$/, 'must be an Asterisk dial string template such as PJSIP/{ext}@trunk-a'))).default({}),
   /**
    * Each instance holds a lease in Redis, renewed every `renewMs`; when an
    * instance's lease has expired (`leaseMs` without a renewal) while it still
@@ -36,7 +46,12 @@ export type AcdConfig = z.infer<typeof acdConfigSchema>;
  * configuration: each refused dial string is an issue at `agents.<i>.dial`.
  */
 export function checkAgentDials(
-  config: { acd: { allowedDialStrings: readonly string[] }; agents: readonly { dial: string }[] },
+  config: {
+    acd: { allowedDialStrings: readonly string[]; crossSwitchDial?: Readonly<Record<string, Readonly<Record<string, string>>>> };
+    agents: readonly { id: string; dial: string; switch?: string | undefined }[];
+    /** The switches of the deployment (the `ari` section, resolved). */
+    ari?: { switches: readonly { id: string }[] };
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (config.acd.allowedDialStrings.some((p) => dialPatternProblem(p) !== null)) return;
@@ -44,5 +59,14 @@ export function checkAgentDials(
   config.agents.forEach((agent, i) => {
     const problem = rule.problem(agent.dial);
     if (problem) ctx.addIssue({ code: 'custom', path: ['agents', i, 'dial'], message: problem, params: { rule: DIAL_RULE_SETTING } });
+  });
+  // Absent also when the ari section itself is refused (its own issues say why).
+  if (!Array.isArray(config.ari?.switches)) return;
+  const switches = new SwitchDial({ switches: config.ari!.switches.map((s) => s.id), crossSwitchDial: config.acd.crossSwitchDial ?? {} });
+  for (const problem of switches.unknownPairs()) ctx.addIssue({ code: 'custom', path: ['acd', 'crossSwitchDial'], message: problem, params: { rule: CROSS_SWITCH_SETTING } });
+  config.agents.forEach((agent, i) => {
+    for (const problem of switches.problems(agent, rule)) {
+      ctx.addIssue({ code: 'custom', path: ['agents', i, 'switch'], message: problem, params: { rule: CROSS_SWITCH_SETTING } });
+    }
   });
 }

@@ -3,6 +3,7 @@ import type { CallControl } from '../call-control/call-control.js';
 import type { CallEvent } from '../call-records/call-event.js';
 import type { Logger } from '../log/logger.js';
 import type { QueueSettings } from '../routing/queue-settings.js';
+import type { AcdSwitches } from './acd-switches.js';
 import type { AgentUpdater } from './agent-updater.js';
 import type { QueuedCallEvent } from './call-queue.js';
 import type { Clock } from '../time/clock.js';
@@ -16,7 +17,10 @@ export type AcdQueueSettings = Pick<QueueSettings, 'id' | 'agingPerMinute' | 'wr
 export interface AcdContext {
   readonly store: RedisAcdStore;
   readonly updater: AgentUpdater;
+  /** Every switch served as one (recovery, readiness); a caller's own switch is `switches.controlOf(call)`. */
   readonly callControl: CallControl;
+  /** The switches served, and the dial strings between them. */
+  readonly switches: AcdSwitches;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Calls this instance owns, by call id. */

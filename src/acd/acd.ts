@@ -26,13 +26,17 @@ import { RedisAcdStore, type ScriptResult } from './redis-acd-store.js';
 import { ReservationDispatcher } from './reservation-dispatcher.js';
 import { VirtualCalls } from './virtual-calls.js';
 import { DialRule } from './dial-rule.js';
+import { AcdSwitches } from './acd-switches.js';
 
 export type { WaitingCallView } from './acd-views.js';
 
 export interface AcdOptions {
   redis: Redis;
   keyPrefix: string;
+  /** The switch's call control (one switch); with several, `switches` instead. */
   callControl: CallControl;
+  /** The switches served, each with its call control, and the dial strings between them. */
+  switches?: AcdSwitches;
   /** The queues in force, read at each decision so run-time tuning applies at once. */
   queues: () => Readonly<Record<string, Readonly<AcdQueueSettings>>>;
   recorder: CallRecordLog;
@@ -124,11 +128,13 @@ export class Acd implements CallQueue {
     });
     const updater = new AgentUpdater(store, this.clock, (r) => this.handleResult(r), (agent) => this.events.agentChanged(agent));
     const dialRule = new DialRule(options.allowedDialStrings);
-    this.agents = new AgentDirectory(store, updater, this.clock, dialRule);
+    const switches = options.switches ?? AcdSwitches.single(options.callControl);
+    this.agents = new AgentDirectory(store, updater, this.clock, dialRule, switches.dial);
     const ctx: AcdContext = this.ctx = {
       store,
       updater,
-      callControl: options.callControl,
+      callControl: switches.all,
+      switches,
       clock: this.clock,
       logger: this.logger,
       lives: this.lives,

@@ -7,6 +7,7 @@ import type { AgentUpdater } from './agent-updater.js';
 import type { Clock } from '../time/clock.js';
 import type { RedisAcdStore } from './redis-acd-store.js';
 import { DialRule } from './dial-rule.js';
+import { SwitchDial } from './switch-dial.js';
 
 /** States in which an agent's definition may be removed (no call is held for them). */
 const REMOVABLE: readonly AgentState[] = ['offline', 'paused', 'available'];
@@ -25,6 +26,8 @@ export class AgentDirectory {
     private readonly clock: Clock,
     /** The dial strings an agent may have (config `acd.allowedDialStrings`). */
     private readonly dialRule: DialRule = new DialRule(),
+    /** The switches agents may be on, and the dial strings between them (config `acd.crossSwitchDial`). */
+    private readonly switchDial: SwitchDial = new SwitchDial({ switches: ['main'] }),
   ) {}
 
   list(): Promise<Agent[]> {
@@ -41,6 +44,7 @@ export class AgentDirectory {
   async add(input: unknown): Promise<Agent> {
     const definition = parse(agentSchema, input);
     this.dialRule.check(definition.dial);
+    this.checkSwitch(definition);
     const now = this.clock.now();
     const next: Omit<Agent, 'version'> = {
       ...definition,
@@ -68,6 +72,7 @@ export class AgentDirectory {
     // Every dial string is checked before the first agent is written: a bad file changes nothing.
     definitions.forEach((definition, i) => {
       this.dialRule.check(definition.dial, `agents.${i}.dial`);
+      this.checkSwitch(definition, `agents.${i}.switch`);
     });
     const added: string[] = [];
     for (const definition of definitions) {
@@ -85,8 +90,18 @@ export class AgentDirectory {
   async update(id: string, patch: unknown): Promise<Agent> {
     const changes = parse(agentPatchSchema, patch);
     if (changes.dial !== undefined) this.dialRule.check(changes.dial);
-    const after = await this.updater.modify(id, ({ version: _v, ...agent }) => ({ ...agent, ...changes }));
+    const after = await this.updater.modify(id, ({ version: _v, ...agent }) => {
+      const next = { ...agent, ...changes };
+      if (changes.dial !== undefined || changes.switch !== undefined) this.checkSwitch(next);
+      return next;
+    });
     return after!;
+  }
+
+  /** Throws a 400 when the agent's switch is unknown or a switch has no allowed dial string reaching it. */
+  private checkSwitch(agent: Pick<AgentDefinition, 'id' | 'dial' | 'switch'>, field = 'switch'): void {
+    const problems = this.switchDial.problems(agent, this.dialRule);
+    if (problems.length) throw new ValidationError(`${field}: ${problems.join('; ')}`, { field, problems });
   }
 
   /** Remove an agent who holds no call (log them out first if they are talking). */

@@ -22,6 +22,8 @@ export const agentSchema = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(64),
   dial: z.string().regex(/^[A-Za-z][A-Za-z0-9]*\/[^\s,]+$/, 'must be an Asterisk dial string such as PJSIP/1001 or Local/1001@agents'),
   skills: skillsSchema,
+  /** The switch (`ari.servers` id) the agent's phone is registered on; default: the first switch. */
+  switch: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a switch id of ari.servers').optional(),
 }).strict();
 
 /** Changes to an existing agent's definition (supervisor API). */

@@ -24,6 +24,8 @@ export interface AgentDefinition {
   dial: string;
   /** Skill → level 1..5, e.g. { billing: 3, general: 4 }. */
   skills: Record<string, number>;
+  /** The switch (`ari.servers` id) the phone is registered on; absent: the first switch. */
+  switch?: string;
 }
 
 /** A change the agent asked for while busy with a call; applied when the call is over. */

@@ -15,9 +15,11 @@ export const agentsConfigSchema = z.array(agentSchema)
       const sameId = ids.get(agent.id);
       if (sameId !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate agent id ${agent.id} (also item ${sameId})` });
       else ids.set(agent.id, i);
-      const sameDial = dials.get(agent.dial);
+      // One phone per dial string on each switch: PJSIP/1001 may exist on two switches.
+      const where = `${agent.switch ?? ''} ${agent.dial}`;
+      const sameDial = dials.get(where);
       if (sameDial !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'dial'], message: `dial string ${agent.dial} is already used by item ${sameDial}` });
-      else dials.set(agent.dial, i);
+      else dials.set(where, i);
     });
   })
   .default([]);

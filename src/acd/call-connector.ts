@@ -53,12 +53,16 @@ export class CallConnector {
     });
     if (!live.startOffer({ agent: reservation.agent, abort, done })) return;
     const leg = randomUUID();
-    const refusal = this.dialRule.problem(reservation.dial);
-    const originate: Promise<OriginateResult> = refusal !== null
+    // Rung on the caller's switch, where the bridge will be: an agent on
+    // another switch through the pair's dial string (a trunk between them).
+    const { switches } = this.ctx;
+    const target = switches.dial.dialFor({ id: reservation.agent, dial: reservation.dial, switch: reservation.switch || undefined }, switches.switchOf(live.call));
+    const refusal = 'problem' in target ? target.problem : this.dialRule.problem(target.dial);
+    const originate: Promise<OriginateResult> = refusal !== null || 'problem' in target
       // Never sent to the switch; refused as Asterisk refuses a bad dial string (the agent is paused as for one).
       ? Promise.resolve({ kind: 'failed', cause: null, message: `dial ${refusal}` })
-      : this.ctx.callControl.originate({
-        endpoint: reservation.dial,
+      : switches.controlOf(live.call).originate({
+        endpoint: target.dial,
         callerId: live.callerNumber || undefined,
         timeoutSec: this.ctx.settings(live.queue).ringTimeoutSec,
         variables: live.variables,
@@ -247,7 +251,7 @@ export class CallConnector {
     let bridge: Bridge | undefined;
     live.connecting = true;
     try {
-      bridge = await ctx.callControl.createBridge(`acd-${live.id}`);
+      bridge = await ctx.switches.controlOf(live.call).createBridge(`acd-${live.id}`);
       await live.moh;
       await live.call.stopMoh();
       await bridge.add(live.call);

@@ -7,6 +7,12 @@ export interface InstanceInfo {
   app: string;
   /** The ARI server it talks to: only an instance on the same switch can take its calls over. */
   ariUrl: string;
+  /**
+   * Several switches: each switch it serves (`ari.servers` id) with its app
+   * there and the switch's ARI URL. A survivor takes it over only when it
+   * serves every one of them.
+   */
+  switches?: Record<string, { app: string; url: string }>;
   /** Instances whose takeover it holds: their apps are its to give back, or to pass on if it dies. */
   held?: string[];
 }

@@ -26,8 +26,8 @@ export interface InstanceTakeoverOptions {
   takeOver: boolean;
   /** Finishes the calls moved from a dead instance (Acd.takeOver). */
   adopt(from: string, callIds: readonly string[], callControl: CallControl): Promise<RecoveryReport>;
-  /** Registers another instance's Stasis app on this instance's switch connection. */
-  openApp(app: string): Promise<HeldApp>;
+  /** Registers another instance's Stasis app on this instance's connection to the switch (`ari.servers` id; unset: the one switch). */
+  openApp(app: string, switchId?: string): Promise<HeldApp>;
   /** A takeover done: for the metrics. */
   onTakeover?(from: string, calls: number): void;
   logger: Logger;
@@ -179,7 +179,7 @@ export class InstanceTakeover {
     const known = await registry.known();
     for (const [id, other] of known) {
       if (this.stopped) return;
-      if (id === instanceId || this.holds.has(id) || other.ariUrl !== info.ariUrl) continue;
+      if (id === instanceId || this.holds.has(id) || !servesAllOf(info, other)) continue;
       if ((await registry.claim(id, instanceId, this.holdMs)) !== 'claimed') continue;
       this.holds.set(id, { app: null });
       await this.takeOver(id, other, known);
@@ -200,7 +200,8 @@ export class InstanceTakeover {
     });
     const owners = [dead, ...inherited.filter((id) => known.has(id))];
     for (const id of owners) this.holds.set(id, { app: null });
-    const appNames = owners.map((id) => (id === dead ? other.app : known.get(id)!.app));
+    const appsOf = owners.map((id) => appsOfInstance(id === dead ? other : known.get(id)!));
+    const appNames = appsOf.flat().map((a) => a.app);
     this.logger.warn({ dead, apps: appNames }, 'an instance died with calls: taking them over');
     const opened: HeldApp[] = [];
     const giveUp = async (): Promise<void> => {
@@ -211,7 +212,16 @@ export class InstanceTakeover {
       }
     };
     try {
-      for (const app of appNames) opened.push(await this.options.openApp(app));
+      for (const apps of appsOf) {
+        const parts: HeldApp[] = [];
+        try {
+          for (const a of apps) parts.push(await this.options.openApp(a.app, a.switchId));
+        } catch (err) {
+          for (const part of parts) await part.close().catch(() => undefined);
+          throw err;
+        }
+        opened.push(parts.length === 1 ? parts[0]! : heldTogether(parts));
+      }
     } catch (err) {
       this.logger.error({ err, dead, apps: appNames }, 'could not register the dead instance\'s apps; another instance may try');
       await giveUp();
@@ -244,6 +254,33 @@ export class InstanceTakeover {
     const held = [...this.holds].filter(([, hold]) => hold.app !== null).map(([id]) => id);
     return held.length ? { ...this.options.info, held } : this.options.info;
   }
+}
+
+/**
+ * Whether `me` serves every switch the other instance served: with switch
+ * ids, each of its switches by id and URL; an instance of one switch without
+ * ids, the same ARI URL.
+ */
+function servesAllOf(me: InstanceInfo, other: InstanceInfo): boolean {
+  if (!other.switches || !me.switches) return other.ariUrl === me.ariUrl;
+  return Object.entries(other.switches).every(([id, s]) => me.switches![id]?.url === s.url);
+}
+
+/** An instance's apps, one per switch it served. */
+function appsOfInstance(info: InstanceInfo): { app: string; switchId?: string }[] {
+  if (!info.switches) return [{ app: info.app }];
+  return Object.entries(info.switches).map(([switchId, s]) => ({ app: s.app, switchId }));
+}
+
+/** The apps of one dead instance on several switches, held, counted and given back as one. */
+function heldTogether(parts: readonly HeldApp[]): HeldApp {
+  return {
+    callControl: acrossApps(parts.map((p) => p.callControl)),
+    calls: () => parts.reduce((n, p) => n + p.calls(), 0),
+    close: async () => {
+      for (const p of parts) await p.close();
+    },
+  };
 }
 
 /**

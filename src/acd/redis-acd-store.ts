@@ -53,6 +53,8 @@ export interface Reservation {
   call: string;
   agent: string;
   dial: string;
+  /** The agent's switch (absent: the first switch). */
+  switch?: string;
   /** The agent's version after the reservation. */
   version: number;
 }
@@ -282,6 +284,7 @@ function encodeAgent(a: Omit<Agent, 'version'>): Record<string, string> {
   return {
     name: a.name,
     dial: a.dial,
+    sw: a.switch ?? '',
     skills: JSON.stringify(a.skills),
     state: a.state,
     reason: a.pauseReason ?? '',
@@ -300,6 +303,7 @@ function decodeAgent(h: Record<string, string>): Agent {
     id: h.id ?? '',
     name: h.name ?? '',
     dial: h.dial ?? '',
+    ...(h.sw ? { switch: h.sw } : {}),
     skills: JSON.parse(h.skills ?? '{}') as Record<string, number>,
     state: (h.state ?? 'offline') as AgentState,
     pauseReason: h.reason || null,

@@ -43,7 +43,7 @@ export class ReservationDispatcher {
       return;
     }
     if (live && live.phase === 'waiting' && !live.callerGone && live.leaving === null) {
-      if (!this.ctx.callControl.ready) this.holdUntilReady(reservation.call, reservation.agent);
+      if (!this.ctx.switches.controlOf(live.call).ready) this.holdUntilReady(reservation.call, reservation.agent);
       else this.deps.connector.offer(live, reservation);
       return;
     }
@@ -64,8 +64,8 @@ export class ReservationDispatcher {
     const agent = await ctx.store.getAgent(agentId);
     if (live && agent && live.phase === 'waiting' && !live.callerGone && live.leaving === null) {
       if (announce) this.deps.events.agentReserved(agent.id, rec.id);
-      if (!ctx.callControl.ready) this.holdUntilReady(rec.id, agent.id);
-      else this.deps.connector.offer(live, { call: rec.id, agent: agent.id, dial: agent.dial, version: agent.version });
+      if (!ctx.switches.controlOf(live.call).ready) this.holdUntilReady(rec.id, agent.id);
+      else this.deps.connector.offer(live, { call: rec.id, agent: agent.id, dial: agent.dial, ...(agent.switch ? { switch: agent.switch } : {}), version: agent.version });
     } else {
       await this.unservable(callId, live);
     }

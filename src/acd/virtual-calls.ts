@@ -163,8 +163,14 @@ export class VirtualCalls {
     if (reservation.agent !== undefined && rec.agent !== reservation.agent) return null;
     if (rec.state !== 'reserved' && rec.state !== 'ringing' && rec.state !== 'bridged') return null;
     const agent = await this.ctx.store.getAgent(rec.agent);
-    const dial = agent?.dial ?? '';
-    return new VirtualOffer(this.ctx, this.options.policy, rec, dial, (this.options.dialRule ?? new DialRule()).problem(dial));
+    const { switches } = this.ctx;
+    // Dialled on the agent's switch when this instance serves it, else on its first.
+    const agentSwitch = agent ? switches.dial.agentSwitch(agent) : '';
+    const on = switches.serves(agentSwitch) ? agentSwitch : switches.served[0]!;
+    const target = agent ? switches.dial.dialFor(agent, on) : { dial: '' };
+    const dial = 'dial' in target ? target.dial : '';
+    const refusal = 'problem' in target ? target.problem : (this.options.dialRule ?? new DialRule()).problem(dial);
+    return new VirtualOffer(this.ctx, this.options.policy, rec, dial, refusal, switches.control(on)!);
   }
 
   /** Called whenever a virtual call may have been given an agent (the connector then reads `reservations`). */

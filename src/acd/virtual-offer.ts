@@ -1,3 +1,4 @@
+import type { CallControl } from '../call-control/call-control.js';
 import { callerContextOrNull } from '../routing/stored-caller-context.js';
 import type { AcdContext } from './acd-context.js';
 import { AgentOffer, type OfferPolicy } from './agent-offer.js';
@@ -12,8 +13,14 @@ import type { QueuedCallRecord } from './redis-acd-store.js';
  * needs to ring the agent and reach the customer.
  */
 export class VirtualOffer extends AgentOffer {
-  /** The agent's dial string. */
+  /** The dial string reaching the agent from the switch the callback is dialled on. */
   readonly dial: string;
+  /**
+   * The switch the callback is dialled on — the agent's own when this
+   * instance serves it, else its first switch (the agent through the pair's
+   * dial string): the agent's leg, the customer's and their bridge.
+   */
+  readonly callControl: CallControl;
   /** Why the dial string must not be rung (not one of `acd.allowedDialStrings`); null when it may. */
   readonly dialRefusal: string | null;
   /** The number to call back. */
@@ -24,12 +31,13 @@ export class VirtualOffer extends AgentOffer {
   readonly variables: Readonly<Record<string, string>>;
   readonly ringTimeoutSec: number;
 
-  constructor(ctx: AcdContext, policy: OfferPolicy, record: QueuedCallRecord, dial: string, dialRefusal: string | null = null) {
+  constructor(ctx: AcdContext, policy: OfferPolicy, record: QueuedCallRecord, dial: string, dialRefusal: string | null = null, callControl: CallControl = ctx.callControl) {
     const call = { id: record.id, queue: record.queue, tier: record.tier, callerNumber: record.callerNumber, enqueuedAt: record.enqueuedAt, virtual: true };
     const state = record.state === 'waiting' ? 'reserved' : record.state;
     super(ctx, policy, call, record.agent ?? '', { state, leg: record.leg, bridge: record.bridge, answeredAt: record.answeredAt });
     this.dial = dial;
     this.dialRefusal = dialRefusal;
+    this.callControl = callControl;
     this.number = record.callerNumber;
     this.reason = record.reason;
     this.offeredAt = record.offeredAt ?? 0;

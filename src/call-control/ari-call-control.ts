@@ -15,6 +15,8 @@ import { UnwantedLegs } from './unwanted-legs.js';
 export interface AriCallControlOptions {
   /** Stasis app our calls are in; default the connection's first app. */
   app?: string;
+  /** The switch this connection reaches (`ari.servers` id): every call it makes or adopts carries it. */
+  switchId?: string;
   logger?: Logger;
   /** After an originate's ring timeout, how long to wait for Asterisk's final event. Default 5000. */
   originateGraceMs?: number;
@@ -72,6 +74,7 @@ export class AriCallControl implements CallControl {
       client: connection.client,
       events: connection.events,
       app: this.app,
+      ...(options.switchId === undefined ? {} : { switchId: options.switchId }),
       timers: this.timers,
       logger: this.logger,
       onEnd: (call) => this.calls.delete(call.id),

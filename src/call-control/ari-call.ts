@@ -40,6 +40,8 @@ export interface CallContext {
   client: AriClient;
   events: AriEvents;
   app: string;
+  /** The switch the channel is on (`ari.servers` id); unset with one switch. */
+  switchId?: string;
   timers: TrackedTimers;
   logger: Logger;
   /** Called once when the call has ended, after its listeners are removed. */
@@ -65,6 +67,7 @@ export class AriCall implements Call, CallInternals {
   readonly callerNumber: string;
   readonly callerName: string;
   readonly dialled: string;
+  readonly switchId: string | undefined;
   readonly args: readonly string[];
   readonly ended: Promise<void>;
   readonly logger: Logger;
@@ -88,6 +91,7 @@ export class AriCall implements Call, CallInternals {
     this.callerName = channel.caller?.name ?? '';
     this.args = Object.freeze([...args]);
     this.dialled = args[0] ?? '';
+    this.switchId = ctx.switchId;
     this.logger = callLogger(ctx.logger, this.id, this.callerNumber);
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     this.queueGuard = new ChannelQueueGuard({

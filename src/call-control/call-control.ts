@@ -108,6 +108,11 @@ export interface Call {
   readonly dialled: string;
   /** Stasis args as given. */
   readonly args: readonly string[];
+  /**
+   * The switch the call is on (an `ari.servers` id), when the service has
+   * several: an agent for this caller is rung, and bridged, on the same one.
+   */
+  readonly switchId?: string | undefined;
   /** True once the caller hung up or the channel left the Stasis app. */
   readonly gone: boolean;
   /** Resolves when the call ends (StasisEnd / hang-up). */

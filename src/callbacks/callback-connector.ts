@@ -146,7 +146,7 @@ export class CallbackConnector {
     let result: OriginateResult;
     try {
       // A dial string stored before the rule (or around it) is never sent to the switch: refused as Asterisk refuses a bad one.
-      result = offer.dialRefusal !== null ? { kind: 'failed', cause: null, message: `dial ${offer.dialRefusal}` } : await ctx.callControl.originate({
+      result = offer.dialRefusal !== null ? { kind: 'failed', cause: null, message: `dial ${offer.dialRefusal}` } : await offer.callControl.originate({
         endpoint: offer.dial,
         callerId: cb.number,
         timeoutSec: offer.ringTimeoutSec,
@@ -218,7 +218,8 @@ export class CallbackConnector {
     this.stopping.addEventListener('abort', onStop, { once: true });
     let result: OriginateResult;
     try {
-      result = await ctx.callControl.originate({
+      // The customer is dialled out of the switch the agent's leg is on, where the bridge is.
+      result = await offer.callControl.originate({
         endpoint: customerDialString(ctx.config.outbound.dialTemplate, cb.number),
         callerId: ctx.config.outbound.callerId,
         timeoutSec: ctx.config.outbound.ringSec,
@@ -255,7 +256,7 @@ export class CallbackConnector {
 
     let bridge: Bridge | null = null;
     try {
-      bridge = await ctx.callControl.createBridge(`callback-${cb.id}`);
+      bridge = await offer.callControl.createBridge(`callback-${cb.id}`);
       await agentCall.stopMoh();
       await bridge.add(agentCall);
       await bridge.add(customer);

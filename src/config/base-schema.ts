@@ -59,12 +59,45 @@ export const redisSchema = z.object({
   }
 });
 
-export const ariSchema = z.object({
-  url: z.string().url().default('http://127.0.0.1:8088'),
+const appName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
+
+/** The id a configuration without `ari.servers` gives its one switch. */
+export const SINGLE_SWITCH_ID = 'main';
+
+/** One Asterisk server of `ari.servers`; user, password and app default to the section's. */
+const ariServerSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1-32 letters, digits, _ -'),
+  url: z.string().url(),
+  user: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  app: appName.optional(),
+}).strict();
+
+/** A switch as the service connects to it: every field resolved. */
+export interface AriSwitch {
+  id: string;
+  url: string;
+  user: string;
+  password: string;
+  /** This instance's Stasis app on that switch. */
+  app: string;
+}
+
+const ariFields = z.object({
+  /** The one switch when `servers` is not set (ARI_URL); with `servers`, leave it out. */
+  url: z.string().url().optional(),
   user: z.string().min(1).default('ivr'),
   password: z.string().min(1).default('ivr'),
   /** Stasis app name; give each service instance its own (Asterisk has one events connection per app). */
-  app: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('ivr'),
+  app: appName.default('ivr'),
+  /**
+   * Several Asterisk servers: each with an id (agents name it as their
+   * `switch`), its ARI URL and this instance's app on it. Empty: the one
+   * switch of `url`, with the id "main".
+   */
+  servers: z.array(ariServerSchema).default([]),
+  /** Ids of the servers this instance connects to; default: all of them. */
+  serve: z.array(z.string().min(1)).min(1, 'name at least one switch, or leave serve out for all').optional(),
   /** Deadline of queries (GET) and quick commands (hang-up, play, stop a prompt, music on hold, bridges). */
   requestTimeoutMs: z.coerce.number().int().positive().default(DEFAULT_TIMING.requestTimeoutMs),
   /** Deadline of an originate: Asterisk allocates the channel and starts the dial before answering. */
@@ -90,10 +123,71 @@ export const ariSchema = z.object({
     maxDelayMs: z.coerce.number().int().positive().default(30_000),
     factor: z.coerce.number().min(1).default(2),
   }).strict().prefault({}),
-}).strict().superRefine((ari, ctx) => {
+}).strict();
+
+export const ariSchema = ariFields.superRefine((ari, ctx) => {
   const problem = keepAliveProblem(ari.keepAliveMs, ari.serverKeepAliveMs);
   if (problem) ctx.addIssue({ code: 'custom', path: ['keepAliveMs'], message: problem });
+  checkServers(ari, ctx);
+}).transform((ari) => {
+  const switches = resolveSwitches(ari);
+  // The first switch served: its URL and app are the instance's own (its default id, its lease).
+  const first = switches.find((s) => s.id === (ari.serve?.[0] ?? switches[0]!.id))!;
+  return {
+    ...ari,
+    url: first.url,
+    app: first.app,
+    /** Every switch of the deployment, resolved (agents may be on any of them). */
+    switches,
+    /** The ids of the switches this instance connects to. */
+    serve: ari.serve ? [...ari.serve] : switches.map((s) => s.id),
+  };
 });
+
+type AriFields = z.infer<typeof ariFields>;
+
+function resolveSwitches(ari: AriFields): AriSwitch[] {
+  if (ari.servers.length === 0) {
+    return [{ id: SINGLE_SWITCH_ID, url: ari.url ?? 'http://127.0.0.1:8088', user: ari.user, password: ari.password, app: ari.app }];
+  }
+  return ari.servers.map((s) => ({ id: s.id, url: s.url, user: s.user ?? ari.user, password: s.password ?? ari.password, app: s.app ?? ari.app }));
+}
+
+/** Duplicate ids, two servers that are one app on one switch, `serve` naming what is not listed. */
+function checkServers(ari: AriFields, ctx: z.RefinementCtx): void {
+  if (ari.servers.length > 0 && ari.url !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'ari.url (ARI_URL) and ari.servers are both set: with servers, give each its url there and leave ari.url out' });
+  }
+  const ids = new Map<string, number>();
+  const apps = new Map<string, string>();
+  ari.servers.forEach((server, i) => {
+    const same = ids.get(server.id);
+    if (same !== undefined) ctx.addIssue({ code: 'custom', path: ['servers', i, 'id'], message: `duplicate switch id "${server.id}" (also servers.${same})` });
+    else ids.set(server.id, i);
+    const app = server.app ?? ari.app;
+    const where = `${normalUrl(server.url)} ${app}`;
+    const other = apps.get(where);
+    if (other !== undefined && other !== server.id) {
+      ctx.addIssue({ code: 'custom', path: ['servers', i, 'app'], message: `switches "${other}" and "${server.id}" are the same Stasis app "${app}" on the same ARI URL: one app on one Asterisk has one events connection; give each its own app` });
+    } else apps.set(where, server.id);
+  });
+  const known = ari.servers.length ? [...ids.keys()] : [SINGLE_SWITCH_ID];
+  const seen = new Set<string>();
+  (ari.serve ?? []).forEach((id, i) => {
+    if (!known.includes(id)) ctx.addIssue({ code: 'custom', path: ['serve', i], message: `unknown switch "${id}" (ari.servers has ${known.map((k) => `"${k}"`).join(', ')})` });
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['serve', i], message: `switch "${id}" is named twice` });
+    seen.add(id);
+  });
+}
+
+function normalUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return url;
+  }
+}
 
 export const logSchema = z.object({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

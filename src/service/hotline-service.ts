@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import { Acd } from '../acd/acd.js';
 import { InstanceRegistry } from '../acd/instance-registry.js';
 import { InstanceTakeover, type HeldApp } from '../acd/instance-takeover.js';
+import { AcdSwitches } from '../acd/acd-switches.js';
+import { SwitchDial } from '../acd/switch-dial.js';
+import type { AriSwitch } from '../config/base-schema.js';
 import { createServer } from '../api/create-server.js';
 import { AriConnection } from '../ari/ari-connection.js';
 import { AriCallControl } from '../call-control/ari-call-control.js';
@@ -79,8 +82,13 @@ export class HotlineService {
   readonly redis: Redis;
   /** Whether Redis can be reached, logged once per change. */
   readonly redisOutage: RedisOutage;
+  /** The connection to the first switch served (the only one with one switch). */
   readonly ari: AriConnection;
   readonly callControl: AriCallControl;
+  /** Every switch served: its connection and call control, by `ari.servers` id, the first one first. */
+  readonly switchConnections: ReadonlyMap<string, { ari: AriConnection; callControl: AriCallControl }>;
+  /** The switches as the ACD, callbacks and surveys use them. */
+  readonly switches: AcdSwitches;
   readonly recorder: CallRecordLog;
   readonly customers: CustomerData;
   readonly passwords: PasswordGuard;
@@ -143,24 +151,33 @@ export class HotlineService {
       maxAttempts: config.customers.password.maxAttempts, lockMinutes: config.customers.password.lockMinutes,
     });
 
-    this.ari = new AriConnection({
-      url: config.ari.url, user: config.ari.user, password: config.ari.password, app: config.ari.app,
-      requestTimeoutMs: config.ari.requestTimeoutMs, reconnect: config.ari.reconnect, takeBack: config.ari.takeBack,
-      // Never steal our app from a survivor finishing the calls it took over from us.
-      mayTakeBack: async () => !(await this.instances.ownAppHeld()),
-      rest: {
-        originateTimeoutMs: config.ari.originateTimeoutMs, channelCommandTimeoutMs: config.ari.channelCommandTimeoutMs,
-        keepAliveMs: config.ari.keepAliveMs, serverKeepAliveMs: config.ari.serverKeepAliveMs,
-        connections: config.ari.connections, channelConnections: config.ari.channelConnections,
-      },
-      logger: logger.child({ component: 'ari' }),
-    });
-    this.callControl = new AriCallControl(this.ari, { logger: logger.child({ component: 'call-control' }) });
+    const several = config.ari.servers.length > 0;
+    const connections = new Map<string, { ari: AriConnection; callControl: AriCallControl }>();
+    for (const id of config.ari.serve) {
+      const sw = config.ari.switches.find((s) => s.id === id)!;
+      const switchLogger = several ? logger.child({ switch: id }) : logger;
+      const ari = this.connectTo(sw, sw.app, switchLogger.child({ component: 'ari' }), {
+        // Never steal our app from a survivor finishing the calls it took over from us.
+        mayTakeBack: async () => !(await this.instances.ownAppHeld()),
+        takeBack: config.ari.takeBack,
+      });
+      const callControl = new AriCallControl(ari, { logger: switchLogger.child({ component: 'call-control' }), ...(several ? { switchId: id } : {}) });
+      connections.set(id, { ari, callControl });
+    }
+    this.switchConnections = connections;
+    const first = connections.get(config.ari.serve[0]!)!;
+    this.ari = first.ari;
+    this.callControl = first.callControl;
+    this.switches = new AcdSwitches(
+      [...connections].map(([id, c]) => ({ id, callControl: c.callControl })),
+      new SwitchDial({ switches: config.ari.switches.map((s) => s.id), crossSwitchDial: config.acd.crossSwitchDial }),
+    );
 
     this.acd = new Acd({
       redis: this.redis,
       keyPrefix: prefix,
       callControl: this.callControl,
+      switches: this.switches,
       queues: () => this.policy.snapshot().queues,
       recorder: this.recorder,
       logger: logger.child({ component: 'acd' }),
@@ -172,10 +189,13 @@ export class HotlineService {
     this.instances = new InstanceTakeover({
       registry: new InstanceRegistry(this.redis, prefix),
       instanceId: this.instanceId,
-      info: { app: config.ari.app, ariUrl: config.ari.url },
+      info: {
+        app: config.ari.app, ariUrl: config.ari.url,
+        ...(several ? { switches: Object.fromEntries(config.ari.serve.map((id) => { const s = config.ari.switches.find((x) => x.id === id)!; return [id, { app: s.app, url: s.url }]; })) } : {}),
+      },
       ...config.acd.instances,
       adopt: (from, callIds, callControl) => this.acd.takeOver(from, callIds, callControl),
-      openApp: (app) => this.holdApp(app),
+      openApp: (app, switchId) => this.holdApp(app, switchId),
       onTakeover: (from, calls) => this.metrics.tookOver(from, calls),
       logger,
     });
@@ -183,12 +203,13 @@ export class HotlineService {
     this.callbacks = new CallbackService({
       // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
       config: structuredClone(config.callbacks) as CallbacksConfig, redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix, acd: this.acd,
-      callControl: this.callControl, policy: this.policy, recorder: this.recorder, logger: logger.child({ component: 'callbacks' }), clock: this.clock,
+      callControl: this.switches.all, policy: this.policy, recorder: this.recorder, logger: logger.child({ component: 'callbacks' }), clock: this.clock,
     });
     this.callbackDesk = new CallbackDesk(this.callbacks, this.acd);
     this.followUps = new FollowUps({
       config: structuredClone(config.care) as CareConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'], redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix,
-      acd: this.acd, callControl: this.callControl, policy: this.policy, recorder: this.recorder, callbacks: this.callbacks,
+      // Surveys are dialled on the first switch served (the composite originates there).
+      acd: this.acd, callControl: this.switches.all, policy: this.policy, recorder: this.recorder, callbacks: this.callbacks,
       logger: logger.child({ component: 'follow-ups' }), clock: this.clock, flows: this.flows, timeScale: options.timeScale ?? 1,
     });
     const tickets = new ComplaintTickets(this.redis, prefix, config.care.timeZone);
@@ -212,9 +233,11 @@ export class HotlineService {
     this.policy.onChange((change) => this.events.publishRouting(change));
     this.events.subscribe((event) => this.metrics.observe(event));
     let reconnectsSeen = 0;
-    this.ari.on('ready', () => {
-      while (reconnectsSeen < this.ari.reconnects) { reconnectsSeen += 1; this.metrics.ariReconnected(); }
-    });
+    for (const { ari } of connections.values()) {
+      ari.on('ready', () => {
+        while (reconnectsSeen < this.reconnects()) { reconnectsSeen += 1; this.metrics.ariReconnected(); }
+      });
+    }
     const queueSkills = () => Object.fromEntries(Object.entries(this.policy.snapshot().queues).map(([id, q]) => [id, q.skill]));
     this.realtime = new RealtimeStats({
       aggregator: this.stats,
@@ -262,7 +285,42 @@ export class HotlineService {
       }
       this.track(handler(call));
     };
-    this.callControl.onIncomingCall(this.onIncoming);
+    for (const { callControl } of connections.values()) callControl.onIncomingCall(this.onIncoming);
+  }
+
+  /** Reconnections of every switch connection, together. */
+  private reconnects(): number {
+    let n = 0;
+    for (const { ari } of this.switchConnections.values()) n += ari.reconnects;
+    return n;
+  }
+
+  /** Whether every switch connection is up with its app registered. */
+  private ariReady(): boolean {
+    return [...this.switchConnections.values()].every((c) => c.ari.ready);
+  }
+
+  /** Why ARI is not ready: the first switch connection that is not, named when there are several. */
+  private ariNotReadyReason(): string | null {
+    for (const [id, { ari }] of this.switchConnections) {
+      if (!ari.ready) return this.switchConnections.size > 1 ? `switch ${id}: ${ari.notReadyReason ?? 'not ready'}` : ari.notReadyReason;
+    }
+    return null;
+  }
+
+  /** An ARI connection to one switch, for one app, with the section's timings. */
+  private connectTo(sw: AriSwitch, app: string, logger: Logger, options: Pick<ConstructorParameters<typeof AriConnection>[0], 'mayTakeBack' | 'takeBack'>): AriConnection {
+    const { ari } = this.config;
+    return new AriConnection({
+      url: sw.url, user: sw.user, password: sw.password, app,
+      requestTimeoutMs: ari.requestTimeoutMs, reconnect: ari.reconnect, ...options,
+      rest: {
+        originateTimeoutMs: ari.originateTimeoutMs, channelCommandTimeoutMs: ari.channelCommandTimeoutMs,
+        keepAliveMs: ari.keepAliveMs, serverKeepAliveMs: ari.serverKeepAliveMs,
+        connections: ari.connections, channelConnections: ari.channelConnections,
+      },
+      logger,
+    });
   }
 
   /**
@@ -271,21 +329,16 @@ export class HotlineService {
    * dialplan still sends there run through our IVR as our own. It never takes
    * the app back from another client (the owner came back).
    */
-  private async holdApp(app: string): Promise<HeldApp> {
+  private async holdApp(app: string, switchId?: string): Promise<HeldApp> {
     const { ari } = this.config;
-    const logger = this.logger.child({ component: 'ari', heldApp: app });
-    const connection = new AriConnection({
-      url: ari.url, user: ari.user, password: ari.password, app,
-      requestTimeoutMs: ari.requestTimeoutMs, reconnect: ari.reconnect, mayTakeBack: () => false,
-      rest: {
-        originateTimeoutMs: ari.originateTimeoutMs, channelCommandTimeoutMs: ari.channelCommandTimeoutMs,
-        keepAliveMs: ari.keepAliveMs, serverKeepAliveMs: ari.serverKeepAliveMs,
-        connections: ari.connections, channelConnections: ari.channelConnections,
-      },
-      logger,
-    });
-    const callControl = new AriCallControl(connection, { logger: logger.child({ component: 'call-control' }) });
-    const unlink = this.callControl.linkPeer(callControl);
+    const id = switchId ?? ari.serve[0]!;
+    const own = this.switchConnections.get(id);
+    const sw = ari.switches.find((s) => s.id === id);
+    if (!own || !sw) throw new Error(`switch "${id}" is not one this instance serves`);
+    const logger = this.logger.child({ component: 'ari', heldApp: app, ...(switchId ? { switch: switchId } : {}) });
+    const connection = this.connectTo(sw, app, logger, { mayTakeBack: () => false });
+    const callControl = new AriCallControl(connection, { logger: logger.child({ component: 'call-control' }), ...(switchId ? { switchId } : {}) });
+    const unlink = own.callControl.linkPeer(callControl);
     callControl.onIncomingCall(this.onIncoming);
     const close = async () => {
       callControl.close();
@@ -355,8 +408,8 @@ export class HotlineService {
         care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
       },
       health: {
-        ariReady: () => this.ari.ready,
-        ariNotReadyReason: () => this.ari.notReadyReason,
+        ariReady: () => this.ariReady(),
+        ariNotReadyReason: () => this.ariNotReadyReason(),
         redisReady: async () => {
           try {
             return (await Promise.race([this.redis.ping(), new Promise((r) => setTimeout(() => r('timeout'), 1000))])) === 'PONG';
@@ -382,10 +435,10 @@ export class HotlineService {
       // A survivor still finishes calls it took over in our app: registering it would take them from it.
       this.logger.warn({ instance: this.instanceId, app: this.config.ari.app }, 'another instance holds our Stasis app after a takeover; connecting to ARI once it hands it back');
       void this.instances.ownAppFree().then((free) => {
-        if (free) this.ari.start();
+        if (free) for (const { ari } of this.switchConnections.values()) ari.start();
       });
     } else {
-      this.ari.start();
+      for (const { ari } of this.switchConnections.values()) ari.start();
     }
     this.logger.info({ address, instance: this.instanceId, app: this.config.ari.app }, 'hotline service listening; connecting to ARI');
     return { url: address };
@@ -407,7 +460,7 @@ export class HotlineService {
       ['callbacks', () => this.callbacks.stop()],
       ['acd', () => this.acd.stop()],
       ['instances', () => this.instances.stop()],
-      ['ari', () => this.ari.stop()],
+      ['ari', () => Promise.all([...this.switchConnections.values()].map((c) => c.ari.stop()))],
       ['sessions', () => Promise.allSettled([...this.sessions])],
     ];
     for (const [part, stop] of parts) {

@@ -268,7 +268,7 @@ local function reserve(a, skills, c)
     redis.call('ZADD', key('vres'), num(NOW), c.id)
     redis.call('PUBLISH', key('wake', VIRTUAL_OWNER), c.id)
   elseif c.owner == SELF then
-    out.reservations[#out.reservations + 1] = { call = c.id, agent = a.id, dial = a.dial, version = v }
+    out.reservations[#out.reservations + 1] = { call = c.id, agent = a.id, dial = a.dial, switch = a.sw, version = v }
   else
     notify(c.owner, { kind = 'assigned', call = c.id, agent = a.id })
   end
