@@ -1,0 +1,90 @@
+import type { Call, CallControl } from '../call-control/call-control.js';
+import { SwitchDial } from './switch-dial.js';
+
+/** One switch this instance is connected to. */
+export interface AcdSwitch {
+  /** Its `ari.servers` id. */
+  id: string;
+  callControl: CallControl;
+}
+
+/**
+ * The switches this instance serves, as the ACD uses them. A caller's agent
+ * is rung and bridged on the caller's own switch (`Call.switchId`), with the
+ * dial string `SwitchDial` gives for the pair. `all` is one call control over
+ * every switch served: it adopts a channel from whichever switch has it (a
+ * restart's recovery), is ready when every switch is, and originates on the
+ * first switch served (what has no caller: surveys).
+ */
+export class AcdSwitches {
+  readonly all: CallControl;
+  readonly dial: SwitchDial;
+  private readonly byId: ReadonlyMap<string, CallControl>;
+  private readonly first: AcdSwitch;
+
+  constructor(switches: readonly AcdSwitch[], dial: SwitchDial) {
+    if (switches.length === 0) throw new Error('an instance serves at least one switch');
+    this.first = switches[0]!;
+    this.byId = new Map(switches.map((s) => [s.id, s.callControl]));
+    this.dial = dial;
+    this.all = switches.length === 1 ? this.first.callControl : acrossSwitches(switches.map((s) => s.callControl));
+  }
+
+  /** One switch and its call control: the single-switch service (and tests). */
+  static single(callControl: CallControl, dial = new SwitchDial({ switches: ['main'] })): AcdSwitches {
+    return new AcdSwitches([{ id: dial.defaultSwitch, callControl }], dial);
+  }
+
+  /** Ids of the switches served, the first one first. */
+  get served(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  /** Whether this instance is connected to the switch. */
+  serves(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** The switch a call is on: its own tag, or the first switch served. */
+  switchOf(call: Pick<Call, 'switchId'>): string {
+    return call.switchId && this.byId.has(call.switchId) ? call.switchId : this.first.id;
+  }
+
+  /** The call control of a call's switch. */
+  controlOf(call: Pick<Call, 'switchId'>): CallControl {
+    return this.byId.get(this.switchOf(call))!;
+  }
+
+  /** The call control of a switch served; null for one this instance is not connected to. */
+  control(id: string): CallControl | null {
+    return this.byId.get(id) ?? null;
+  }
+}
+
+function acrossSwitches(controls: readonly CallControl[]): CallControl {
+  const first = controls[0]!;
+  return {
+    get ready() {
+      return controls.every((c) => c.ready);
+    },
+    onIncomingCall: (handler) => {
+      const offs = controls.map((c) => c.onIncomingCall(handler));
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+    originate: (options) => first.originate(options),
+    createBridge: (name) => first.createBridge(name),
+    adopt: async (channelId) => {
+      for (const c of controls) {
+        const call = await c.adopt(channelId);
+        if (call) return call;
+      }
+      return null;
+    },
+    hangUpLeg: async (channelId) => {
+      for (const c of controls) if (await c.hangUpLeg(channelId)) return true;
+      return false;
+    },
+  };
+}
