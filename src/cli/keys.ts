@@ -4,7 +4,7 @@
  * npm run keys -- revoke <id>
  *
  * Manages the supervisor API keys in the Redis named by the configuration
- * (REDIS_URL, REDIS_PREFIX). A created key is printed once and never again:
+ * (REDIS_URL, REDIS_PREFIX; REDIS_SENTINELS and REDIS_MASTER_NAME behind Sentinel). A created key is printed once and never again:
  * only its hash is stored.
  */
 import { parseArgs } from 'node:util';

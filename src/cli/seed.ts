@@ -3,7 +3,7 @@
  *
  * Loads the sample customers (every tier and edge case: README, "Sample customers") into the
  * built-in Redis customer store named by the configuration (REDIS_URL,
- * REDIS_PREFIX).
+ * REDIS_PREFIX, and REDIS_SENTINELS / REDIS_MASTER_NAME behind Sentinel).
  */
 import { parseArgs } from 'node:util';
 import { createRedis } from '../infra/redis-connection.js';
