@@ -36,6 +36,7 @@ let simA: SimulatedAsterisk | null = null;
 let simB: SimulatedAsterisk | null = null;
 let service: HotlineService | null = null;
 let redis: Redis | null = null;
+let config: ReturnType<typeof loadConfig> | null = null;
 
 afterAll(async () => {
   await service?.stop();
@@ -80,7 +81,7 @@ describe('several Asterisk servers, one shared ACD', () => {
   it('a caller on b is served by an agent on a through the trunk, rung and bridged on b; a caller on a waits while that agent is busy and is served on a', async () => {
     simA = await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: appA, defaultAgent: { kind: 'unreachable' } });
     simB = await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: appB, defaultAgent: { kind: 'unreachable' } });
-    const config = loadConfig({
+    config = loadConfig({
       env: {},
       overrides: {
         redis: { url: redisUrl, keyPrefix: prefix },
@@ -161,6 +162,47 @@ describe('several Asterisk servers, one shared ACD', () => {
     expect(reportA.callId).toBe(callOnA);
     await until(async () => (await agents.list()).filter((a) => a.state === 'available').length === 2, 'both agents available after wrap-up');
   }, 180_000);
+
+  it('after a restart, a caller queued on b is recovered through b and served there', async () => {
+    const agents = service!.acd.agents;
+    await agents.logout('1002');
+    await agents.logout('1003');
+    const onB = call(simB!, appB, '13800000002');
+    const queued = await until(async () => (await service!.acd.waiting())[0]?.callId, 'the caller on b queued');
+    // The instance goes away with its caller queued. Its stop waits for the
+    // caller's IVR session, which waits for an agent: what counts here is that
+    // every switch connection and the ACD are down, so the parts are awaited
+    // and the session left behind, as in a crash.
+    const old = service!;
+    void old.stop();
+    await until(() => [...old.switchConnections.values()].every((c) => !c.ari.ready) && old.sessions.size > 0, 'the old instance off both switches');
+    await until(async () => !(await redis!.exists(`${prefix}:{acd}:instance:${old.instanceId}`)), 'its lease dropped');
+    service = new HotlineService({ config: config!, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), timeScale: 0.2 });
+    await service.start();
+    for (const { ari } of service.switchConnections.values()) await ari.waitUntilReady(10_000);
+    await service.acd.recovered();
+    expect(service.acd.holds(queued)).toBe(true);
+
+    await service.acd.agents.login('1002', { ready: true });
+    await until(async () => (await service!.acd.agents.get('1002')).callId === queued && (await service!.acd.agents.get('1002')).state === 'on-call', '1002 talking to the recovered caller');
+    expect(agentOriginates(simB!).map((r) => r.query.endpoint)).toEqual(['PJSIP/1002@trunk-a', 'PJSIP/1002@trunk-a']);
+    const bridge = simB!.bridges().find((b) => b.channels.includes(queued));
+    expect(bridge?.channels).toHaveLength(2);
+    await hangUp(simB!, bridge!.channels.find((id) => id !== queued)!);
+    expect((await onB).callId).toBe(queued);
+  }, 180_000);
+
+  it('is ready only while every switch is connected, and says which one is not', async () => {
+    const readyz = async () => (await fetch(`http://127.0.0.1:${service!.port}/readyz`)).json() as Promise<{ ready: boolean; reasons?: string[] }>;
+    expect((await readyz()).ready).toBe(true);
+    await simB!.close();
+    simB = null;
+    const notReady = await until(async () => {
+      const body = await readyz();
+      return body.ready ? null : body;
+    }, 'readyz to notice switch b gone');
+    expect(notReady.reasons).toEqual([expect.stringMatching(/^ari: switch b: /)]);
+  });
 
   it('an agent added through the API names a switch the deployment has, reached from every other one', async () => {
     const agents = service!.acd.agents;
