@@ -82,8 +82,17 @@ function acrossSwitches(controls: readonly CallControl[]): CallControl {
       }
       return null;
     },
+    // Asked of each switch in turn: one that cannot answer (down) does not keep the others from being asked.
     hangUpLeg: async (channelId) => {
-      for (const c of controls) if (await c.hangUpLeg(channelId)) return true;
+      let failure: unknown = null;
+      for (const c of controls) {
+        try {
+          if (await c.hangUpLeg(channelId)) return true;
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure !== null) throw failure;
       return false;
     },
   };
