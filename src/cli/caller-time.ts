@@ -8,7 +8,6 @@
  * when a tier's common path is over its budget (callerTime.budgetsSec), 2 when
  * the times cannot be computed.
  */
-import { parseArgs } from 'node:util';
 import { callerTimeModel, callerTimes, promptsOnPaths } from '../caller-time/caller-times.js';
 import { formatJsonLine, formatPaths, formatTable } from '../caller-time/caller-time-report.js';
 import { promptSeconds, secondsOf } from '../caller-time/prompt-seconds.js';
@@ -19,6 +18,7 @@ import { generatePrompts } from '../prompts/generate-audio.js';
 import { loadPromptManifest } from '../prompts/prompt-manifest.js';
 import { LANGS, type Lang } from '../prompts/spoken.js';
 import { loadConfig } from '../service/config-schema.js';
+import { parseOptions, UsageError } from './command-line.js';
 
 const USAGE = `usage: npm run caller-time -- [--sounds DIR] [--lang zh|en] [--as-is] [--explain]
 
@@ -35,9 +35,6 @@ over it, 2 the times could not be computed.`;
 
 const OVER_BUDGET = 1;
 const CANNOT_COMPUTE = 2;
-
-/** A mistake on the command line: reported with the usage, without a stack trace. */
-class UsageError extends Error {}
 
 async function main(): Promise<number> {
   const options = parseCommandLine();
@@ -76,21 +73,13 @@ async function main(): Promise<number> {
 }
 
 function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        sounds: { type: 'string' },
-        lang: { type: 'string' },
-        'as-is': { type: 'boolean', default: false },
-        explain: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseOptions({
+    sounds: { type: 'string' },
+    lang: { type: 'string' },
+    'as-is': { type: 'boolean', default: false },
+    explain: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
 }
 
 main().then(

@@ -8,7 +8,6 @@
  * `npm run prompts -- --list [--json] [--out DIR] [--lang zh|en]` generates
  * nothing: it lists how long each prompt plays and where its file comes from.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../service/config-schema.js';
 import { AppError } from '../errors.js';
 import { ensureAudioTools } from '../prompts/audio-tools.js';
@@ -16,6 +15,7 @@ import { generatePrompts } from '../prompts/generate-audio.js';
 import { loadPromptManifest } from '../prompts/prompt-manifest.js';
 import { LANGS, type Lang } from '../prompts/spoken.js';
 import { listPromptDurations } from './prompt-listing.js';
+import { parseOptions, UsageError } from './command-line.js';
 
 const USAGE = `usage: npm run prompts -- [--out DIR] [--force] [--lang zh|en] [--manifest FILE]
        npm run prompts -- --list [--json] [--out DIR] [--lang zh|en] [--manifest FILE]
@@ -27,9 +27,6 @@ const USAGE = `usage: npm run prompts -- [--out DIR] [--force] [--lang zh|en] [-
   --list           generate nothing; list each prompt's duration and whether its
                    file is generated, a recording or missing, with totals and rates
   --json           with --list: one JSON object instead of the table`;
-
-/** A mistake on the command line: reported with the usage, without a stack trace. */
-class UsageError extends Error {}
 
 async function main(): Promise<void> {
   const options = parseCommandLine();
@@ -62,23 +59,15 @@ async function main(): Promise<void> {
 }
 
 function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: {
-        out: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        lang: { type: 'string' },
-        manifest: { type: 'string', default: 'config/prompts.yaml' },
-        list: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseOptions({
+    out: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    lang: { type: 'string' },
+    manifest: { type: 'string', default: 'config/prompts.yaml' },
+    list: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
 }
 
 main().catch((err: unknown) => {

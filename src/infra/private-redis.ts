@@ -92,21 +92,12 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       const proc = child as ChildProcess | null;
       child = null;
-      if (proc && proc.exitCode === null) {
-        const done = new Promise((r) => proc.once('exit', r));
-        proc.kill(signal);
-        await done;
-      }
+      await endProcess(proc, signal);
       process.removeListener('exit', onExit);
       if (cleanup) rmSync(dir, { recursive: true, force: true });
     },
     async restart() {
-      const proc = child as ChildProcess | null;
-      if (proc && proc.exitCode === null) {
-        const done = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        await done;
-      }
+      await endProcess(child as ChildProcess | null, 'SIGTERM');
       await launch();
       // Stopped before (a crash simulated): its process is killed with ours again.
       process.removeListener('exit', onExit);
@@ -289,11 +280,7 @@ async function startPrivateSentinel(masterName: string, masterPort: number, quor
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       const proc = child as ChildProcess | null;
       child = null;
-      if (proc && proc.exitCode === null) {
-        const done = new Promise((r) => proc.once('exit', r));
-        proc.kill(signal);
-        await done;
-      }
+      await endProcess(proc, signal);
       process.removeListener('exit', onExit);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -301,4 +288,12 @@ async function startPrivateSentinel(masterName: string, masterPort: number, quor
       throw new Error('a private sentinel is not restarted');
     },
   };
+}
+
+/** Sends `signal` to a process still running and waits until it has exited. */
+async function endProcess(proc: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!proc || proc.exitCode !== null) return;
+  const done = new Promise((r) => proc.once('exit', r));
+  proc.kill(signal);
+  await done;
 }
