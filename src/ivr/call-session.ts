@@ -51,6 +51,8 @@ export type StepResult =
 
 export interface SessionEnd {
   outcome: import('../call-records/call-event.js').CallOutcome;
-  /** True when another component (the ACD) already wrote the call's `ended` record. */
+  /** True when another component (the ACD) already wrote the call's `ended` record, or will. */
   recorded?: boolean;
+  /** True when the service stopped and left the call, still going, to whichever instance recovers it. */
+  detached?: boolean;
 }

@@ -21,6 +21,12 @@ export interface HandOffDeps {
   hold?: HoldExperience;
   /** Opens a complaint ticket (and tells the caller its deadline) for calls routed to the complaints queue. */
   complaints?: (session: CallSession, decision: RouteDecision) => Promise<unknown>;
+  /**
+   * Aborted when the service stops: a caller still waiting for an agent is
+   * left to whichever instance recovers the call (a restart, or a survivor's
+   * takeover) instead of holding the stop up until an agent answers.
+   */
+  stopping?: AbortSignal;
 }
 
 /**
@@ -104,7 +110,12 @@ export async function waitForAgent(deps: HandOffDeps, session: CallSession, queu
       return null;
     })
     : null;
-  const settlement: CallSettlement = await queued.settled;
+  const settlement = await settledOrStopping(queued, deps.stopping);
+  if (settlement === null) {
+    session.log.info({ queue: decision.queue }, 'service stopping: the waiting call is left to its recovery');
+    // The ACD's record of the call stays open and its queue entry in place: not closed here.
+    return { outcome: 'failed', recorded: true, detached: true };
+  }
   if (settlement.kind === 'answered') {
     await publishQuietly(session, { kind: 'agent', agent: settlement.agent, queue: decision.queue, tier: decision.tier, waitMs: settlement.waitMs });
     return { outcome: 'handled', recorded: true };
@@ -112,6 +123,20 @@ export async function waitForAgent(deps: HandOffDeps, session: CallSession, queu
   if (settlement.kind === 'abandoned') return { outcome: 'abandoned', recorded: true };
   const end = holdEnd ? await holdEnd : null;
   return end ?? { outcome: 'failed' };
+}
+
+/** The call's settlement, or null once the service is stopping. */
+function settledOrStopping(queued: QueuedCall, stopping: AbortSignal | undefined): Promise<CallSettlement | null> {
+  if (!stopping) return queued.settled;
+  if (stopping.aborted) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const stop = () => resolve(null);
+    stopping.addEventListener('abort', stop, { once: true });
+    void queued.settled.then((settlement) => {
+      stopping.removeEventListener('abort', stop);
+      resolve(settlement);
+    });
+  });
 }
 
 /**

@@ -64,7 +64,8 @@ export function createIncomingCallHandler(deps: IncomingCallDeps) {
     } finally {
       // Whatever failed above, the record is closed and the session reported ended.
       await closeRecord(deps.recorder, session, end, deps.now() - arrivedAt);
-      log.info({ outcome: end.outcome, durationMs: deps.now() - arrivedAt }, 'call ended');
+      if (end.detached) log.info({ durationMs: deps.now() - arrivedAt }, 'service stopping: call left to its recovery');
+      else log.info({ outcome: end.outcome, durationMs: deps.now() - arrivedAt }, 'call ended');
       deps.onSessionEnd?.(call.id, end);
     }
     return end;

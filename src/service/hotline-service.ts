@@ -58,6 +58,9 @@ import { RetentionPurge } from '../retention/retention-purge.js';
 import { RedisOutage } from '../infra/redis-outage.js';
 import { createRedis } from '../infra/redis-connection.js';
 
+/** How long a stop waits for the IVR sessions still running (callers in menus) before it goes on. */
+const SESSIONS_STOP_GRACE_MS = 10_000;
+
 export interface HotlineServiceOptions {
   config: Config;
   logger: Logger;
@@ -114,6 +117,8 @@ export class HotlineService {
   /** Deletes, once a day, the records older than their retention. */
   readonly retention: RetentionJob;
   readonly sessions = new Set<Promise<SessionEnd>>();
+  /** Aborted when stop() begins: callers waiting in a queue are left to their recovery. */
+  private readonly stopping = new AbortController();
   private http: FastifyInstance | null = null;
   /** Every new caller, in our app or in a dead instance's app held after a takeover. */
   private readonly onIncoming: (call: Call) => void;
@@ -248,6 +253,7 @@ export class HotlineService {
     });
 
     const handOffDeps = {
+      stopping: this.stopping.signal,
       policy: this.policy,
       queue: this.acd,
       recorder: this.recorder,
@@ -450,7 +456,24 @@ export class HotlineService {
   }
 
   /** Stops every part, each even if another fails, the HTTP server first and ARI after the ACD. */
+  /**
+   * Waits for the IVR sessions to end, at most `graceMs`: a caller in a menu
+   * whose keys no longer reach us (the events connection is closed) would
+   * otherwise hold the stop up until the menu gives up. What is left is the
+   * switch's and the next instance's to deal with; the call is logged.
+   */
+  private async sessionsEnded(graceMs: number): Promise<void> {
+    const running = [...this.sessions];
+    if (running.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), graceMs); });
+    const done = await Promise.race([Promise.allSettled(running).then(() => 'done' as const), grace]);
+    clearTimeout(timer);
+    if (done === 'late') this.logger.warn({ sessions: this.sessions.size, graceMs }, 'stopped with IVR sessions still running');
+  }
+
   async stop(): Promise<void> {
+    this.stopping.abort();
     const parts: [string, () => Promise<unknown>][] = [
       ['http', async () => this.http?.close()],
       ['routing-sync', () => this.sync.stop()],
@@ -461,7 +484,7 @@ export class HotlineService {
       ['acd', () => this.acd.stop()],
       ['instances', () => this.instances.stop()],
       ['ari', () => Promise.all([...this.switchConnections.values()].map((c) => c.ari.stop()))],
-      ['sessions', () => Promise.allSettled([...this.sessions])],
+      ['sessions', () => this.sessionsEnded(SESSIONS_STOP_GRACE_MS)],
     ];
     for (const [part, stop] of parts) {
       try {
