@@ -57,6 +57,11 @@ describe('agent dial strings', () => {
     expect(viaContext.statusCode).toBe(200);
     expect(viaContext.json()).toMatchObject({ dial: 'Local/2002@agents' });
   });
+
+  it('an agent shows the switch its phone is on (null: the first switch)', async () => {
+    const res = await api.app.inject({ url: '/v1/agents/2002', headers: bearer(api.keys.supervisor) });
+    expect(res.json()).toMatchObject({ id: '2002', switch: null });
+  });
 });
 
 describe('queue changes keep the queue staffed', () => {

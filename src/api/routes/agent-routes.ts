@@ -108,8 +108,8 @@ function now(deps: SupervisorDeps): number {
   return (deps.clock ?? systemClock).now();
 }
 
-function definition(agent: Agent): Pick<Agent, 'id' | 'name' | 'dial' | 'skills'> {
-  return { id: agent.id, name: agent.name, dial: agent.dial, skills: agent.skills };
+function definition(agent: Agent): Pick<Agent, 'id' | 'name' | 'dial' | 'switch' | 'skills'> {
+  return { id: agent.id, name: agent.name, dial: agent.dial, ...(agent.switch ? { switch: agent.switch } : {}), skills: agent.skills };
 }
 
 function stateOf(agent: Agent): Pick<Agent, 'state' | 'pauseReason' | 'pending'> {
