@@ -27,7 +27,7 @@ export class AcdSwitches {
     this.first = switches[0]!;
     this.byId = new Map(switches.map((s) => [s.id, s.callControl]));
     this.dial = dial;
-    this.all = switches.length === 1 ? this.first.callControl : acrossSwitches(switches.map((s) => s.callControl));
+    this.all = switches.length === 1 ? this.first.callControl : acrossControls(switches.map((s) => s.callControl));
   }
 
   /** One switch and its call control: the single-switch service (and tests). */
@@ -61,7 +61,12 @@ export class AcdSwitches {
   }
 }
 
-function acrossSwitches(controls: readonly CallControl[]): CallControl {
+/**
+ * Several call controls acting as one (several switches, or several apps on
+ * one switch): ready when all are, incoming calls from each, a channel adopted
+ * or hung up through whichever has it; new legs and bridges on the first.
+ */
+export function acrossControls(controls: readonly CallControl[]): CallControl {
   const first = controls[0]!;
   return {
     get ready() {

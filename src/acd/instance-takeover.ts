@@ -2,6 +2,7 @@ import type { CallControl } from '../call-control/call-control.js';
 import type { Logger } from '../log/logger.js';
 import type { RecoveryReport } from './acd-recovery.js';
 import type { InstanceInfo, InstanceRegistry } from './instance-registry.js';
+import { acrossControls } from './acd-switches.js';
 
 /** A dead instance's Stasis app, registered on this instance's side. */
 export interface HeldApp {
@@ -237,7 +238,7 @@ export class InstanceTakeover {
       return;
     }
     try {
-      const report = await this.options.adopt(dead, moved.calls, acrossApps(opened.map((app) => app.callControl)));
+      const report = await this.options.adopt(dead, moved.calls, acrossControls(opened.map((app) => app.callControl)));
       this.logger.warn(
         { dead, calls: moved.calls.length, adopted: report.adopted.length, closed: report.closed.length, tookMs: Date.now() - started },
         'calls of a dead instance taken over',
@@ -275,40 +276,10 @@ function appsOfInstance(info: InstanceInfo): { app: string; switchId?: string }[
 /** The apps of one dead instance on several switches, held, counted and given back as one. */
 function heldTogether(parts: readonly HeldApp[]): HeldApp {
   return {
-    callControl: acrossApps(parts.map((p) => p.callControl)),
+    callControl: acrossControls(parts.map((p) => p.callControl)),
     calls: () => parts.reduce((n, p) => n + p.calls(), 0),
     close: async () => {
       for (const p of parts) await p.close();
     },
-  };
-}
-
-/**
- * The call control the recovery adopts channels through: the first of the
- * held apps that has the channel (a call of a dead survivor may be in its
- * own app or in one it had taken over).
- */
-function acrossApps(controls: readonly CallControl[]): CallControl {
-  const first = controls[0]!;
-  return {
-    get ready() {
-      return controls.every((c) => c.ready);
-    },
-    onIncomingCall: (handler) => {
-      const offs = controls.map((c) => c.onIncomingCall(handler));
-      return () => {
-        for (const off of offs) off();
-      };
-    },
-    originate: (options) => first.originate(options),
-    createBridge: (name) => first.createBridge(name),
-    adopt: async (channelId) => {
-      for (const c of controls) {
-        const call = await c.adopt(channelId);
-        if (call) return call;
-      }
-      return null;
-    },
-    hangUpLeg: (channelId) => first.hangUpLeg(channelId),
   };
 }
