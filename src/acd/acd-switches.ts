@@ -87,6 +87,32 @@ export function acrossControls(controls: readonly CallControl[]): CallControl {
       }
       return null;
     },
+    // Asked of each in turn, like hangUpLeg: a recording is on the switch whose bridge made it.
+    storedRecording: async (name) => {
+      let failure: unknown = null;
+      for (const c of controls) {
+        try {
+          const bytes = await c.storedRecording(name);
+          if (bytes) return bytes;
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure !== null) throw failure;
+      return null;
+    },
+    deleteStoredRecording: async (name) => {
+      let failure: unknown = null;
+      for (const c of controls) {
+        try {
+          if (await c.deleteStoredRecording(name)) return true;
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure !== null) throw failure;
+      return false;
+    },
     // Asked of each switch in turn: one that cannot answer (down) does not keep the others from being asked.
     hangUpLeg: async (channelId) => {
       let failure: unknown = null;

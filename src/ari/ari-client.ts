@@ -5,6 +5,7 @@ import { BridgesApi } from './bridges-api.js';
 import { ChannelsApi } from './channels-api.js';
 import { EndpointsApi } from './endpoints-api.js';
 import { PlaybacksApi } from './playbacks-api.js';
+import { RecordingsApi } from './recordings-api.js';
 
 export type AriClientOptions = AriRestOptions;
 
@@ -19,6 +20,7 @@ export class AriClient {
   readonly channels: ChannelsApi;
   readonly bridges: BridgesApi;
   readonly playbacks: PlaybacksApi;
+  readonly recordings: RecordingsApi;
   readonly endpoints: EndpointsApi;
 
   constructor(options: AriClientOptions) {
@@ -28,6 +30,7 @@ export class AriClient {
     this.channels = new ChannelsApi(this.rest);
     this.bridges = new BridgesApi(this.rest);
     this.playbacks = new PlaybacksApi(this.rest);
+    this.recordings = new RecordingsApi(this.rest);
     this.endpoints = new EndpointsApi(this.rest);
   }
 

@@ -15,6 +15,7 @@ export type AriEventListener<E extends AriEvent = AriEvent> = (event: E) => void
  * - its `channel` (StasisStart, ChannelDtmfReceived, ChannelHangupRequest...);
  * - both `peer` and `caller` of a Dial;
  * - the target of a Playback event (`target_uri` "channel:<id>" or "bridge:<id>");
+ * - the bridge a Recording event's `target_uri` names ("bridge:<id>");
  * - its `bridge` (BridgeDestroyed, ChannelEnteredBridge/LeftBridge also go to the channel).
  */
 export class AriEvents {
@@ -143,6 +144,10 @@ function bridgeIdsOf(event: AriEvent): string[] {
     case 'PlaybackContinuing':
     case 'PlaybackFinished':
       return targetIds(event.playback.target_uri, 'bridge:');
+    case 'RecordingStarted':
+    case 'RecordingFinished':
+    case 'RecordingFailed':
+      return targetIds(event.recording?.target_uri, 'bridge:');
     default:
       return [];
   }

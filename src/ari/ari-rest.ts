@@ -45,6 +45,8 @@ export interface AriRequest {
   /** For a channel command: the channel whose queue runs it (one such request per channel at a time). */
   channel?: string;
   ifUnanswered?: UnansweredPolicy;
+  /** 'bytes': the answer is a file (a stored recording), returned as a Buffer. Default 'json'. */
+  response?: 'json' | 'bytes';
 }
 
 /** Network error codes that mean nothing is listening at the ARI address. */
@@ -196,7 +198,7 @@ export class AriRest {
   }
 
   private async send<T>(dispatcher: Dispatcher, req: AriRequest, signal: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json' };
+    const headers: Record<string, string> = { authorization: this.authorization, accept: req.response === 'bytes' ? '*/*' : 'application/json' };
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);
@@ -216,6 +218,9 @@ export class AriRest {
       const code = networkCode(err);
       if (!signal.aborted && code && BROKEN_BEFORE_ANSWER.has(code)) throw new Unanswered(err, code);
       throw err;
+    }
+    if (req.response === 'bytes' && res.statusCode < 400) {
+      return Buffer.from(await res.body.arrayBuffer()) as T;
     }
     const text = await res.body.text();
     if (res.statusCode >= 400) {

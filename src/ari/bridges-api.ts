@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.js';
 import type { AriRest } from './ari-rest.js';
 import { segment } from './ari-rest.js';
 import { mediaList, type PlayParams } from './channels-api.js';
-import type { Bridge, Playback } from './models.js';
+import type { Bridge, LiveRecording, Playback } from './models.js';
 
 export type BridgeType = 'mixing' | 'holding' | 'dtmf_events' | 'proxy_media' | 'video_sfu' | 'video_single';
 
@@ -10,6 +10,21 @@ export interface CreateBridgeParams {
   /** Bridge features, comma-joined for Asterisk. Default here: ['mixing']. */
   type?: readonly BridgeType[];
   name?: string;
+}
+
+export interface RecordBridgeParams {
+  /** Also the stored recording's name (a path under Asterisk's recording directory, without extension). */
+  name: string;
+  /** File format (extension), e.g. 'wav'. */
+  format: string;
+  /** 0: no limit. */
+  maxDurationSeconds?: number;
+  /** 0: no limit. */
+  maxSilenceSeconds?: number;
+  /** What to do when a stored recording of that name exists. Asterisk's default: fail (409). */
+  ifExists?: 'fail' | 'overwrite' | 'append';
+  beep?: boolean;
+  terminateOn?: 'none' | 'any' | '*' | '#';
 }
 
 export interface AddChannelParams {
@@ -94,6 +109,23 @@ export class BridgesApi {
       path: `/bridges/${segment('bridgeId', bridgeId)}/play`,
       query: { media: mediaList(media), ...params },
       ifUnanswered: params.playbackId ? { lookup: `/playbacks/${segment('playbackId', params.playbackId)}` } : 'fail',
+    });
+  }
+
+  /**
+   * POST /bridges/{id}/record: 201 with the live recording (state queued), then
+   * RecordingStarted and, when it ends, RecordingFinished (or RecordingFailed)
+   * to the apps watching the bridge. 404 bridge not found, 422 unknown format,
+   * 409 a recording of that name exists (ifExists fail) or is in progress,
+   * 400 an invalid name, ifExists or terminateOn.
+   */
+  async record(bridgeId: string, params: RecordBridgeParams): Promise<LiveRecording> {
+    return this.rest.request({
+      method: 'POST',
+      path: `/bridges/${segment('bridgeId', bridgeId)}/record`,
+      query: { ...params },
+      // Checkable: a recording that started answers GET /recordings/live/{name}.
+      ifUnanswered: { lookup: `/recordings/live/${segment('name', params.name)}` },
     });
   }
 

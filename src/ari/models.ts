@@ -64,6 +64,25 @@ export interface Playback {
   state: PlaybackState;
 }
 
+/** recordings.json LiveRecording: `duration` (whole seconds) once it has ended. */
+export interface LiveRecording {
+  name: string;
+  format: string;
+  state: 'queued' | 'recording' | 'paused' | 'done' | 'failed' | 'canceled';
+  /** `bridge:<id>` or `channel:<id>`. */
+  target_uri: string;
+  duration?: number;
+  talking_duration?: number;
+  silence_duration?: number;
+  cause?: string;
+}
+
+/** recordings.json StoredRecording: a file under Asterisk's recording directory. */
+export interface StoredRecording {
+  name: string;
+  format: string;
+}
+
 export interface Variable {
   value: string;
 }
@@ -195,6 +214,19 @@ export interface Dial extends EventBase {
   dialstring?: string;
   dialstatus: string;
 }
+export interface RecordingStarted extends EventBase {
+  type: 'RecordingStarted';
+  recording: LiveRecording;
+}
+/** State `done`, or `canceled` for a recording cancelled (its file deleted). */
+export interface RecordingFinished extends EventBase {
+  type: 'RecordingFinished';
+  recording: LiveRecording;
+}
+export interface RecordingFailed extends EventBase {
+  type: 'RecordingFailed';
+  recording: LiveRecording;
+}
 export interface ApplicationReplaced extends EventBase {
   type: 'ApplicationReplaced';
 }
@@ -203,7 +235,8 @@ export type AriEvent =
   | StasisStart | StasisEnd | ChannelDtmfReceived | ChannelStateChange
   | ChannelHangupRequest | ChannelDestroyed | ChannelVarset | ChannelDialplan
   | ChannelEnteredBridge | ChannelLeftBridge | BridgeCreated | BridgeDestroyed
-  | PlaybackStarted | PlaybackContinuing | PlaybackFinished | Dial | ApplicationReplaced;
+  | PlaybackStarted | PlaybackContinuing | PlaybackFinished | Dial | ApplicationReplaced
+  | RecordingStarted | RecordingFinished | RecordingFailed;
 
 export type AriEventType = AriEvent['type'];
 

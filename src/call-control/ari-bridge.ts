@@ -3,7 +3,8 @@ import { AriError } from '../ari/ari-error.js';
 import { isChannelGone } from '../ari/is-channel-gone.js';
 import type { Logger } from '../log/logger.js';
 import type { AriCall } from './ari-call.js';
-import type { Bridge, Call } from './call-control.js';
+import { recordBridge, type RecordingContext } from './bridge-recording.js';
+import type { Bridge, BridgeRecording, Call } from './call-control.js';
 
 /**
  * A mixing bridge over ARI. Adding or removing a caller who has just hung up
@@ -22,6 +23,8 @@ export class AriBridge implements Bridge {
     private readonly logger: Logger,
     /** Our call on a channel id, if it is one of ours. */
     private readonly callOf: (channelId: string) => AriCall | undefined = () => undefined,
+    /** What recording needs; without it, `record` is refused. */
+    private readonly recording: Omit<RecordingContext, 'client' | 'logger'> | null = null,
   ) {}
 
   /** Channels we added and have not taken out. */
@@ -60,6 +63,11 @@ export class AriBridge implements Bridge {
       if (isChannelGone(err) || (err instanceof AriError && err.ariStatus === 422)) return;
       throw err;
     }
+  }
+
+  async record(name: string): Promise<BridgeRecording> {
+    if (!this.recording) throw new Error(`bridge ${this.id} was made without the events needed to follow a recording`);
+    return recordBridge({ ...this.recording, client: this.client, logger: this.logger }, this.id, name);
   }
 
   async destroy(): Promise<void> {

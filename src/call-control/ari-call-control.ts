@@ -121,7 +121,30 @@ export class AriCallControl implements CallControl {
 
   async createBridge(name?: string): Promise<Bridge> {
     const bridge = await this.connection.client.bridges.createWithId(randomUUID(), { type: ['mixing'], name });
-    return new AriBridge(bridge.id, this.connection.client, this.logger, (id) => this.known(id));
+    return new AriBridge(bridge.id, this.connection.client, this.logger, (id) => this.known(id), {
+      events: this.connection.events,
+      app: this.app,
+      onReconnect: (fn) => this.connection.on('ready', fn),
+    });
+  }
+
+  async storedRecording(name: string): Promise<Buffer | null> {
+    try {
+      return await this.connection.client.recordings.getStoredFile(name);
+    } catch (err) {
+      if (err instanceof AriError && err.ariStatus === 404) return null;
+      throw err;
+    }
+  }
+
+  async deleteStoredRecording(name: string): Promise<boolean> {
+    try {
+      await this.connection.client.recordings.deleteStored(name);
+      return true;
+    } catch (err) {
+      if (err instanceof AriError && err.ariStatus === 404) return false;
+      throw err;
+    }
   }
 
   /**

@@ -131,11 +131,38 @@ export interface Call {
   on(listener: (event: CallEvent) => void): () => void;
 }
 
+/** How a bridge recording ended: Asterisk finished the file, or it failed (or was cancelled: no file). */
+export type RecordingEnd =
+  | { kind: 'finished'; durationMs: number | null }
+  | { kind: 'failed'; reason: string };
+
+/** A recording of everything said in a bridge, written by the switch as a stored recording. */
+export interface BridgeRecording {
+  /** The name given to Asterisk (never holds a phone number): also the stored recording's name. */
+  readonly name: string;
+  /** When Asterisk said it started (RecordingStarted), ms since epoch. */
+  readonly startedAt: number;
+  /**
+   * Resolves once Asterisk has finished the file (RecordingFinished, or the
+   * bridge ended: then `durationMs` is null, as it is when the events
+   * connection was lost meanwhile); never rejects.
+   */
+  readonly finished: Promise<RecordingEnd>;
+  /** Stops it now (the file is kept); a recording already over is not an error. */
+  stop(): Promise<void>;
+}
+
 export interface Bridge {
   readonly id: string;
   add(call: Call | string): Promise<void>;
   remove(call: Call | string): Promise<void>;
   destroy(): Promise<void>;
+  /**
+   * Records the bridge (wav; a stored recording of that name already there is
+   * refused, never overwritten). Resolves once it has started; rejects when
+   * the switch refuses it or it fails before starting.
+   */
+  record(name: string): Promise<BridgeRecording>;
 }
 
 export interface CallControl {
@@ -153,4 +180,8 @@ export interface CallControl {
    * from a dead instance). False when the switch has no such channel.
    */
   hangUpLeg(channelId: string): Promise<boolean>;
+  /** A stored recording's bytes; null when the switch has no such recording. Throws on a switch fault. */
+  storedRecording(name: string): Promise<Buffer | null>;
+  /** Deletes a stored recording from the switch; false when it was not there. Throws on a switch fault. */
+  deleteStoredRecording(name: string): Promise<boolean>;
 }

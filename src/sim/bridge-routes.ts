@@ -55,6 +55,19 @@ export function addBridgeRoutes(router: Router, sw: SimSwitch): void {
     return noContent();
   });
 
+  router.on('POST', '/bridges/{bridgeId}/record', async (req) => {
+    const bridge = bridgeOf(req);
+    const recording = await sw.recordings.start(bridge, {
+      name: req.query.get('name') ?? '',
+      format: req.query.get('format') ?? '',
+      maxDurationSeconds: req.query.int('maxDurationSeconds', 0),
+      maxSilenceSeconds: req.query.int('maxSilenceSeconds', 0),
+      ifExists: req.query.get('ifExists') ?? '',
+      terminateOn: req.query.get('terminateOn') ?? '',
+    });
+    return { status: 201, body: recording, headers: { Location: `/recordings/live/${encodeURIComponent(recording.name)}` } };
+  });
+
   const play = (req: RouteRequest): RouteResponse => {
     const bridge = bridgeOf(req);
     const playback = sw.playbacks.start({ kind: 'bridge', bridge }, {

@@ -96,6 +96,7 @@ export class BridgeRegistry {
     this.sw.playbacks.interruptBridge(bridge);
     bridge.control.close();
     bridge.mohClass = null;
+    this.sw.recordings.bridgeEnded(bridge);
     // The apps of the members keep watching until BridgeDestroyed has gone out.
     for (const member of [...bridge.members.values()]) {
       member.channel.bridgeId = null;
@@ -174,6 +175,8 @@ export class BridgeRegistry {
     const member = bridge.members.get(channel.id);
     bridge.members.delete(channel.id);
     this.publish(bridge, 'ChannelLeftBridge', { channel: channel.toJson() });
+    // The recorder joins with the LONELY flag: it leaves, ending its recording, once it is alone.
+    if (bridge.members.size === 0 && !keepSubscription) this.sw.recordings.bridgeEnded(bridge);
     if (member && !keepSubscription) this.sw.hub.unsubscribeBridge(member.app, bridge.id);
   }
 }

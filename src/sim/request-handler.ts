@@ -140,6 +140,12 @@ function send(res: ServerResponse, response: RouteResponse): void {
     res.end();
     return;
   }
+  if (Buffer.isBuffer(response.body)) {
+    // A file (GET /recordings/stored/{name}/file): its own Content-Type is in the headers.
+    res.writeHead(response.status, { ...response.headers, 'content-length': response.body.length });
+    res.end(response.body);
+    return;
+  }
   const text = JSON.stringify(response.body);
   res.writeHead(response.status, {
     ...response.headers,

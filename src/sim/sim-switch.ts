@@ -6,6 +6,7 @@ import { EndpointDirectory } from './endpoints.js';
 import { EventsHub } from './events-hub.js';
 import { Originator } from './originate.js';
 import { PlaybackEngine } from './playbacks.js';
+import { RecordingEngine } from './recordings.js';
 import { SimClock } from './sim-clock.js';
 import { SoundLibrary } from './sounds.js';
 
@@ -17,6 +18,8 @@ export interface SwitchSettings {
   defaultAgent: AgentBehaviour;
   asteriskId: string;
   dialplanApp: string;
+  /** Where stored recordings are written (Asterisk's astspooldir/recording). */
+  recordingsDir: string;
   log: (line: string) => void;
 }
 
@@ -32,6 +35,7 @@ export class SimSwitch {
   readonly channels: ChannelRegistry;
   readonly bridges: BridgeRegistry;
   readonly playbacks: PlaybackEngine;
+  readonly recordings: RecordingEngine;
   readonly endpoints: EndpointDirectory;
   readonly dialplan: Dialplan;
   readonly originator: Originator;
@@ -46,6 +50,7 @@ export class SimSwitch {
     this.channels = new ChannelRegistry(this);
     this.bridges = new BridgeRegistry(this);
     this.playbacks = new PlaybackEngine(this);
+    this.recordings = new RecordingEngine(this, settings.recordingsDir);
     this.endpoints = new EndpointDirectory(this, settings.defaultAgent);
     this.dialplan = new Dialplan(this, settings.dialplanApp);
     this.originator = new Originator(this);
@@ -66,6 +71,7 @@ export class SimSwitch {
     this.hub.reset();
     this.clock.cancelAll();
     this.playbacks.reset();
+    this.recordings.reset();
     this.channels.reset();
     this.bridges.reset();
     this.startedAt = new Date();

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Bridge, Channel } from '../ari/models.js';
@@ -14,6 +17,7 @@ import { KeepAliveSessions } from './keep-alive-sessions.js';
 import { RequestGate } from './request-gate.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
 import { createRequestHandler, describeArriving } from './request-handler.js';
+import { addRecordingRoutes } from './recording-routes.js';
 import { addResourceRoutes } from './resource-routes.js';
 import { SimSwitch } from './sim-switch.js';
 import { ConditionsBoard, type ConditionsPatch, type SwitchConditions } from './switch-conditions.js';
@@ -47,6 +51,8 @@ export interface SimOptions {
   maxConcurrentRequests?: number | null;
   /** http.conf session_keep_alive: idle HTTP connections are closed after this long. Default 15000. */
   sessionKeepAliveMs?: number;
+  /** Where bridge recordings are written (stored recordings). Default: a temporary directory removed on close. */
+  recordingsDir?: string;
   logger?: (line: string) => void;
 }
 
@@ -70,6 +76,8 @@ export interface SimulatedAsterisk {
   bridges(): Bridge[];
   /** Channel ids hearing music on hold (their own or their bridge's). */
   mohChannels(): string[];
+  /** The stored-recordings directory. */
+  readonly recordingsDir: string;
   close(): Promise<void>;
 }
 
@@ -90,6 +98,8 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
   if (!Number.isFinite(defaultPlaybackMs) || defaultPlaybackMs < 0) {
     throw new RangeError(`defaultPlaybackMs must be a non-negative number, got ${defaultPlaybackMs}`);
   }
+  const ownRecordingsDir = options.recordingsDir === undefined;
+  const recordingsDir = options.recordingsDir ?? mkdtempSync(join(tmpdir(), 'sim-recordings-'));
   const sw = new SimSwitch({
     speed: options.speed ?? 1,
     soundsDir: options.soundsDir ?? null,
@@ -97,6 +107,7 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
     defaultAgent: parseAgentBehaviour(options.defaultAgent ?? { kind: 'answer', afterMs: 1000 }),
     asteriskId: options.asteriskId ?? '02:fc:00:00:00:01',
     dialplanApp: options.dialplanApp ?? 'ivr',
+    recordingsDir,
     log,
   });
   const requests = new RequestLog();
@@ -148,11 +159,13 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
     channels: () => sw.channels.list().filter((c) => !c.gone).map((c) => c.toJson()),
     bridges: () => sw.bridges.list().map((b) => b.toJson()),
     mohChannels: () => sw.mohChannels(),
+    recordingsDir,
     pushEvent: (event) => sw.hub.pushRaw(event),
     close: async () => {
       sw.reset();
       await stopServer(server);
       wss.close();
+      if (ownRecordingsDir) rmSync(recordingsDir, { recursive: true, force: true });
     },
   };
 
@@ -161,6 +174,7 @@ export async function startSimulatedAsterisk(options: SimOptions = {}): Promise<
   addBridgeRoutes(ari, sw);
   addApplicationRoutes(ari, sw);
   addResourceRoutes(ari, sw);
+  addRecordingRoutes(ari, sw);
   const control = new Router();
   addControlRoutes(control, api);
   const serve = createRequestHandler({ users, ari, control, requests, gate, log });

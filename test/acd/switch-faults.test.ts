@@ -48,6 +48,12 @@ class FailCallerJoin implements CallControl {
   hangUpLeg(channelId: string) {
     return this.inner.hangUpLeg(channelId);
   }
+  storedRecording(name: string) {
+    return this.inner.storedRecording(name);
+  }
+  deleteStoredRecording(name: string) {
+    return this.inner.deleteStoredRecording(name);
+  }
   async createBridge(name?: string): Promise<Bridge> {
     const bridge = await this.inner.createBridge(name);
     return {
@@ -62,6 +68,7 @@ class FailCallerJoin implements CallControl {
       },
       remove: (call) => bridge.remove(call),
       destroy: () => bridge.destroy(),
+      record: (name) => bridge.record(name),
     };
   }
 }

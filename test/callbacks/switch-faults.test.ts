@@ -46,6 +46,8 @@ function timedFaults(inner: AriCallControl): CallControl {
     createBridge: (name) => inner.createBridge(name),
     adopt: (channelId) => inner.adopt(channelId),
     hangUpLeg: (channelId) => inner.hangUpLeg(channelId),
+    storedRecording: (name) => inner.storedRecording(name),
+    deleteStoredRecording: (name) => inner.deleteStoredRecording(name),
   };
 }
 

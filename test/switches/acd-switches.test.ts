@@ -24,6 +24,15 @@ function stubSwitch(channels: string[], down = false): CallControl & { asked: st
       asked.push(id);
       return answer(channels.includes(id));
     },
+    // Its stored recordings are named like its channels here.
+    storedRecording: async (name) => {
+      asked.push(name);
+      return answer(channels.includes(name) ? Buffer.from(name) : null);
+    },
+    deleteStoredRecording: async (name) => {
+      asked.push(name);
+      return answer(channels.includes(name));
+    },
   };
 }
 
@@ -54,5 +63,20 @@ describe('the switches an instance serves, as the ACD sees them', () => {
     expect(await up.hangUpLeg('leg-2')).toBe(false);
     expect((await up.adopt('leg-1'))?.id).toBe('leg-1');
     expect(await up.adopt('leg-3')).toBeNull();
+  });
+
+  it('as one: a stored recording is fetched and deleted on whichever switch has it, past a switch that is down', async () => {
+    const downA = stubSwitch([], true);
+    const b = stubSwitch(['rec-1']);
+    const all = new AcdSwitches([{ id: 'a', callControl: downA }, { id: 'b', callControl: b }], dial).all;
+    expect((await all.storedRecording('rec-1'))?.toString()).toBe('rec-1');
+    expect(downA.asked).toEqual(['rec-1']);
+    // Nowhere found and one switch could not be asked: not known to be missing.
+    await expect(all.storedRecording('rec-2')).rejects.toThrow(/ECONNREFUSED/);
+    await expect(all.deleteStoredRecording('rec-2')).rejects.toThrow(/ECONNREFUSED/);
+    expect(await all.deleteStoredRecording('rec-1')).toBe(true);
+    const up = new AcdSwitches([{ id: 'a', callControl: stubSwitch([]) }, { id: 'b', callControl: stubSwitch([]) }], dial).all;
+    expect(await up.storedRecording('rec-1')).toBeNull();
+    expect(await up.deleteStoredRecording('rec-1')).toBe(false);
   });
 });

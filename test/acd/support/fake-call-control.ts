@@ -1,5 +1,6 @@
 import type {
   Bridge,
+  BridgeRecording,
   Call,
   CallControl,
   CallEvent,
@@ -7,6 +8,7 @@ import type {
   OriginateOptions,
   OriginateResult,
   PlayResult,
+  RecordingEnd,
 } from '../../../src/call-control/call-control.js';
 
 /**
@@ -100,8 +102,19 @@ export class FakeCall implements Call {
 
 export class FakeBridge implements Bridge {
   readonly members: string[] = [];
+  /** Names of the recordings started on it. */
+  readonly recordings: string[] = [];
   destroyed = false;
+  private endRecordings: (() => void)[] = [];
   constructor(readonly id: string) {}
+  async record(name: string): Promise<BridgeRecording> {
+    this.recordings.push(name);
+    const startedAt = Date.now();
+    const finished = new Promise<RecordingEnd>((resolve) => {
+      this.endRecordings.push(() => resolve({ kind: 'finished', durationMs: Date.now() - startedAt }));
+    });
+    return { name, startedAt, finished, stop: async () => {} };
+  }
   async add(call: Call | string): Promise<void> {
     this.members.push(typeof call === 'string' ? call : call.id);
     if (call instanceof FakeCall && call.hangUpWhenBridged) setImmediate(() => call.remoteHangup());
@@ -113,6 +126,7 @@ export class FakeBridge implements Bridge {
   }
   async destroy(): Promise<void> {
     this.destroyed = true;
+    for (const end of this.endRecordings.splice(0)) end();
   }
 }
 
@@ -220,6 +234,14 @@ export class FakeCallControl implements CallControl {
   async adopt(channelId: string): Promise<Call | null> {
     const call = this.calls.get(channelId);
     return call && !call.gone ? call : null;
+  }
+
+  async storedRecording(): Promise<Buffer | null> {
+    return null;
+  }
+
+  async deleteStoredRecording(): Promise<boolean> {
+    return false;
   }
 
   async hangUpLeg(channelId: string): Promise<boolean> {
