@@ -12,6 +12,7 @@ import { ivrConfigSchema } from '../flows/menu-order.js';
 import { customersSectionSchema } from '../customers/customers-config.js';
 import { promptsConfigSchema } from '../prompts/prompts-config.js';
 import { retentionSectionSchema } from '../retention/retention-config.js';
+import { recordingsSectionSchema } from '../recordings/recordings-config.js';
 import { queuesConfigSchema } from '../routing/queues-config.js';
 import { tiersConfigSchema } from '../routing/tiers-config.js';
 import { statsConfigSchema } from '../stats/stats-config.js';
@@ -45,6 +46,8 @@ export const configSchema = z.object({
   care: careSectionSchema.prefault({}),
   /** Call records: how long they are kept. */
   callRecords: callRecordsSectionSchema.prefault({}),
+  /** Agent conversations: recorded, copied to the store, kept retentionDays (at least 90). */
+  recordings: recordingsSectionSchema.prefault({}),
   /** When the daily retention job runs. */
   retention: retentionSectionSchema.prefault({}),
   /** config/tiers.yaml: value tiers, classification, transfer priority. */

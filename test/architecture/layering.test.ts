@@ -23,6 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['stats'],
   ['callbacks'],
   ['care', 'transfers'],
+  ['recordings'],
   ['api', 'retention', 'caller-time'],
   ['service'],
   ['call-tool'],
