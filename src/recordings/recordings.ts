@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ConversationRecorder } from '../acd/conversation-recorder.js';
 import { createRedis, type RedisSentinelSettings } from '../infra/redis-connection.js';
 import type { Logger } from '../log/logger.js';
 import { systemClock, type Clock } from '../time/clock.js';
@@ -65,7 +66,7 @@ const SWEEP_SCHEDULER = 'recordings-retention';
  *   on the service's clock.
  * - The catalog the API reads: list, get, open (ranges), legal hold.
  */
-export class Recordings {
+export class Recordings implements ConversationRecorder {
   readonly index: RecordingIndex;
   readonly copies: Queue<CopyJob>;
   readonly retention: Queue;
