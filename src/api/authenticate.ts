@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKeyRecord, ApiKeyStore } from '../auth/api-key-store.js';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../auth/auth-errors.js';
-import { roleAllows, type Role } from '../auth/roles.js';
+import { roleAllows, type RoleRequirement } from '../auth/roles.js';
 import type {} from '@fastify/rate-limit';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Lowest role allowed; every /v1 route states one. */
-    role?: Role;
+    /** The role a key must hold, or several any one of which will do; every /v1 route states it. */
+    role?: RoleRequirement;
     /**
      * The key may come as `?key=` instead of the Authorization header. Only
      * for /v1/stream, and only when `api.streams.keyInQuery` is set: a key in

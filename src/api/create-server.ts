@@ -63,7 +63,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       openapi: '3.0.3',
       info: {
         title: 'Hotline supervisor API',
-        description: 'Live statistics and live tuning of the hotline\'s queues, tiers and agents. Every /v1 route needs Authorization: Bearer <API key>; roles: viewer (read), supervisor (queues, agents), admin (keys, tiers, rollback).',
+        description: 'Live statistics and live tuning of the hotline\'s queues, tiers and agents. Every /v1 route needs Authorization: Bearer <API key>; roles: viewer (read), supervisor (queues, agents), admin (keys, tiers, rollback), auditor (read, and hear recordings).',
         version: '1',
       },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'hk_<id>_<secret>, from npm run keys -- create' } } },
@@ -79,7 +79,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...(supervisor.settings.rateLimit.store === 'redis' ? { redis: supervisor.redis, nameSpace: `${supervisor.keyPrefix}:rate-limit:` } : {}),
   });
   await app.register(supervisorApi, { prefix: '/v1', deps: supervisor });
-  await app.register(metricsRoutes, { metrics: supervisor.metrics, realtime: supervisor.realtime });
+  await app.register(metricsRoutes, { metrics: supervisor.metrics, realtime: supervisor.realtime, recordings: supervisor.recordings });
   await app.register(wallboardRoutes);
   return app;
 }

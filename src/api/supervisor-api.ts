@@ -6,6 +6,7 @@ import { callRoutes } from './routes/call-routes.js';
 import { careRoutes } from './routes/care-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
+import { recordingRoutes } from './routes/recording-routes.js';
 import { routingRoutes } from './routes/routing-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
@@ -14,13 +15,13 @@ import type { SupervisorDeps } from './supervisor-deps.js';
 
 /**
  * The /v1 routes (README, "Supervisor API"). Every one needs a Bearer API key and states the
- * lowest role it allows: viewer reads, supervisor tunes queues and agents,
- * admin manages keys, tiers and rollbacks. A route that states no role is
- * refused when it is registered.
+ * role it needs: viewer reads, supervisor tunes queues and agents, admin
+ * manages keys, tiers and rollbacks, auditor (or admin) hears recordings. A
+ * route that states no role is refused when it is registered.
  */
 export const supervisorApi: FastifyPluginAsync<{ deps: SupervisorDeps }> = async (app, { deps }) => {
   installAuthentication(app, deps.keys, deps.settings.rateLimit);
-  for (const routes of [statsRoutes, queueRoutes, tierRoutes, routingRoutes, auditRoutes, agentRoutes, callRoutes, careRoutes, keyRoutes, streamRoutes]) {
+  for (const routes of [statsRoutes, queueRoutes, tierRoutes, routingRoutes, auditRoutes, agentRoutes, callRoutes, careRoutes, recordingRoutes, keyRoutes, streamRoutes]) {
     await app.register(routes, { deps });
   }
 };

@@ -15,6 +15,7 @@ import type { CallbackDesk } from '../callbacks/callback-desk.js';
 import type { ComplaintDesk } from '../care/complaint-desk.js';
 import type { SurveyResults } from '../care/survey-results.js';
 import type { Clock } from '../time/clock.js';
+import type { RecordingCatalog } from './recording-catalog.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -40,6 +41,8 @@ export interface SupervisorDeps {
   };
   /** Blind transfers of calls in progress; without it the /v1/calls routes are not offered. */
   transfers?: Pick<TransferDesk, 'request'>;
+  /** Recorded conversations; without it the /v1/recordings routes answer 404 recordings-not-enabled. */
+  recordings?: RecordingCatalog;
   /** Where audit entries take their time; the wall clock by default. */
   clock?: Clock;
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { Role } from './roles.js';
+import { describeRequirement, type Role, type RoleRequirement } from './roles.js';
 
 export type UnauthorizedCode =
   | 'missing-api-key' | 'malformed-api-key' | 'invalid-api-key' | 'revoked-api-key' | 'api-key-expired' | 'invalid-stream-ticket';
@@ -17,8 +17,8 @@ export class UnauthorizedError extends AppError {
 
 /** A valid key whose role is below what the route needs. */
 export class ForbiddenError extends AppError {
-  constructor(role: Role, required: Role) {
-    super(403, 'forbidden', `this needs the ${required} role; the key has ${role}`, { role, required });
+  constructor(role: Role, required: RoleRequirement) {
+    super(403, 'forbidden', `this needs the ${describeRequirement(required)} role; the key has ${role}`, { role, required });
   }
 }
 

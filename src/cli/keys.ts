@@ -1,5 +1,5 @@
 /**
- * npm run keys -- create --role <viewer|supervisor|admin> --name <name> [--expires-in-days <n>]
+ * npm run keys -- create --role <viewer|supervisor|admin|auditor> --name <name> [--expires-in-days <n>]
  * npm run keys -- list [--json]
  * npm run keys -- revoke <id>
  *

@@ -27,6 +27,7 @@ import { callbacksSectionSchema } from '../../src/callbacks/callbacks-config.js'
 import { ComplaintDesk } from '../../src/care/complaint-desk.js';
 import { ComplaintTickets } from '../../src/care/complaint-tickets.js';
 import { SurveyResults } from '../../src/care/survey-results.js';
+import { FakeRecordingCatalog } from './fake-recording-catalog.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -43,6 +44,9 @@ export interface ApiFixture {
   live: TestLiveStats;
   events: SupervisorEventHub;
   acd: AcdFixture;
+  /** The recordings the API serves (empty until a test adds some); null when started without recordings. */
+  recordings: FakeRecordingCatalog | null;
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,10 @@ export interface ApiFixtureOptions {
   keys?: Record<Role, string>;
   /** Where the keys and the API read the time (key expiry); the wall clock by default. */
   clock?: Clock;
+  /** false: the service has no recordings (the routes answer recordings-not-enabled). */
+  recordings?: false;
+  /** The audit trail the API writes to; one on the fixture's Redis by default. */
+  audit?: (redis: Redis, prefix: string) => AuditLog;
 }
 
 export const silent = pino({ level: 'silent' });
@@ -67,7 +75,8 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
   const settings = apiConfigSchema.parse({ ...options.api, rateLimit: { max: 100_000, ...options.api?.rateLimit } });
   const statsSettings = statsConfigSchema.parse({});
   const policy = new RoutingPolicy({ routing: defaultTiersConfig, queues: defaultQueuesConfig });
-  const audit = new AuditLog({ redis, keyPrefix: prefix });
+  const audit = options.audit ? options.audit(redis, prefix) : new AuditLog({ redis, keyPrefix: prefix });
+  const recordings = options.recordings === false ? null : new FakeRecordingCatalog();
   const sync = new PolicySync({ redis, keyPrefix: prefix, policy, audit, logger: silent });
   await sync.start();
   const recorder = new CallRecordLog({ redis, keyPrefix: prefix });
@@ -85,6 +94,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     viewer: (await keyStore.create({ role: 'viewer', name: 'vera' })).key,
     supervisor: (await keyStore.create({ role: 'supervisor', name: 'sam' })).key,
     admin: (await keyStore.create({ role: 'admin', name: 'ada' })).key,
+    auditor: (await keyStore.create({ role: 'auditor', name: 'aude' })).key,
   };
   const revoked = await keyStore.create({ role: 'admin', name: 'gone' });
   await keyStore.revoke(revoked.record.id);
@@ -108,6 +118,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
       agents: acd.acd.agents, events, metrics,
       ...(options.clock ? { clock: options.clock } : {}),
       care,
+      ...(recordings ? { recordings } : {}),
       transfers: new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent }),
     },
   });
@@ -115,7 +126,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
   if (options.listen) url = await app.listen({ host: '127.0.0.1', port: 0 });
   else await app.ready();
   return {
-    app, url, prefix, redis, keys, revokedKey: revoked.key, keyStore, policy, recorder, live, events, acd,
+    app, url, prefix, redis, keys, revokedKey: revoked.key, keyStore, policy, recorder, live, events, acd, recordings, audit,
     async close() {
       await app.close();
       offAcd();

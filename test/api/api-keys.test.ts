@@ -214,4 +214,26 @@ describe('key names and expiry', () => {
     const [record] = await new ApiKeyStore({ redis, keyPrefix: prefix }).list();
     expect(record!.expiresAt! - record!.createdAt).toBe(7 * DAY);
   });
+
+  it('npm run keys -- create --role auditor makes a key that hears recordings and tunes nothing', async () => {
+    const f = await startApi({ redisUrl: inject('redisUrl') });
+    try {
+      const run = promisify(execFile);
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', 'create', '--role', 'auditor', '--name', 'compliance'], {
+        env: { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: f.prefix },
+      });
+      expect(stdout).toMatch(/^created auditor key [0-9a-f]{12} for compliance;/);
+      const key = stdout.trim().split('\n').at(-1)!;
+      const as = (url: string, method: 'GET' | 'PATCH' = 'GET') => f.app.inject({ method, url, headers: bearer(key), ...(method === 'PATCH' ? { payload: {} } : {}) });
+      expect((await as('/v1/recordings')).statusCode).toBe(200);
+      expect((await as('/v1/queues')).statusCode).toBe(200);
+      expect((await as('/v1/queues/billing', 'PATCH')).statusCode).toBe(403);
+      expect((await as('/v1/keys')).statusCode).toBe(403);
+      const made = await f.app.inject({ method: 'POST', url: '/v1/keys', headers: bearer(f.keys.admin), payload: { role: 'auditor', name: 'second auditor' } });
+      expect(made.statusCode).toBe(201);
+      expect(made.json()).toMatchObject({ role: 'auditor' });
+    } finally {
+      await f.close();
+    }
+  });
 });

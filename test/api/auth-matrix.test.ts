@@ -3,16 +3,17 @@ import rateLimit from '@fastify/rate-limit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { installAuthentication } from '../../src/api/authenticate.js';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
-import { ROLES, roleAllows, type Role } from '../../src/auth/roles.js';
+import { ROLES, roleAllows, type RoleRequirement } from '../../src/auth/roles.js';
 import { startApi, type ApiFixture } from './api-fixture.js';
 
 /**
- * Every /v1 route with the lowest role it allows (README, "Keys and roles") and a request
+ * Every /v1 route with the role it needs, or the roles any one of which will
+ * do (README, "Keys and roles"), and a request
  * that reaches it without changing anything. The first test checks that this
  * table lists exactly the routes the API documents, so a new route cannot be
  * left out of the matrix.
  */
-const ROUTES: Record<string, { role: Role; path?: string; body?: unknown }> = {
+const ROUTES: Record<string, { role: RoleRequirement; path?: string; body?: unknown }> = {
   'GET /v1/stats/realtime': { role: 'viewer' },
   'GET /v1/stats/intervals': { role: 'viewer', path: '/v1/stats/intervals?from=x&to=y' },
   'GET /v1/queues': { role: 'viewer' },
@@ -38,6 +39,11 @@ const ROUTES: Record<string, { role: Role; path?: string; body?: unknown }> = {
   'GET /v1/complaints': { role: 'viewer' },
   'POST /v1/complaints/{id}/resolve': { role: 'supervisor', path: '/v1/complaints/no-such-ticket/resolve', body: {} },
   'GET /v1/surveys': { role: 'viewer', path: '/v1/surveys?from=2026-11-01&to=2026-11-22' },
+  'GET /v1/recordings': { role: ['supervisor', 'auditor'] },
+  'GET /v1/recordings/{id}': { role: ['supervisor', 'auditor'], path: '/v1/recordings/no-such-recording' },
+  'GET /v1/recordings/{id}/audio': { role: ['supervisor', 'auditor'], path: '/v1/recordings/no-such-recording/audio?reason=check' },
+  'PUT /v1/recordings/{id}/hold': { role: 'auditor', path: '/v1/recordings/no-such-recording/hold', body: {} },
+  'DELETE /v1/recordings/{id}/hold': { role: 'auditor', path: '/v1/recordings/no-such-recording/hold' },
   'GET /v1/keys': { role: 'admin' },
   'POST /v1/keys': { role: 'admin', body: {} },
   'DELETE /v1/keys/{id}': { role: 'admin', path: '/v1/keys/000000000000' },
@@ -112,6 +118,15 @@ describe('each role on each route', () => {
       });
     }
   }
+});
+
+describe('the auditor beside the ladder', () => {
+  it('holds a viewer\'s rights and the auditor\'s, none of a supervisor\'s or an admin\'s; an admin holds the auditor\'s', () => {
+    expect(ROLES.filter((role) => roleAllows('auditor', role))).toEqual(['viewer', 'auditor']);
+    expect(ROLES.filter((role) => roleAllows(role, 'auditor'))).toEqual(['admin', 'auditor']);
+    expect(ROLES.filter((role) => roleAllows(role, 'supervisor'))).toEqual(['supervisor', 'admin']);
+    expect(ROLES.filter((role) => roleAllows(role, ['supervisor', 'auditor']))).toEqual(['supervisor', 'admin', 'auditor']);
+  });
 });
 
 describe('requests without a usable key', () => {

@@ -6,7 +6,9 @@ import { maskPhone, maskPhonesInText } from '../../log/mask.js';
  * How much of a phone number the API may show the key asking: supervisors
  * and admins work with callers and see numbers whole; a viewer (the
  * wallboard's key, on a screen anyone passing can read) sees them masked
- * (138****0001). A request without a key gets the masked form.
+ * (138****0001), and so does an auditor outside recordings: its work is the
+ * recorded conversations, not the live floor. A request without a key gets
+ * the masked form.
  */
 export type NumberExposure = 'full' | 'masked';
 
@@ -16,6 +18,19 @@ export function exposureFor(role: Role | null | undefined): NumberExposure {
 
 export function exposureOf(req: FastifyRequest): NumberExposure {
   return exposureFor(req.apiKey?.role);
+}
+
+/**
+ * Recordings tie a caller's number to what they said, so their listings are
+ * stricter: numbers whole only for those who may hear the recordings anyway
+ * (auditors and admins); a supervisor sees them masked.
+ */
+export function recordingExposureFor(role: Role | null | undefined): NumberExposure {
+  return role && roleAllows(role, 'auditor') ? 'full' : 'masked';
+}
+
+export function recordingExposureOf(req: FastifyRequest): NumberExposure {
+  return recordingExposureFor(req.apiKey?.role);
 }
 
 /** A field that holds a phone number and nothing else. */

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { RealtimeReport } from '../../stats/realtime-stats.js';
+import { RECORDING_STATUSES, type RecordingCounts } from '../recording-catalog.js';
 import type { SupervisorEvent } from '../stream/supervisor-events.js';
 
 /**
@@ -24,6 +25,8 @@ export class HotlineMetrics {
   private readonly callsToday: Gauge<'kind' | 'id' | 'result'>;
   private readonly agents: Gauge<'state'>;
   private readonly callbacks: Gauge<'tier' | 'status'>;
+  /** Registered at the first scrape with recordings, so a service without them shows none. */
+  private recordings: { byStatus: Gauge<'status'>; startFailures: Gauge } | null = null;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -42,6 +45,17 @@ export class HotlineMetrics {
     this.callsToday = new Gauge({ name: 'hotline_calls_today', help: 'Calls since local midnight by queue or tier and result (offered, answered, abandoned)', labelNames: ['kind', 'id', 'result'], registers });
     this.agents = new Gauge({ name: 'hotline_agents', help: 'Agents by state', labelNames: ['state'], registers });
     this.callbacks = new Gauge({ name: 'hotline_callbacks', help: 'Callbacks not yet made, by tier; status pending or overdue', labelNames: ['tier', 'status'], registers });
+  }
+
+  /** Sets the recordings' gauges from the counts of this moment. */
+  updateRecordings(counts: RecordingCounts): void {
+    const registers = [this.registry];
+    this.recordings ??= {
+      byStatus: new Gauge({ name: 'hotline_recordings', help: 'Recorded conversations by status (recording, copying, stored, failed, deleted), shared by every instance', labelNames: ['status'], registers }),
+      startFailures: new Gauge({ name: 'hotline_recording_start_failures', help: 'Conversations the switch refused to record (they went on unrecorded), since the deployment began, shared by every instance', registers }),
+    };
+    for (const status of RECORDING_STATUSES) this.recordings.byStatus.set({ status }, counts[status]);
+    this.recordings.startFailures.set(counts.startFailed);
   }
 
   /** Counts what the event stream reports (assignments). */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { RealtimeStats } from '../../stats/realtime-stats.js';
+import type { RecordingCatalog } from '../recording-catalog.js';
 import type { HotlineMetrics } from './hotline-metrics.js';
 
 /**
@@ -7,9 +8,13 @@ import type { HotlineMetrics } from './hotline-metrics.js';
  * aggregate figures only (no caller, agent name or key); keep it on the
  * internal network.
  */
-export async function metricsRoutes(app: FastifyInstance, { metrics, realtime }: { metrics: HotlineMetrics; realtime: RealtimeStats }): Promise<void> {
+export async function metricsRoutes(
+  app: FastifyInstance,
+  { metrics, realtime, recordings }: { metrics: HotlineMetrics; realtime: RealtimeStats; recordings?: Pick<RecordingCatalog, 'counts'> | undefined },
+): Promise<void> {
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     metrics.update(await realtime.report());
+    if (recordings) metrics.updateRecordings(await recordings.counts());
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }
