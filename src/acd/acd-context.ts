@@ -7,6 +7,7 @@ import type { AcdSwitches } from './acd-switches.js';
 import type { AgentUpdater } from './agent-updater.js';
 import type { QueuedCallEvent } from './call-queue.js';
 import type { Clock } from '../time/clock.js';
+import type { Conversations } from './conversation-recorder.js';
 import type { LiveCall } from './live-call.js';
 import type { RedisAcdStore, ScriptResult } from './redis-acd-store.js';
 
@@ -35,4 +36,6 @@ export interface AcdContext {
   report(event: AcdEvent): void;
   /** Follows up a script result: ring reserved agents, handle notices, re-arm the timetable. */
   handleResult(result: ScriptResult): void;
+  /** Conversations with an agent, for recording. */
+  readonly conversations: Conversations;
 }

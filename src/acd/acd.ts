@@ -8,6 +8,7 @@ import { genericQueueSettings } from '../routing/queue-defaults.js';
 import type { CallerContext, RouteDecision } from '../routing/types.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import type { AcdContext, AcdQueueSettings } from './acd-context.js';
+import { Conversations, type ConversationRecorder } from './conversation-recorder.js';
 import type { AcdEventListener } from './acd-event.js';
 import { AcdEvents } from './acd-events.js';
 import { AcdInbox } from './acd-inbox.js';
@@ -40,6 +41,8 @@ export interface AcdOptions {
   /** The queues in force, read at each decision so run-time tuning applies at once. */
   queues: () => Readonly<Record<string, Readonly<AcdQueueSettings>>>;
   recorder: CallRecordLog;
+  /** Told of each conversation with an agent (recordings); none: nothing is recorded. */
+  conversationRecorder?: ConversationRecorder;
   logger: Logger;
   /**
    * This instance, stable across restarts (e.g. its Stasis app name): calls it
@@ -94,6 +97,8 @@ export class Acd implements CallQueue {
   readonly agents: AgentDirectory;
   /** Places kept in the queues for callers who are not on the line (callbacks). */
   readonly virtual: VirtualCalls;
+  /** Each conversation with an agent, numbered and handed to the conversation recorder (callbacks' too). */
+  readonly conversations: Conversations;
   readonly instanceId: string;
   private readonly options: AcdOptions;
   private readonly clock: Clock;
@@ -130,6 +135,12 @@ export class Acd implements CallQueue {
     const dialRule = new DialRule(options.allowedDialStrings);
     const switches = options.switches ?? AcdSwitches.single(options.callControl);
     this.agents = new AgentDirectory(store, updater, this.clock, dialRule, switches.dial);
+    this.conversations = new Conversations({
+      recorder: options.conversationRecorder ?? null,
+      redis: options.redis,
+      keyPrefix: options.keyPrefix,
+      logger: this.logger,
+    });
     const ctx: AcdContext = this.ctx = {
       store,
       updater,
@@ -143,6 +154,7 @@ export class Acd implements CallQueue {
       emit: (live, event) => this.events.emit(live, event),
       report: (event) => this.events.report(event),
       handleResult: (result) => this.handleResult(result),
+      conversations: this.conversations,
     };
     const policy: OfferPolicy = { busyPauseMs: (options.busyPauseSec ?? 30) * 1000, switchFaultPauseMs: options.switchFaultPauseMs ?? 1000 };
     this.connector = new CallConnector(ctx, policy, dialRule);

@@ -6,6 +6,7 @@ import type { AcdContext } from './acd-context.js';
 import { TRANSFER_VARIABLE } from './acd-event.js';
 import { AgentOffer, ringVerdict, type OfferedCall, type OfferPolicy } from './agent-offer.js';
 import type { LiveCall } from './live-call.js';
+import { SINGLE_SWITCH_ID } from './conversation-recorder.js';
 import { DialRule } from './dial-rule.js';
 import type { QueuedCallRecord, Reservation } from './redis-acd-store.js';
 
@@ -306,7 +307,19 @@ export class CallConnector {
     }
     // An agent who hangs up the moment they answer ends the call like any other hang-up.
     this.watchAgent(live, agentCall);
-    if (live.callerGone) await this.endBridged(live, 'caller');
+    if (live.callerGone) {
+      await this.endBridged(live, 'caller');
+      return;
+    }
+    ctx.conversations.bridged({
+      callId: live.id,
+      agent,
+      queue: live.queue,
+      tier: live.tier,
+      kind: 'live',
+      switchId: live.call.switchId ?? SINGLE_SWITCH_ID,
+      callerNumber: live.callerNumber,
+    }, bridge, ctx.switches.controlOf(live.call));
   }
 
   /**

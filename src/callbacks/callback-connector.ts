@@ -1,4 +1,5 @@
 import { ringVerdict } from '../acd/agent-offer.js';
+import { SINGLE_SWITCH_ID } from '../acd/conversation-recorder.js';
 import type { VirtualOffer } from '../acd/virtual-offer.js';
 import type { Bridge, Call, OriginateResult } from '../call-control/call-control.js';
 import { maskPhone } from '../log/mask.js';
@@ -275,6 +276,15 @@ export class CallbackConnector {
     await ctx.store.updateAttempt(cb.id, attempt, { stage: 'bridged', result: 'connected' });
     await this.connected(dialling, attempt);
     log.info({ attempt }, 'callback connected');
+    ctx.conversations.bridged({
+      callId: cb.callId,
+      agent: offer.agent,
+      queue: offer.call.queue,
+      tier: offer.call.tier,
+      kind: 'callback',
+      switchId: agentCall.switchId ?? SINGLE_SWITCH_ID,
+      callerNumber: cb.number,
+    }, bridge, offer.callControl);
     await this.converse(offer, agentCall, customer, bridge);
     await ctx.store.updateAttempt(cb.id, attempt, { stage: 'ended', endedAt: ctx.clock.now() });
     return 'connected';

@@ -116,6 +116,7 @@ export class CallbackService {
       config,
       store: this.store,
       virtual: options.acd.virtual,
+      conversations: options.acd.conversations,
       callControl: options.callControl,
       policy: options.policy,
       clock: this.clock,

@@ -1,3 +1,4 @@
+import type { Conversations } from '../acd/conversation-recorder.js';
 import type { TryLeases } from '../outbound/try-lease.js';
 import type { Clock } from '../time/clock.js';
 import type { VirtualCalls } from '../acd/virtual-calls.js';
@@ -39,6 +40,8 @@ export interface CallbacksContext {
   readonly leases: TryLeases;
   /** Appends to the call record of the call that asked for the callback; failures are logged. */
   record(cb: Pick<Callback, 'id' | 'callId'>, event: CallEvent): void;
+  /** Conversations with an agent, for recording (the ACD's). */
+  readonly conversations: Conversations;
 }
 
 export function wakeJobId(callbackId: string, gen: number): string {
