@@ -95,6 +95,11 @@ export class RecordingIndex {
     return out;
   }
 
+  /** Recordings in `status` that started at or before `at`, oldest first. */
+  async inStatusSince(status: RecordingStatus, at: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(`${this.base}:status:${status}`, '-inf', String(at), 'LIMIT', 0, limit);
+  }
+
   /** Stored recordings whose retention ended at or before `at`, oldest first. */
   async dueBy(at: number, limit: number): Promise<string[]> {
     return this.redis.zrangebyscore(`${this.base}:due`, '-inf', String(at), 'LIMIT', 0, limit);

@@ -57,7 +57,14 @@ export const recordingsSectionSchema = z.object({
     /** Copies in progress at once on one instance. */
     concurrency: intField(1, 100).default(4),
   }).strict().prefault({}),
-  /** How often the retention sweep looks for recordings past their retention. */
+  /**
+   * A recording still `recording` this long after it started was left by an
+   * instance that stopped mid-conversation: the sweep hands it to a copy job
+   * (the switch finished the file when the bridge ended). Keep it above the
+   * longest conversation.
+   */
+  orphanAfterMs: intField(60_000, 7 * 86_400_000).default(6 * 3_600_000),
+  /** How often the retention sweep looks for recordings past their retention (and left ones). */
   sweepEveryMs: intField(60_000, 86_400_000).default(3_600_000),
 }).strict();
 

@@ -76,6 +76,8 @@ export class Recordings implements ConversationRecorder {
   private workers: Worker[] = [];
   /** Recordings between their start and their copy job: awaited on stop so none is left half-done. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Recordings this instance is recording now (not orphans, however long they last). */
+  private readonly recordingNow = new Set<string>();
 
   constructor(private readonly options: RecordingsOptions) {
     this.clock = options.clock ?? systemClock;
@@ -151,14 +153,41 @@ export class Recordings implements ConversationRecorder {
       retainUntil: recording.startedAt + this.options.config.retentionDays * DAY_MS, legalHold: null, status: 'recording',
       failure: null, callerNumber, legalHoldBy: null, deletedAt: null,
     };
-    await this.index.create(meta);
-    log.info('recording the conversation');
-    const end = await recording.finished;
-    const reportedMs = end.kind === 'finished' ? end.durationMs : null;
-    if (end.kind === 'failed') log.warn({ reason: end.reason }, 'the switch says the recording failed: copying what it kept');
-    await this.index.update(id, { status: 'copying', durationMs: reportedMs });
-    await this.copies.add('copy', { id, switchId: segment.switchId, reportedMs }, { jobId: id });
+    this.recordingNow.add(id);
+    try {
+      await this.index.create(meta);
+      log.info('recording the conversation');
+      const end = await recording.finished;
+      const reportedMs = end.kind === 'finished' ? end.durationMs : null;
+      if (end.kind === 'failed') log.warn({ reason: end.reason }, 'the switch says the recording failed: copying what it kept');
+      await this.toCopy(id, segment.switchId, reportedMs);
+    } finally {
+      this.recordingNow.delete(id);
+    }
     return id;
+  }
+
+  /** Hands a finished recording to its copy job (one per recording: adding it again does nothing). */
+  private async toCopy(id: string, switchId: string, reportedMs: number | null): Promise<void> {
+    await this.index.update(id, { status: 'copying', durationMs: reportedMs });
+    await this.copies.add('copy', { id, switchId, reportedMs }, { jobId: id });
+  }
+
+  /**
+   * Recordings left `recording` by an instance that stopped mid-conversation
+   * (their copy job was never added): handed to a copy job once older than
+   * `orphanAfterMs`. Returns how many.
+   */
+  async rescueOrphans(): Promise<number> {
+    const before = this.clock.now() - this.options.config.orphanAfterMs;
+    let rescued = 0;
+    for (const meta of await this.index.getMany(await this.index.inStatusSince('recording', before, 500))) {
+      if (this.recordingNow.has(meta.id) || meta.status !== 'recording') continue;
+      this.logger.warn({ recording: meta.id, callId: meta.callId }, 'a recording left by a stopped instance: copying it');
+      await this.toCopy(meta.id, meta.switchId, null);
+      rescued++;
+    }
+    return rescued;
   }
 
   private async runCopy(job: Job<CopyJob>): Promise<string> {
@@ -179,13 +208,15 @@ export class Recordings implements ConversationRecorder {
     }
   }
 
-  /** Deletes the recordings past their retention (the scheduled job runs this). */
-  async sweep(): Promise<SweepCounts> {
-    return sweepRetention({
+  /** Deletes the recordings past their retention, and copies the ones left behind (the scheduled job runs this). */
+  async sweep(): Promise<SweepCounts & { rescued: number }> {
+    const rescued = await this.rescueOrphans();
+    const counts = await sweepRetention({
       index: this.index, store: this.options.store, clock: this.clock, logger: this.logger,
       openComplaintCalls: this.options.openComplaintCalls ?? (async () => new Set<string>()),
       audit: this.options.audit,
     });
+    return { ...counts, rescued };
   }
 
   // The catalog the API reads.

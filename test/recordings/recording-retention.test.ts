@@ -66,12 +66,12 @@ async function storedRecording(callId: string): Promise<string> {
 }
 
 /** Runs the sweep now through its job queue, as the scheduler does, and returns its counts. */
-async function runSweep(): Promise<SweepCounts> {
+async function runSweep(): Promise<SweepCounts & { rescued: number }> {
   const added = await recordings.retention.add('sweep-now', {});
   await until(async () => ['completed', 'failed'].includes(await added.getState()), 'the sweep to finish');
   const done = await recordings.retention.getJob(added.id!);
   expect(done?.failedReason).toBeUndefined();
-  return done!.returnvalue as SweepCounts;
+  return done!.returnvalue as SweepCounts & { rescued: number };
 }
 
 describe('recordings past their retention', () => {
@@ -93,10 +93,10 @@ describe('recordings past their retention', () => {
 
     // A day short of the period: nothing goes.
     await clock.advance(91 * DAY);
-    expect(await runSweep()).toEqual({ deleted: 0, held: 0, complaint: 0 });
+    expect(await runSweep()).toEqual({ deleted: 0, held: 0, complaint: 0, rescued: 0 });
 
     await clock.advance(DAY);
-    expect(await runSweep()).toEqual({ deleted: 1, held: 1, complaint: 1 });
+    expect(await runSweep()).toEqual({ deleted: 1, held: 1, complaint: 1, rescued: 0 });
     expect(await recordings.get(plain)).toMatchObject({
       status: 'deleted', deletedAt: clock.now(), callerNumber: '', failure: `retention: kept until ${new Date(T0 + 92 * DAY).toISOString()}`,
     });
@@ -108,12 +108,12 @@ describe('recordings past their retention', () => {
     expect((await recordings.list({ status: 'deleted' })).map((r) => r.id)).toEqual([plain]);
 
     // Idempotent.
-    expect(await runSweep()).toEqual({ deleted: 0, held: 1, complaint: 1 });
+    expect(await runSweep()).toEqual({ deleted: 0, held: 1, complaint: 1, rescued: 0 });
 
     // The complaint resolved and the hold lifted: both go on the next sweep.
     expect(await complaints.resolve(ticket.id, clock.now(), 'sup', 'sorted')).toBe('resolved');
     await recordings.setLegalHold(held, null, 'alice');
-    expect(await runSweep()).toEqual({ deleted: 2, held: 0, complaint: 0 });
+    expect(await runSweep()).toEqual({ deleted: 2, held: 0, complaint: 0, rescued: 0 });
     expect(await files()).toEqual([]);
     expect((await recordings.counts())).toMatchObject({ stored: 0, deleted: 3 });
     expect((await audit.list(10)).filter((e) => e.action === 'recording.delete')).toHaveLength(3);

@@ -75,6 +75,15 @@ async function converse(seg: ConversationSegment, ms: number, reportedMs: number
   return name;
 }
 
+/** The copy job's tries, once it is over (its metadata is written before the job itself is finished). */
+async function tries(id: string): Promise<number> {
+  const job = await until(async () => {
+    const j = await recordings.copies.getJob(id);
+    return j && ['completed', 'failed'].includes(await j.getState()) ? recordings.copies.getJob(id) : null;
+  }, `the copy job of ${id} to be over`);
+  return job!.attemptsMade;
+}
+
 async function settled(id: string) {
   return until(async () => {
     const meta = await recordings.get(id);
@@ -143,7 +152,7 @@ describe('copying from the switch', () => {
     const meta = await settled(id);
     expect(meta.status).toBe('stored');
     expect(sw.fetches - fetchesBefore).toBe(3);
-    expect((await recordings.copies.getJob(id))?.attemptsMade).toBe(2);
+    expect(await tries(id)).toBe(3);
   });
 
   it('unreachable through every try: failed with the reason, listed with status=failed, counted', async () => {
@@ -165,7 +174,7 @@ describe('copying from the switch', () => {
     sw.files.delete(id);
     const meta = await until(async () => ((await recordings.get(id))?.status === 'failed' ? recordings.get(id) : null), 'the failure');
     expect(meta?.failure).toMatch(/has no recording/);
-    expect((await recordings.copies.getJob(id))?.attemptsMade).toBe(1);
+    expect(await tries(id)).toBe(1);
   });
 
   it('a file shorter than the switch reported is fetched again, then failed', async () => {
@@ -173,12 +182,40 @@ describe('copying from the switch', () => {
     const meta = await settled(id);
     expect(meta.status).toBe('failed');
     expect(meta.failure).toBe('the file lasts 1000 ms, the switch reported 5000 ms');
-    expect((await recordings.copies.getJob(id))?.attemptsMade).toBe(3);
+    expect(await tries(id)).toBe(3);
   });
 
   it('the duration reported in whole seconds is within tolerance', async () => {
     const id = await converse(segment(), 2400, 2000);
     expect(await settled(id)).toMatchObject({ status: 'stored', durationMs: 2400 });
+  });
+});
+
+describe('a recording left by an instance that stopped mid-conversation', () => {
+  it('is copied by the sweep once older than orphanAfterMs, not before; one recording now is left alone', async () => {
+    // Written as a stopped instance leaves it: metadata `recording`, no copy job, the file on the switch.
+    const id = `rec-${randomUUID()}`;
+    const now = clock.now();
+    await recordings.index.create({
+      id, callId: 'call-orphan', segment: 1, kind: 'live', agent: '1001', queue: 'billing', tier: 'gold', switchId: 'main',
+      startedAt: now, durationMs: null, size: null, sha256: null, retainUntil: now + 92 * DAY, legalHold: null, status: 'recording',
+      failure: null, callerNumber: '13800138000', legalHoldBy: null, deletedAt: null,
+    });
+    sw.files.set(id, silenceWav(4000));
+    // One this instance is recording, as old.
+    const before = sw.recorded.length;
+    recordings.bridged(segment(), sw.bridge(), sw);
+    const live = await until(() => sw.recorded[before], 'the recording to start');
+    await until(() => recordings.get(live), 'its metadata');
+
+    await clock.advance(config.orphanAfterMs - 1);
+    expect((await recordings.sweep()).rescued).toBe(0);
+    await clock.advance(1);
+    expect((await recordings.sweep()).rescued).toBe(1);
+    expect(await settled(id)).toMatchObject({ status: 'stored', durationMs: 4000 });
+    expect((await recordings.get(live))?.status).toBe('recording');
+    sw.finish(live, 1000, null);
+    expect((await settled(live)).status).toBe('stored');
   });
 });
 
