@@ -28,6 +28,7 @@ import { ComplaintDesk } from '../../src/care/complaint-desk.js';
 import { ComplaintTickets } from '../../src/care/complaint-tickets.js';
 import { SurveyResults } from '../../src/care/survey-results.js';
 import { FakeRecordingCatalog } from './fake-recording-catalog.js';
+import type { RecordingCatalog } from '../../src/api/recording-catalog.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -44,7 +45,7 @@ export interface ApiFixture {
   live: TestLiveStats;
   events: SupervisorEventHub;
   acd: AcdFixture;
-  /** The recordings the API serves (empty until a test adds some); null when started without recordings. */
+  /** The in-memory recordings the API serves (empty until a test adds some); null when started without them or with others. */
   recordings: FakeRecordingCatalog | null;
   audit: AuditLog;
   close(): Promise<void>;
@@ -60,8 +61,8 @@ export interface ApiFixtureOptions {
   keys?: Record<Role, string>;
   /** Where the keys and the API read the time (key expiry); the wall clock by default. */
   clock?: Clock;
-  /** false: the service has no recordings (the routes answer recordings-not-enabled). */
-  recordings?: false;
+  /** The recordings the API serves: an in-memory catalog by default; false for a service without recordings. */
+  recordings?: false | RecordingCatalog;
   /** The audit trail the API writes to; one on the fixture's Redis by default. */
   audit?: (redis: Redis, prefix: string) => AuditLog;
 }
@@ -76,7 +77,8 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
   const statsSettings = statsConfigSchema.parse({});
   const policy = new RoutingPolicy({ routing: defaultTiersConfig, queues: defaultQueuesConfig });
   const audit = options.audit ? options.audit(redis, prefix) : new AuditLog({ redis, keyPrefix: prefix });
-  const recordings = options.recordings === false ? null : new FakeRecordingCatalog();
+  const fakeRecordings = options.recordings === undefined ? new FakeRecordingCatalog() : null;
+  const recordings = options.recordings === false ? null : (options.recordings ?? fakeRecordings);
   const sync = new PolicySync({ redis, keyPrefix: prefix, policy, audit, logger: silent });
   await sync.start();
   const recorder = new CallRecordLog({ redis, keyPrefix: prefix });
@@ -126,7 +128,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
   if (options.listen) url = await app.listen({ host: '127.0.0.1', port: 0 });
   else await app.ready();
   return {
-    app, url, prefix, redis, keys, revokedKey: revoked.key, keyStore, policy, recorder, live, events, acd, recordings, audit,
+    app, url, prefix, redis, keys, revokedKey: revoked.key, keyStore, policy, recorder, live, events, acd, recordings: fakeRecordings, audit,
     async close() {
       await app.close();
       offAcd();
