@@ -26,8 +26,9 @@ export function s3CredentialsFromEnv(env: Record<string, string | undefined>): S
 
 /**
  * Recordings as objects `<prefix><id>.wav` in an S3-compatible bucket, through
- * the AWS SDK v3 client (AWS S3, MinIO and the like). The SHA-256 of each
- * object is sent with it and checked by the store on upload.
+ * the AWS SDK v3 client (AWS S3, MinIO and the like). Each object carries
+ * its SHA-256 in its metadata (`x-amz-meta-sha256`), and its size is read
+ * back after the upload: a short object fails the put (the copy is tried again).
  */
 export class S3Store implements RecordingStore {
   readonly client: S3Client;
@@ -54,6 +55,8 @@ export class S3Store implements RecordingStore {
       Bucket: this.options.bucket, Key: this.key(id), Body: bytes, ContentType: 'audio/wav', ContentLength: bytes.length,
       Metadata: { sha256 },
     }));
+    const head = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.key(id) }));
+    if (head.ContentLength !== bytes.length) throw new Error(`the store kept ${head.ContentLength} bytes of ${bytes.length} for ${id}`);
     return { size: bytes.length, sha256 };
   }
 

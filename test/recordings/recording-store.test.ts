@@ -105,5 +105,8 @@ describe('the S3 keys from the environment', () => {
     const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
     const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: 'recordings', Prefix: 'hotline/' }));
     expect(listed.Contents?.map((o) => o.Key)).toContain(`hotline/${id}.wav`);
+    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'recordings', Key: `hotline/${id}.wav` }));
+    expect(head).toMatchObject({ ContentType: 'audio/wav', Metadata: { sha256: sha256Of(silenceWav(100)) } });
   });
 });
