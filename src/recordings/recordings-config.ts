@@ -75,3 +75,11 @@ export type RecordingStoreConfig = RecordingsConfig['store'];
 export function recordsCalls(config: Pick<RecordingsConfig, 'enabled' | 'recordCalls'>, tier: string, queue: string): boolean {
   return config.enabled && config.recordCalls.tiers[tier] !== false && config.recordCalls.queues[queue] !== false;
 }
+
+/**
+ * Whether any conversation of this tier may be recorded (whatever its queue):
+ * where the greeting says that calls may be recorded.
+ */
+export function mayRecordTier(config: Pick<RecordingsConfig, 'enabled' | 'recordCalls'>, tier: string): boolean {
+  return config.enabled && config.recordCalls.tiers[tier] !== false;
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { DirectoryStore, sha256Of } from '../../src/recordings/recording-store.js';
 import { Recordings } from '../../src/recordings/recordings.js';
-import { recordingsSectionSchema, type RecordingsConfig } from '../../src/recordings/recordings-config.js';
+import { mayRecordTier, recordingsSectionSchema, type RecordingsConfig } from '../../src/recordings/recordings-config.js';
 import type { ConversationSegment } from '../../src/recordings/switch-side.js';
 import { loadConfig } from '../../src/service/config-schema.js';
 import { ManualClock } from '../../src/time/clock.js';
@@ -259,6 +259,12 @@ describe('the recordings section', () => {
     expect(() => loadConfig({ files: [], env: { HOTLINE__recordings__retentionDays: '89' } })).toThrow(ConfigError);
     expect(() => loadConfig({ files: [], env: { HOTLINE__recordings__retentionDays: '89' } })).toThrow(/recordings\.retentionDays.*at least 90/s);
     expect(loadConfig({ files: [], env: { HOTLINE__recordings__retentionDays: '90' } }).recordings.retentionDays).toBe(90);
+  });
+
+  it("the greeting's notice: a tier whose calls may be recorded, whatever the queue", () => {
+    expect(mayRecordTier(config, 'gold')).toBe(true);
+    expect(mayRecordTier(config, 'standard')).toBe(false);
+    expect(mayRecordTier({ ...config, enabled: false }, 'gold')).toBe(false);
   });
 
   it('an S3 store', () => {
