@@ -89,15 +89,30 @@ describe('who may list recordings, and the numbers each sees', () => {
     expect(auditor).toMatchObject({ failure: 'switch lost it; caller 13800000009 asked', legalHold: 'complaint by 13800000009' });
   });
 
-  it('keeps masking numbers outside recordings for an auditor, as for a viewer', async () => {
+  it('keeps masking numbers outside recordings and the audit trail for an auditor, as for a viewer', async () => {
+    const state = (payload: Record<string, unknown>) => fetch(`${api.url}/v1/agents/1001/state`, {
+      method: 'POST', headers: { ...bearer(api.keys.supervisor), 'content-type': 'application/json' }, body: JSON.stringify(payload),
+    });
+    await state({ action: 'login' });
+    expect((await state({ action: 'pause', reason: 'calling 13800000003 back' })).status).toBe(200);
+    try {
+      const seen = async (role: Role) => (await json(await get('/v1/agents/1001', role))).pauseReason;
+      expect(await seen('auditor')).toBe('calling 138****0003 back');
+      expect(await seen('viewer')).toBe('calling 138****0003 back');
+      expect(await seen('supervisor')).toBe('calling 13800000003 back');
+    } finally {
+      await state({ action: 'logout' });
+    }
+  });
+
+  it('shows an auditor the audit trail whole (who listened and why), a viewer masked', async () => {
     await api.audit.append({
-      at: Date.now(), actor: { keyId: '000000000000', name: 'sam', role: 'supervisor' }, action: 'agent.state', target: '1001',
-      before: null, after: { reason: 'calling 13800000003 back' }, routingVersion: null,
+      at: Date.now(), actor: { keyId: '000000000000', name: 'sam', role: 'supervisor' }, action: 'recording.listen', target: 'rec-a',
+      before: null, after: { reason: 'complaint from 13800000003' }, routingVersion: null,
     });
     const seen = async (role: Role) => ((await json(await get('/v1/audit?limit=1', role))).entries as { after: unknown }[])[0]!.after;
-    expect(await seen('auditor')).toEqual({ reason: 'calling 138****0003 back' });
-    expect(await seen('viewer')).toEqual({ reason: 'calling 138****0003 back' });
-    expect(await seen('supervisor')).toEqual({ reason: 'calling 13800000003 back' });
+    expect(await seen('auditor')).toEqual({ reason: 'complaint from 13800000003' });
+    expect(await seen('viewer')).toEqual({ reason: 'complaint from 138****0003' });
   });
 });
 

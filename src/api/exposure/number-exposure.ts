@@ -33,6 +33,16 @@ export function recordingExposureOf(req: FastifyRequest): NumberExposure {
   return recordingExposureFor(req.apiKey?.role);
 }
 
+/**
+ * The audit trail is an auditor's work as much as the recordings are (who
+ * listened, and why: reasons name complaint tickets and callers), so an
+ * auditor reads it whole, as a supervisor does.
+ */
+export function auditExposureOf(req: FastifyRequest): NumberExposure {
+  const role = req.apiKey?.role;
+  return role && roleAllows(role, 'auditor') ? 'full' : exposureFor(role);
+}
+
 /** A field that holds a phone number and nothing else. */
 export function phoneFor(number: string, exposure: NumberExposure): string {
   return exposure === 'full' ? number : maskPhone(number);

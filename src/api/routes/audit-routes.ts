@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { roleSchema } from '../../auth/roles.js';
 import { authErrors, isoTime, queryInt } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
-import { exposureOf, jsonFor, textFor } from '../exposure/number-exposure.js';
+import { auditExposureOf, jsonFor, textFor } from '../exposure/number-exposure.js';
 
 const auditQuery = z.object({
   limit: queryInt(1, 500).optional().describe('Entries per page (default 50)'),
@@ -33,9 +33,9 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asyn
   }, async (req) => {
     const limit = req.query.limit ?? 50;
     const entries = await deps.audit.list(limit, req.query.before);
-    const exposure = exposureOf(req);
+    const exposure = auditExposureOf(req);
     return {
-      // Before and after have the shape of what was changed; below supervisor every string in them is masked as free text.
+      // Before and after have the shape of what was changed; below supervisor (but for an auditor) every string in them is masked as free text.
       entries: entries.map((e) => ({
         ...e, at: isoTime(e.at), actor: { ...e.actor, name: textFor(e.actor.name, exposure) },
         before: jsonFor(e.before, exposure), after: jsonFor(e.after, exposure),
