@@ -323,6 +323,18 @@ describe('recordings without audio', () => {
   }
 });
 
+describe('a stored file that is not the one copied', () => {
+  it('is refused (500 recording-damaged) rather than sent cut to another size, and is not audited as heard', async () => {
+    catalog.add(recordingMeta({ id: 'rec-short', size: 10_000 }), AUDIO.subarray(0, 9000));
+    const before = (await listens()).length;
+    const res = await get('/v1/recordings/rec-short/audio', 'auditor', { range: 'bytes=8000-9999' });
+    expect(res.status).toBe(500);
+    expect(await json(res)).toMatchObject({ error: 'recording-damaged', details: { id: 'rec-short' } });
+    expect(catalog.streams.at(-1)!.destroyed).toBe(true);
+    expect((await listens()).length).toBe(before);
+  });
+});
+
 describe('streaming', () => {
   it('sends the audio as the store gives it, before the store has given all of it', async () => {
     const slow = new PassThrough();

@@ -36,6 +36,12 @@ class RecordingNotStoredError extends AppError {
   }
 }
 
+class RecordingDamagedError extends AppError {
+  constructor(id: string, expected: number, stored: number) {
+    super(500, 'recording-damaged', `recording ${id} in the store is not the file that was copied (${stored} bytes, ${expected} expected)`, { id });
+  }
+}
+
 class ReasonRequiredError extends AppError {
   constructor() {
     super(403, 'reason-required', 'a supervisor may listen to a recording only with ?reason= saying why (e.g. the complaint ticket); auditors and admins may listen without', { role: 'supervisor' });
@@ -112,6 +118,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = 
         ...authErrors,
         404: errorSchema,
         416: errorSchema,
+        500: errorSchema,
       },
     },
   }, async (req, reply) => {
@@ -125,6 +132,12 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = 
     if (range.kind === 'unsatisfiable') return unsatisfiable(reply, meta.id, meta.size ?? 0);
     const opened = await catalog().open(meta.id, range.kind === 'part' ? { start: range.start, end: range.end } : undefined);
     if (!opened) throw new RecordingNotStoredError(meta);
+    if (meta.size !== null && opened.size !== meta.size) {
+      // The range was cut to the size in the metadata: a file of another size is not the one copied and checked.
+      destroy(opened.stream);
+      req.log.error({ recording: meta.id, stored: opened.size, expected: meta.size }, 'a stored recording differs in size from its metadata');
+      throw new RecordingDamagedError(meta.id, meta.size, opened.size);
+    }
     try {
       // Written before the audio and not past a failure to write it: no listen goes unaudited.
       await deps.audit.append({
