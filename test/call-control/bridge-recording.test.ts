@@ -13,7 +13,7 @@ import { startSimulatedAsterisk, type SimulatedAsterisk } from '../../src/sim/si
  */
 const SPEED = 20;
 let sim: SimulatedAsterisk;
-let connections: AriConnection[] = [];
+const connections: AriConnection[] = [];
 let control: AriCallControl;
 
 async function connect(app = 'ivr', reconnectDelayMs = 20): Promise<{ connection: AriConnection; control: AriCallControl }> {

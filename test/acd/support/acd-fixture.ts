@@ -65,6 +65,7 @@ export interface AcdFixtureOptions {
   busyPauseSec?: number;
   sweepIntervalMs?: number;
   allowedDialStrings?: readonly string[];
+  conversationRecorder?: AcdOptions['conversationRecorder'];
 }
 
 export interface AcdFixture {
@@ -95,6 +96,7 @@ export async function startAcd(options: AcdFixtureOptions): Promise<AcdFixture> 
     busyPauseSec: options.busyPauseSec,
     sweepIntervalMs: options.sweepIntervalMs ?? 3_600_000,
     ...(options.allowedDialStrings ? { allowedDialStrings: options.allowedDialStrings } : {}),
+    ...(options.conversationRecorder ? { conversationRecorder: options.conversationRecorder } : {}),
   });
   await acd.start();
   return {

@@ -1,3 +1,4 @@
+import type { ConversationRecorder } from '../../../src/acd/conversation-recorder.js';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { Acd } from '../../../src/acd/acd.js';
@@ -35,6 +36,8 @@ export interface CallbackWorldOptions {
   switchFaultPauseMs?: number;
   /** What the ACD and the callbacks use as call control, around the real one (e.g. to time an injected fault). */
   wrapControl?: (control: AriCallControl) => CallControl;
+  /** Told of each conversation with an agent (default: none, nothing recorded). */
+  conversationRecorder?: ConversationRecorder;
 }
 
 /**
@@ -94,6 +97,7 @@ export async function startCallbackWorld(options: CallbackWorldOptions): Promise
     instanceId: options.instanceId ?? options.app,
     sweepIntervalMs: 3_600_000,
     switchFaultPauseMs: options.switchFaultPauseMs,
+    ...(options.conversationRecorder ? { conversationRecorder: options.conversationRecorder } : {}),
     ...(options.allowedDialStrings ? { allowedDialStrings: options.allowedDialStrings } : {}),
   });
   await acd.start();
