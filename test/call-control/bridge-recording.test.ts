@@ -135,4 +135,18 @@ describe('recording a bridge through the call control', () => {
     for (const connection of connections) await connection.waitUntilReady(5000);
     await bridge.destroy();
   });
+
+  it('starts even when RecordingStarted was lost with the events connection (taken as started when Asterisk answered), and still finishes', async () => {
+    const slow = await connect('ivr-lost-start', 300);
+    const { bridge } = await conversation(slow.control);
+    sim.dropWebSockets();
+    const before = Date.now();
+    const recording = await bridge.record('rec-f');
+    expect(recording.startedAt).toBeGreaterThanOrEqual(before);
+    for (const connection of connections) await connection.waitUntilReady(5000);
+    await recording.stop();
+    expect((await recording.finished).kind).toBe('finished');
+    expect(await slow.control.storedRecording('rec-f')).not.toBeNull();
+    await bridge.destroy();
+  });
 });
