@@ -129,6 +129,9 @@ async function everyGetRoute(key: string): Promise<Map<string, string[]>> {
   const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: hotline.config.care.timeZone }).format(day.startedAt);
   const from = new Date(Math.floor(day.startedAt / 900_000) * 900_000).toISOString();
   const to = new Date(Math.ceil((Date.now() + 1) / 900_000) * 900_000).toISOString();
+  // Recordings are listed with the supervisor's key (a viewer may not list them); an unknown id reads the refusal.
+  const listed = JSON.parse((await get('/v1/recordings', day.supervisorKey)).split('\n').slice(2).join('\n')) as { recordings?: { id: string }[] };
+  const recordings = [...(listed.recordings ?? []).map((r) => r.id), 'rec-unknown'];
   const reads: Record<string, string[]> = {
     '/v1/stats/realtime': ['/v1/stats/realtime'],
     '/v1/stats/intervals': [`/v1/stats/intervals?from=${from}&to=${to}`, `/v1/stats/intervals?from=${from}&to=${to}&format=csv`],
@@ -145,6 +148,9 @@ async function everyGetRoute(key: string): Promise<Map<string, string[]>> {
     '/v1/complaints': ['/v1/complaints', '/v1/complaints?status=overdue', '/v1/complaints?status=resolved'],
     '/v1/surveys': [`/v1/surveys?from=${localDay}&to=${localDay}`],
     '/v1/keys': ['/v1/keys'],
+    '/v1/recordings': ['/v1/recordings', '/v1/recordings?status=failed'],
+    '/v1/recordings/{id}': recordings.map((id) => `/v1/recordings/${id}`),
+    '/v1/recordings/{id}/audio': recordings.map((id) => `/v1/recordings/${id}/audio`),
   };
   const routes = new Map<string, string[]>();
   for (const [path, item] of Object.entries(doc.paths)) {
