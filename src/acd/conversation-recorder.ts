@@ -52,10 +52,6 @@ export interface ConversationsOptions {
 export class Conversations {
   constructor(private readonly options: ConversationsOptions) {}
 
-  get recording(): boolean {
-    return this.options.recorder !== null;
-  }
-
   bridged(segment: Omit<ConversationSegment, 'segment'>, bridge: Bridge, callControl: CallControl): void {
     const { recorder, logger } = this.options;
     if (!recorder) return;
