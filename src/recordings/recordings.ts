@@ -74,8 +74,7 @@ export class Recordings implements ConversationRecorder {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private workers: Worker[] = [];
-  /** Recordings between their start and their copy job: awaited on stop so none is left half-done. */
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopped = false;
   /** Recordings this instance is recording now (not orphans, however long they last). */
   private readonly recordingNow = new Set<string>();
 
@@ -111,7 +110,9 @@ export class Recordings implements ConversationRecorder {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    // Conversations still recorded are not waited for (one can last an hour): their metadata stays
+    // `recording` and the sweep of whichever instance runs next copies them (rescueOrphans).
+    this.stopped = true;
     const workers = this.workers;
     this.workers = [];
     // A copy in progress is repeated by whoever picks it up next: every step of it may be.
@@ -128,14 +129,13 @@ export class Recordings implements ConversationRecorder {
   /** The ACD's hook: the caller and the agent are in the bridge. */
   bridged(segment: ConversationSegment, bridge: RecordableBridge, _callControl?: unknown): void {
     if (!this.records(segment.tier, segment.queue)) return;
-    const done = this.record(segment, bridge)
-      .catch((err: unknown) => this.logger.error({ err, callId: segment.callId, segment: segment.segment }, 'recording the conversation failed'))
-      .finally(() => this.inFlight.delete(done));
-    this.inFlight.add(done);
+    this.record(segment, bridge)
+      .catch((err: unknown) => this.logger.error({ err, callId: segment.callId, segment: segment.segment }, 'recording the conversation failed'));
   }
 
   /** Records one segment to its end and hands the file to a copy job; resolves with its id (null: not started). */
   async record(segment: ConversationSegment, bridge: RecordableBridge): Promise<string | null> {
+    if (this.stopped) return null;
     const id = `rec-${randomUUID()}`;
     const log = this.logger.child({ callId: segment.callId, segment: segment.segment, recording: id });
     let recording;
@@ -160,6 +160,10 @@ export class Recordings implements ConversationRecorder {
       const end = await recording.finished;
       const reportedMs = end.kind === 'finished' ? end.durationMs : null;
       if (end.kind === 'failed') log.warn({ reason: end.reason }, 'the switch says the recording failed: copying what it kept');
+      if (this.stopped) {
+        log.info('the recording ended after this instance stopped: left for the next sweep');
+        return id;
+      }
       await this.toCopy(id, segment.switchId, reportedMs);
     } finally {
       this.recordingNow.delete(id);

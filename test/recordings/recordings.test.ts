@@ -219,6 +219,25 @@ describe('a recording left by an instance that stopped mid-conversation', () => 
   });
 });
 
+describe('stopping', () => {
+  it('does not wait for a conversation still recorded: left `recording` for the sweep of the next instance', async () => {
+    const own = new Recordings({ config, redis, redisUrl, keyPrefix: `${prefix}:stop`, store, clock, logger, switchControl: () => sw });
+    await own.start();
+    // Its workers at work (a sweep run through them) before it is stopped.
+    const sweep = await own.retention.add('sweep-now', {});
+    await until(async () => (await sweep.getState()) === 'completed', 'a sweep');
+    const before = sw.recorded.length;
+    own.bridged(segment(), sw.bridge(), sw);
+    const id = await until(() => sw.recorded[before], 'the recording to start');
+    await until(() => own.get(id), 'its metadata');
+    // The conversation never ends during the test: stop returns all the same.
+    await own.stop();
+    sw.finish(id, 1000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await own.get(id))?.status).toBe('recording');
+  });
+});
+
 describe('the catalog', () => {
   it('lists newest first, by agent, call and time, and reads ranges', async () => {
     const t = clock.now();
