@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecordingStore } from '../../src/recordings/create-store.js';
 import { DirectoryStore, type RecordingStore, sha256Of } from '../../src/recordings/recording-store.js';
 import { s3CredentialsFromEnv, S3Store } from '../../src/recordings/s3-store.js';
 import { readAll, silenceWav } from './support/wav.js';
@@ -18,14 +19,16 @@ let dir: string;
 let s3dir: string;
 let s3rver: S3rver;
 let s3: S3Store;
+let s3url: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rec-dir-'));
   s3dir = await mkdtemp(join(tmpdir(), 'rec-s3-'));
   s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir, configureBuckets: [{ name: 'recordings' }] });
   const { port } = await s3rver.run();
+  s3url = `http://127.0.0.1:${port}`;
   s3 = new S3Store({
-    bucket: 'recordings', region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, prefix: 'hotline/',
+    bucket: 'recordings', region: 'us-east-1', endpoint: s3url, forcePathStyle: true, prefix: 'hotline/',
     credentials: s3CredentialsFromEnv({ RECORDINGS_S3_ACCESS_KEY_ID: 'S3RVER', RECORDINGS_S3_SECRET_ACCESS_KEY: 'S3RVER' }),
   });
 });
@@ -108,5 +111,21 @@ describe('the S3 keys from the environment', () => {
     const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'recordings', Key: `hotline/${id}.wav` }));
     expect(head).toMatchObject({ ContentType: 'audio/wav', Metadata: { sha256: sha256Of(silenceWav(100)) } });
+  });
+});
+
+describe('the store the configuration names', () => {
+  it('a directory, or an S3 bucket with the keys from the environment', async () => {
+    expect(createRecordingStore({ kind: 'directory', dir }, {})).toBeInstanceOf(DirectoryStore);
+    const store = createRecordingStore(
+      { kind: 's3', bucket: 'recordings', region: 'us-east-1', endpoint: s3url, forcePathStyle: true, prefix: 'env/' },
+      { RECORDINGS_S3_ACCESS_KEY_ID: 'S3RVER', RECORDINGS_S3_SECRET_ACCESS_KEY: 'S3RVER' },
+    );
+    expect(store).toBeInstanceOf(S3Store);
+    const id = newId();
+    await store.put(id, silenceWav(100));
+    expect(await s3.open(id)).toBeNull();
+    expect((await store.open(id))?.size).toBe(silenceWav(100).length);
+    (store as S3Store).close();
   });
 });
