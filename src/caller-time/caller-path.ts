@@ -42,6 +42,8 @@ export interface PathWorld {
   flows: FlowSet;
   routing: RoutingSnapshot;
   tier: TierId;
+  /** What the greeting step plays: the tier's greeting, then the recording notice where calls are recorded. */
+  greeting: readonly string[];
   /** The number dialled (10000): routing may take a need from it. */
   dialled: string;
   /** Calls routed here hear their complaint ticket before the queue (care.complaints.queue). */
@@ -88,7 +90,7 @@ export function walkPath(world: PathWorld, behaviour: CallerBehaviour, start: { 
     let next: string;
     switch (step.kind) {
       case 'greeting':
-        heard([world.routing.tiers[world.tier].greetingPrompt]);
+        heard(world.greeting);
         next = step.next;
         break;
       case 'play':

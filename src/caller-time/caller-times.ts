@@ -11,6 +11,8 @@ import type { TiersConfig } from '../routing/tiers-config.js';
 import type { TierId } from '../routing/types.js';
 import { type CallerPath, walkPath } from './caller-path.js';
 import type { CallerTimeConfig } from './caller-time-config.js';
+import { RECORDING_NOTICE_PROMPT } from '../flows/recording-notice.js';
+import { mayRecordTier, type RecordingsConfig } from '../recordings/recordings-config.js';
 
 /** What the caller times are computed from: the flows as the service runs them, routing, the budgets. */
 export interface CallerTimeModel {
@@ -20,6 +22,8 @@ export interface CallerTimeModel {
   complaintQueue: string;
   /** The access number the tiers' menus answer. */
   dialled: string;
+  /** Said after a tier's greeting where its calls may be recorded; null elsewhere. */
+  recordingNotice: (tier: TierId) => string | null;
 }
 
 /** The sections of the configuration the model reads (the service's whole configuration fits). */
@@ -29,6 +33,8 @@ export interface CallerTimeSettings {
   queues: DeepReadonly<QueuesConfig>;
   callerTime: DeepReadonly<CallerTimeConfig>;
   care: { readonly complaints: { readonly queue: string } };
+  /** Whether and for which tiers conversations are recorded: the greeting then says so. Absent: nothing recorded. */
+  recordings?: DeepReadonly<Pick<RecordingsConfig, 'enabled' | 'recordCalls'>>;
 }
 
 /** The menus answer 10000; 10001 is self-service and rings no agent by itself. */
@@ -47,6 +53,7 @@ export function callerTimeModel(settings: CallerTimeSettings, flows: readonly Fl
     budgetsSec: settings.callerTime.budgetsSec,
     complaintQueue: settings.care.complaints.queue,
     dialled: MENU_NUMBER,
+    recordingNotice: (tier) => (settings.recordings && mayRecordTier(settings.recordings, tier) ? RECORDING_NOTICE_PROMPT : null),
   };
 }
 
@@ -71,7 +78,9 @@ export interface TierCallerTime {
 export function callerTimes(model: CallerTimeModel, lang: Lang, seconds: (promptId: string) => number): TierCallerTime[] {
   return TIER_IDS.map((tier) => {
     const flow = model.routing.tiers[tier].menuFlow;
-    const world = { flows: model.flows, routing: model.routing, tier, dialled: model.dialled, complaintQueue: model.complaintQueue, lang, seconds };
+    const notice = model.recordingNotice(tier);
+    const greeting = [model.routing.tiers[tier].greetingPrompt, ...(notice ? [notice] : [])];
+    const world = { flows: model.flows, routing: model.routing, tier, greeting, dialled: model.dialled, complaintQueue: model.complaintQueue, lang, seconds };
     const noKey = walkPath(world, 'silent', { flow });
     const common = walkPath(world, 'common', { flow });
     const budgetSec = model.budgetsSec[tier];

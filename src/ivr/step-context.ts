@@ -18,6 +18,8 @@ export interface IvrServices {
   queueAtOnce: QueueAtOnce;
   /** The greeting prompt of a tier, as the tier policy says at this moment. */
   tierGreeting: (tier: TierId) => string;
+  /** Said right after a tier's greeting ("calls may be recorded"), or null where nothing is recorded. */
+  recordingNotice?: (tier: TierId) => string | null;
   now: () => number;
   /**
    * Multiplies every caller timeout (first key, between keys). 1 in service;

@@ -57,6 +57,11 @@ import { RetentionJob } from '../retention/retention-job.js';
 import { RetentionPurge } from '../retention/retention-purge.js';
 import { RedisOutage } from '../infra/redis-outage.js';
 import { createRedis } from '../infra/redis-connection.js';
+import { Recordings } from '../recordings/recordings.js';
+import { createRecordingStore } from '../recordings/create-store.js';
+import { openComplaintCalls } from '../recordings/open-complaint-calls.js';
+import { mayRecordTier, type RecordingsConfig } from '../recordings/recordings-config.js';
+import { RECORDING_NOTICE_PROMPT } from '../flows/recording-notice.js';
 
 /** How long a stop waits for the IVR sessions still running (callers in menus) before it goes on. */
 const SESSIONS_STOP_GRACE_MS = 10_000;
@@ -114,6 +119,8 @@ export class HotlineService {
   readonly callbackDesk: CallbackDesk;
   readonly followUps: FollowUps;
   readonly complaintDesk: ComplaintDesk;
+  /** Conversations recorded and their store; null when recordings.enabled is false. */
+  readonly recordings: Recordings | null;
   /** Deletes, once a day, the records older than their retention. */
   readonly retention: RetentionJob;
   readonly sessions = new Set<Promise<SessionEnd>>();
@@ -189,6 +196,8 @@ export class HotlineService {
       instanceId: this.instanceId,
       clock: this.clock,
       allowedDialStrings: config.acd.allowedDialStrings,
+      // The recordings are built further down (they need the audit trail and the complaint tickets).
+      conversationRecorder: { bridged: (segment, bridge, callControl) => this.recordings?.bridged(segment, bridge, callControl) },
     });
 
     this.instances = new InstanceTakeover({
@@ -230,6 +239,16 @@ export class HotlineService {
 
     this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix, clock: this.clock });
     this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
+    this.recordings = config.recordings.enabled
+      ? new Recordings({
+        // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
+        config: structuredClone(config.recordings) as RecordingsConfig, redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix,
+        store: createRecordingStore(config.recordings.store, process.env),
+        switchControl: (id) => this.switches.control(id),
+        openComplaintCalls: openComplaintCalls(tickets),
+        audit: this.audit, clock: this.clock, logger: logger.child({ component: 'recordings' }),
+      })
+      : null;
     this.sync = new PolicySync({ redis: this.redis, keyPrefix: prefix, policy: this.policy, audit: this.audit, validate, logger: logger.child({ component: 'routing-sync' }), clock: this.clock });
     this.stats = new StatsAggregator({ redis: this.redis, streamKey: this.recorder.key, settings: config.stats, clock: this.clock });
     this.events = new SupervisorEventHub((err) => logger.warn({ err }, 'supervisor event listener failed'));
@@ -273,7 +292,8 @@ export class HotlineService {
     });
     const handler = createIncomingCallHandler({
       flows: this.flows,
-      services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, queueAtOnce, now: this.now, timeScale: options.timeScale ?? 1 },
+      services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, queueAtOnce, now: this.now,
+        recordingNotice: (tier) => (mayRecordTier(config.recordings, tier) ? RECORDING_NOTICE_PROMPT : null), timeScale: options.timeScale ?? 1 },
       recognition,
       policy: this.policy,
       recorder: this.recorder,
@@ -401,6 +421,7 @@ export class HotlineService {
     await this.callbacks.start();
     await this.followUps.start();
     await this.retention.start();
+    await this.recordings?.start();
     await this.stats.refresh();
     const prefix = this.config.redis.keyPrefix;
     this.http = await createServer({
@@ -412,6 +433,7 @@ export class HotlineService {
         realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, clock: this.clock,
         transfers: this.transfers,
         care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
+        ...(this.recordings ? { recordings: this.recordings } : {}),
       },
       health: {
         ariReady: () => this.ariReady(),
@@ -481,6 +503,7 @@ export class HotlineService {
       ['follow-ups', () => this.followUps.stop()],
       ['retention', () => this.retention.stop()],
       ['callbacks', () => this.callbacks.stop()],
+      ['recordings', async () => this.recordings?.stop()],
       ['acd', () => this.acd.stop()],
       ['instances', () => this.instances.stop()],
       ['ari', () => Promise.all([...this.switchConnections.values()].map((c) => c.ari.stop()))],

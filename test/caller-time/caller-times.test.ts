@@ -106,7 +106,7 @@ const BUDGETS = { diamond: 8, gold: 15, silver: 20, standard: 30 };
 
 function model(
   flows: FlowInput[] = [diamond, gold, silver, standard, self],
-  options: { menuOrder?: Record<string, string[]>; budgetsSec?: typeof BUDGETS } = {},
+  options: { menuOrder?: Record<string, string[]>; budgetsSec?: typeof BUDGETS; recordings?: typeof config.recordings } = {},
 ): CallerTimeModel {
   const tiers = Object.fromEntries(Object.entries(config.routing.tiers).map(([tier, policy]) => [tier, { ...policy, menuFlow: `test-${tier}` }]));
   return callerTimeModel(
@@ -115,6 +115,8 @@ function model(
       ivr: { menuOrder: options.menuOrder ?? {} },
       routing: { ...config.routing, tiers: tiers as typeof config.routing.tiers },
       callerTime: { budgetsSec: options.budgetsSec ?? BUDGETS },
+      // Nothing recorded unless a test says so: the greeting is the tier's prompt alone.
+      recordings: options.recordings,
     },
     flows,
     { has: () => true },
@@ -125,6 +127,16 @@ const byTier = (m: CallerTimeModel, lookup: (id: string) => number = seconds) =>
   Object.fromEntries(callerTimes(m, 'zh', lookup).map((t) => [t.tier, t]));
 
 describe('caller time on the common path', () => {
+  it('counts the recording notice after the greeting where the tier\'s calls are recorded, and not where they are not', () => {
+    const recordings = { ...config.recordings, enabled: true, recordCalls: { ...config.recordings.recordCalls, tiers: { gold: false } } };
+    const lengths = (id: string) => (id === 'common/may-be-recorded' ? 1.5 : seconds(id));
+    const timed = byTier(model(undefined, { recordings }), lengths);
+    const plain = byTier(model(), lengths);
+    expect(timed.silver!.common.steps.map((s) => s.what).slice(0, 2)).toEqual([config.routing.tiers.silver.greetingPrompt, 'common/may-be-recorded']);
+    expect(timed.silver!.common.seconds! - plain.silver!.common.seconds!).toBeCloseTo(1.5, 5);
+    expect(timed.gold!.common.seconds).toBeCloseTo(plain.gold!.common.seconds!, 5);
+  });
+
   it('presses the key read first as soon as its option is said: greeting, lead, options up to it, then "connecting you to" and the queue', () => {
     const { gold } = byTier(model());
     expect(gold!.common.key).toBe('2');

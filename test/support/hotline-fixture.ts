@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
@@ -9,6 +12,7 @@ import { PasswordGuard } from '../../src/customers/password-guard.js';
 import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
 import { seedCustomers } from '../../src/customers/seed-customers.js';
 import type { SessionEnd } from '../../src/ivr/call-session.js';
+import type { Clock } from '../../src/time/clock.js';
 import { HotlineService } from '../../src/service/hotline-service.js';
 import { startSimulatedAsterisk, type SimulatedAsterisk, type SimOptions } from '../../src/sim/simulated-asterisk.js';
 
@@ -43,6 +47,8 @@ export interface FixtureOptions {
   sharePrefix?: string;
   /** Caller timeouts relative to service defaults (default 0.2: a 5 s menu wait becomes 1 s). */
   timeScale?: number;
+  /** The service's clock (default: the system's). */
+  clock?: Clock;
 }
 
 /**
@@ -53,6 +59,7 @@ export interface FixtureOptions {
 export async function startHotline(options: FixtureOptions = {}): Promise<HotlineFixture> {
   const prefix = options.sharePrefix ?? `test:e2e:${randomUUID().slice(0, 8)}`;
   const app = `ivr-${randomUUID().slice(0, 6)}`;
+  const recordingsDir = mkdtempSync(join(tmpdir(), 'hotline-recordings-'));
   const sim = options.shareSim ?? await startSimulatedAsterisk({ port: 0, speed: SPEED, soundsDir: null, dialplanApp: app, ...options.sim });
   const config = loadConfig({
     env: {},
@@ -62,6 +69,8 @@ export async function startHotline(options: FixtureOptions = {}): Promise<Hotlin
       server: { host: '127.0.0.1', port: 0 },
       log: { level: 'silent' },
       instance: { id: `test-${app}` },
+      // Recordings land in a folder of this fixture's own, removed at stop.
+      recordings: { store: { kind: 'directory', dir: recordingsDir } },
     }, options.overrides ?? {}),
   });
   const ends = new Map<string, SessionEnd>();
@@ -70,6 +79,7 @@ export async function startHotline(options: FixtureOptions = {}): Promise<Hotlin
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     // Caller timeouts at a fifth: a 5 s menu wait becomes 1 s, well above the call tool's quiet time.
     timeScale: options.timeScale ?? 0.2,
+    ...(options.clock ? { clock: options.clock } : {}),
     onSessionEnd: (id, end) => ends.set(id, end),
   });
   await service.start();
@@ -97,6 +107,7 @@ export async function startHotline(options: FixtureOptions = {}): Promise<Hotlin
       await service.stop();
       if (!options.shareSim) await sim.close();
       redis.disconnect();
+      rmSync(recordingsDir, { recursive: true, force: true });
     },
   };
 }
