@@ -5,6 +5,7 @@ import type { LiveRecording, StoredRecording } from '../ari/models.js';
 import { AriHttpError, badRequest } from './ari-http-error.js';
 import type { SimBridge } from './sim-bridge.js';
 import type { SimSwitch } from './sim-switch.js';
+import { silentWav, WAV_HEADER_BYTES } from '../media/silent-wav.js';
 
 /** Formats this switch can write; Asterisk answers 422 for a format no module provides. */
 const FORMATS = new Set(['wav']);
@@ -13,7 +14,6 @@ const IF_EXISTS = new Set(['', 'fail', 'overwrite', 'append']);
 /** 8 kHz mono 16-bit signed linear: what Asterisk writes for `wav`. */
 const SAMPLE_RATE = 8000;
 const BYTES_PER_SAMPLE = 2;
-const WAV_HEADER_BYTES = 44;
 
 export interface BridgeRecordRequest {
   name: string;
@@ -214,23 +214,7 @@ const notInSession = (name: string) => new AriHttpError(409, 'recording-not-in-s
 
 /** A WAV file of `ms` of silence. */
 export function wav(ms: number): Buffer {
-  const samples = Math.max(0, Math.round((ms * SAMPLE_RATE) / 1000));
-  const dataBytes = samples * BYTES_PER_SAMPLE;
-  const buf = Buffer.alloc(WAV_HEADER_BYTES + dataBytes);
-  buf.write('RIFF', 0, 'ascii');
-  buf.writeUInt32LE(36 + dataBytes, 4);
-  buf.write('WAVE', 8, 'ascii');
-  buf.write('fmt ', 12, 'ascii');
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(SAMPLE_RATE, 24);
-  buf.writeUInt32LE(SAMPLE_RATE * BYTES_PER_SAMPLE, 28);
-  buf.writeUInt16LE(BYTES_PER_SAMPLE, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36, 'ascii');
-  buf.writeUInt32LE(dataBytes, 40);
-  return buf;
+  return silentWav(ms, SAMPLE_RATE);
 }
 
 function bytesToMs(bytes: number): number {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fetch } from 'undici';
 import { WebSocket } from 'ws';
 import { startSimulatedAsterisk, type SimOptions, type SimulatedAsterisk } from '../../src/sim/simulated-asterisk.js';
+import { silentWav } from '../../src/media/silent-wav.js';
 
 /** An event as it arrives on the WebSocket. */
 export type AriMessage = Record<string, unknown> & {
@@ -156,21 +157,5 @@ export function makeSoundsDir(files: Record<string, number>): { dir: string; rem
 }
 
 function wav(ms: number): Buffer {
-  const rate = 8000;
-  const dataBytes = Math.round((ms / 1000) * rate) * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
-  return Buffer.concat([header, Buffer.alloc(dataBytes)]);
+  return silentWav(ms);
 }
