@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { RedisOutage } from '../../src/infra/redis-outage.js';
 import { ManualClock } from '../../src/time/clock.js';
+import { capturedLogger } from '../support/captured-log.js';
 
 /** The URL's port: with Sentinel no connection uses it. */
 const URL_PORT = 6379;
@@ -18,14 +17,7 @@ function refused(port: number): Error {
 
 /** A main connection through sentinels, connected to `FIRST_MASTER`. */
 function setup() {
-  const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const raw = pino({ level: 'info' }, sink);
+  const { logger: raw, lines } = capturedLogger();
   const redis = Object.assign(new EventEmitter(), {
     options: { port: URL_PORT, sentinels: [{ host: '127.0.0.1', port: SENTINEL_PORT }], name: 'hotline' },
     stream: { remotePort: FIRST_MASTER },

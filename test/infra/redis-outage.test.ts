@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { isRedisConnectionError } from '../../src/infra/redis-connection-errors.js';
 import { RedisOutage } from '../../src/infra/redis-outage.js';
 import { ManualClock } from '../../src/time/clock.js';
+import { capturedLogger } from '../support/captured-log.js';
 
 const REDIS_PORT = 6379;
 
@@ -35,14 +34,7 @@ describe('telling a Redis connection failure from other errors', () => {
 
 describe('a Redis outage in the log', () => {
   function setup() {
-    const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        done();
-      },
-    });
-    const raw = pino({ level: 'info' }, sink);
+    const { logger: raw, lines } = capturedLogger();
     const redis = Object.assign(new EventEmitter(), { options: { port: REDIS_PORT }, status: 'reconnecting', ping: async () => 'PONG' }) as unknown as Redis;
     const outage = new RedisOutage({ redis, logger: raw.child({ component: 'redis' }), timers: new ManualClock(0) });
     return { lines, redis, outage, logger: outage.quiet(raw) };
