@@ -61,7 +61,7 @@ function scenarioDays(): Set<string> {
  * The numbers found in `text`: any 11-digit number starting with 1 (a mobile
  * number) and any run of 11 digits or more. Ids the service makes itself are
  * taken out first, each by its exact form: UUIDs (calls, legs), callback ids
- * (cb- and 20 hex digits), audit entry ids (milliseconds within the test's
+ * (cb- and 20 hex digits), recordings' SHA-256 digests, audit entry ids (milliseconds within the test's
  * run, a dash, a sequence), complaint ids (a day of the scenario and a
  * 4-digit sequence) and the ids of the test's API keys.
  */
@@ -72,6 +72,8 @@ function numbersIn(text: string): string[] {
   const neutral = text
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
     .replace(/cb-[0-9a-f]{20}(?![0-9a-f])/g, '<callback-id>')
+    // A recording's SHA-256 (64 hex digits) now and then holds a run of 11 or more decimal ones.
+    .replace(/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g, '<sha256>')
     .replace(/(?<!\d)(\d{13})-\d{1,6}(?!\d)/g, (id, ms: string) => (Number(ms) >= from && Number(ms) <= to ? '<entry-id>' : id))
     .replace(/(?<!\d)(\d{8})\d{4}(?!\d)/g, (id, date: string) => (days.has(date) ? '<complaint-id>' : id))
     .replace(/(?<![0-9a-f])[0-9a-f]{12}(?![0-9a-f])/g, (id) => (keyIds.includes(id) ? '<key-id>' : id));
