@@ -36,7 +36,7 @@ async function until(condition: () => Promise<boolean>, timeoutMs: number, what:
 }
 
 describe('writes during a Sentinel failover', () => {
-  it('with min-replicas-to-write 1, SENTINEL FAILOVER loses no acknowledged write and fails none: the refused writes are sent again until a master takes them', async () => {
+  it('with min-replicas-to-write 1, SENTINEL FAILOVER fails no write: the refused writes are sent again until a master takes them', async () => {
     const group = await startSentinelGroup({ replicas: 1, sentinels: 3, minReplicasToWrite: 1 });
     started.push(group);
     await group.settled();
@@ -50,7 +50,11 @@ describe('writes during a Sentinel failover', () => {
     await until(async () => writer.count >= before + 50, 60_000, 'writes to the new master');
     const figures = await writer.stop();
     console.log(`writes over a SENTINEL FAILOVER with min-replicas-to-write 1: ${JSON.stringify({ ...figures, failed: figures.failed.length })}`);
-    expect({ lost: figures.lost, failed: figures.failed }).toEqual({ lost: 0, failed: [] });
+    // Not asserted: `lost`. min-replicas-to-write asks for a connected replica
+    // (lag within min-replicas-max-lag), not that each write reached it, so a
+    // write acknowledged just before the switch can still be lost (1 of 147
+    // in one full run); the figure is printed above.
+    expect(figures.failed).toEqual([]);
   }, 120_000);
 
   it('sixty connections all follow a killed master to the new one: none is closed for good, no write fails', async () => {
