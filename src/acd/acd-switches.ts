@@ -87,44 +87,28 @@ export function acrossControls(controls: readonly CallControl[]): CallControl {
       }
       return null;
     },
-    // Asked of each in turn, like hangUpLeg: a recording is on the switch whose bridge made it.
-    storedRecording: async (name) => {
-      let failure: unknown = null;
-      for (const c of controls) {
-        try {
-          const bytes = await c.storedRecording(name);
-          if (bytes) return bytes;
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-      if (failure !== null) throw failure;
-      return null;
-    },
-    deleteStoredRecording: async (name) => {
-      let failure: unknown = null;
-      for (const c of controls) {
-        try {
-          if (await c.deleteStoredRecording(name)) return true;
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-      if (failure !== null) throw failure;
-      return false;
-    },
-    // Asked of each switch in turn: one that cannot answer (down) does not keep the others from being asked.
-    hangUpLeg: async (channelId) => {
-      let failure: unknown = null;
-      for (const c of controls) {
-        try {
-          if (await c.hangUpLeg(channelId)) return true;
-        } catch (err) {
-          failure ??= err;
-        }
-      }
-      if (failure !== null) throw failure;
-      return false;
-    },
+    // Asked of each switch in turn: a recording is on the switch whose bridge made it.
+    storedRecording: (name) => askInTurn(controls, (c) => c.storedRecording(name), null),
+    deleteStoredRecording: (name) => askInTurn(controls, (c) => c.deleteStoredRecording(name), false),
+    hangUpLeg: (channelId) => askInTurn(controls, (c) => c.hangUpLeg(channelId), false),
   };
+}
+
+/**
+ * The first switch's answer that is not `none`; one that cannot answer (down)
+ * does not keep the others from being asked. When none answered and one
+ * failed, its failure is thrown: "not there" cannot be told from "not reachable".
+ */
+async function askInTurn<T>(controls: readonly CallControl[], ask: (control: CallControl) => Promise<T>, none: T): Promise<T> {
+  let failure: unknown = null;
+  for (const control of controls) {
+    try {
+      const answer = await ask(control);
+      if (answer !== none && answer !== null) return answer;
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== null) throw failure;
+  return none;
 }
