@@ -285,9 +285,9 @@ export class HotlineService {
     this.transfers = new TransferDesk({
       acd: this.acd, redis: this.redis, keyPrefix: prefix,
       queues: () => this.policy.snapshot().queues,
-      resume: (release, toQueue, by) => this.track(resumeTransferred(release, toQueue, by, {
+      resume: (release, toQueue, by, reason) => this.track(resumeTransferred(release, toQueue, by, {
         handOff, recognition, recorder: this.recorder, logger, defaultLanguage: config.sounds.language, clock: this.clock,
-      })),
+      }, reason)),
       logger: logger.child({ component: 'transfers' }),
     });
     const handler = createIncomingCallHandler({

@@ -97,6 +97,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     supervisor: (await keyStore.create({ role: 'supervisor', name: 'sam' })).key,
     admin: (await keyStore.create({ role: 'admin', name: 'ada' })).key,
     auditor: (await keyStore.create({ role: 'auditor', name: 'aude' })).key,
+    agent: (await keyStore.create({ role: 'agent', name: 'lina', agentId: '1001' })).key,
   };
   const revoked = await keyStore.create({ role: 'admin', name: 'gone' });
   await keyStore.revoke(revoked.record.id);
