@@ -15,7 +15,7 @@
  * It is kept as a string in a module so that the compiled service serves it
  * without copying assets; the page's own script avoids template literals.
  */
-export const DESK_HTML = String.raw`<!doctype html>
+export const DESK_HTML = `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -207,7 +207,10 @@ export const DESK_HTML = String.raw`<!doctype html>
     s.className = state;
     s.textContent = (STATES[state] || state) + (state === 'paused' && pauseReason ? ' · ' + pauseLabel(pauseReason) : '');
     s.setAttribute('data-state', state);
+    var wasWrapUp = !$('wrapup').classList.contains('hidden');
     $('wrapup').classList.toggle('hidden', state !== 'wrap-up');
+    // Into wrap-up: the keys 1-9 choose the disposition, wherever the cursor was.
+    if (state === 'wrap-up' && !wasWrapUp) { var firstChoice = document.querySelector('#dispositions button'); if (firstChoice) firstChoice.focus(); }
     $('login').disabled = state !== 'offline';
     $('ready').disabled = state === 'offline' || state === 'available';
     $('pause').disabled = state === 'offline';
