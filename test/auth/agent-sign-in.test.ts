@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AgentPins, SignInLockedError, SignInRefusedError } from '../../src/auth/agent-pins.js';
@@ -86,5 +87,35 @@ describe('desk PINs', () => {
     await expect(p.check('nobody', '112233')).rejects.toBeInstanceOf(SignInRefusedError);
     expect(await p.clear('1006')).toBe(true);
     await expect(p.check('1006', '112233')).rejects.toBeInstanceOf(SignInRefusedError);
+  });
+});
+
+describe('npm run keys', () => {
+  /** Runs the keys tool with `input` on its standard input; its exit code and output. */
+  function keysTool(prefix: string, args: string[], input = ''): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], { env: { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix } });
+      let out = '';
+      child.stdout.on('data', (d) => { out += String(d); });
+      child.stderr.on('data', (d) => { out += String(d); });
+      child.on('close', (code) => resolve({ code, out }));
+      child.stdin.end(input);
+    });
+  }
+
+  it('sets an agent\'s PIN read from standard input, and makes agent keys bound to an agent', async () => {
+    const prefix = uniquePrefix('keys-pin');
+    await redis.sadd(`${prefix}:{acd}:agents`, '1004');
+    const set = await keysTool(prefix, ['pin', '1004'], '271828\n');
+    expect(set).toMatchObject({ code: 0, out: 'desk PIN of agent 1004 set\n' });
+    await new AgentPins({ redis, keyPrefix: prefix, maxAttempts: 3, lockMinutes: 15 }).check('1004', '271828');
+    expect((await keysTool(prefix, ['pin', 'nobody'], '271828\n')).code).toBe(64);
+    expect((await keysTool(prefix, ['pin', '1004'], '12\n')).out).toContain('must be 6 to 12 digits');
+
+    expect((await keysTool(prefix, ['create', '--role', 'agent', '--name', 'desk 1004'])).out).toContain('an agent key needs --agent');
+    const made = await keysTool(prefix, ['create', '--role', 'agent', '--name', 'desk 1004', '--agent', '1004']);
+    expect(made.code).toBe(0);
+    const [record] = await new ApiKeyStore({ redis, keyPrefix: prefix }).list();
+    expect(record).toMatchObject({ role: 'agent', agentId: '1004' });
   });
 });
