@@ -88,6 +88,27 @@ describe('signing in at the desk', () => {
   });
 });
 
+describe('changes made elsewhere', () => {
+  it('an agent whose phone rings unanswered is paused by the ACD, and the desk shows it at once and drops the caller', async () => {
+    hotline.sim.setAgent('1005', { kind: 'no-answer' });
+    const chen = await signedIn(hotline, admin, '1005', '404040');
+    await http(hotline, 'POST', '/v1/desk/agents/1005/state', chen, { action: 'login' });
+    const desk = await stream(chen, '1005');
+    await http(hotline, 'POST', '/v1/desk/agents/1005/state', chen, { action: 'ready' });
+    const calling = hotline.call('10000', '13800000004', ['1'], { maxQueueWaitMs: 3000 });
+    expect((await desk.next('pop')).data).toMatchObject({ customer: { name: 'Liu Yang' }, tier: 'standard' });
+    expect((await desk.next('state', (s) => s.state === 'paused')).data).toMatchObject({ pauseReason: 'no answer' });
+    await desk.next('cleared');
+    expect((await http(hotline, 'GET', '/v1/desk/agents/1005', chen)).body).toMatchObject({ agent: { state: 'paused', pauseReason: 'no answer' }, call: null, recent: [{ answeredAt: null }] });
+    // A missed call cannot be given a disposition.
+    const missed = (await http(hotline, 'GET', '/v1/desk/agents/1005', chen)).body.recent[0].callId as string;
+    expect((await http(hotline, 'POST', `/v1/desk/agents/1005/calls/${missed}/disposition`, chen, { code: 'resolved' })).status).toBe(409);
+    await http(hotline, 'POST', '/v1/desk/agents/1005/state', chen, { action: 'logout' });
+    await desk.close();
+    await calling;
+  });
+});
+
 describe('a call at the desk', () => {
   it('pops the caller before the answer, transfers with the reason to the next agent, closes with a disposition counted in the day\'s figures', async () => {
     // The agent goes ready from the desk; a supervisor's pause and ready show on the desk at once.

@@ -27,7 +27,8 @@ export const deskRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
   const note = (req: FastifyRequest, action: string, target: string, before: unknown, after: unknown) =>
     audit(deps.audit, req.log, { at: clock.now(), actor: actorOf(req), action, target, before, after });
 
-  app.addHook('preHandler', async (req) => {
+  // Before the body is validated: another agent's desk learns nothing, not even what is wrong with the request.
+  app.addHook('preValidation', async (req) => {
     const id = (req.params as { id?: unknown } | undefined)?.id;
     if (typeof id === 'string' && req.apiKey?.agentId !== id) throw new NotYourDeskError('agent', id);
   });
