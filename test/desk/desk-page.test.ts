@@ -66,11 +66,12 @@ describe('the agent desk page', () => {
 
     // When the pop appears on the page, note the time and the agent's state at that moment.
     await first.evaluate(() => {
-      const w = window as unknown as { popSeen?: { at: number; state: string | null } };
+      const w = window as unknown as { popSeen?: { at: number; state: string | null }; accountSeen?: number };
       new MutationObserver(() => {
         if (!w.popSeen && document.querySelector('#pop [data-field="tier"]')) {
           w.popSeen = { at: Date.now(), state: document.getElementById('state')!.getAttribute('data-state') };
         }
+        if (w.accountSeen === undefined && /¥/.test(document.querySelector('#pop [data-field="balance"]')?.textContent ?? '')) w.accountSeen = Date.now();
       }).observe(document.getElementById('pop')!, { childList: true, subtree: true });
     });
     let rungAt = 0;
@@ -93,6 +94,8 @@ describe('the agent desk page', () => {
 
     await first.locator('#state[data-state="on-call"]').waitFor();
     await first.waitForFunction(() => /¥/.test(document.querySelector('#pop [data-field="balance"]')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    const accountSeen = await first.evaluate(() => (window as unknown as { accountSeen: number }).accountSeen);
+    process.stderr.write(`desk screen pop: ${accountSeen - rungAt} ms from the ACD ringing the agent to the account (balance, bill, tickets) on the page\n`);
     if (process.env.DESK_SCREENSHOT) await first.screenshot({ path: process.env.DESK_SCREENSHOT, fullPage: true });
 
     // The second agent's session sees nothing of the first agent's call.
