@@ -15,7 +15,7 @@ import type { Clock } from '../time/clock.js';
 import { localDate } from '../time/time-zone.js';
 import type { TransferDesk } from '../transfers/transfer-desk.js';
 import type { DeskConfig } from './desk-config.js';
-import { CallNotCurrentError, DispositionSavedError, NotYourDeskError } from './desk-errors.js';
+import { CallNotCurrentError, DispositionSavedError, NotInWrapUpError, NotYourDeskError } from './desk-errors.js';
 import type { DeskNotices } from './desk-notices.js';
 import type { CurrentCall, DeskStore, RecentCall } from './desk-store.js';
 import { callFactsOf, screenPopOf, type AccountSummary, type CallFacts, type ScreenPop } from './screen-pop.js';
@@ -171,7 +171,7 @@ export class AgentDesk {
    */
   async endWrapUp(agentId: string, disposition: string | undefined): Promise<Agent> {
     const agent = await this.options.agents.get(agentId);
-    if (agent.state !== 'wrap-up' || !agent.callId) throw new CallNotCurrentError(agent.callId ?? '-', 'is not in wrap-up');
+    if (agent.state !== 'wrap-up' || !agent.callId) throw new NotInWrapUpError(agentId, agent.state);
     const call = await this.options.store.recentCall(agentId, agent.callId);
     if (disposition !== undefined) {
       if (call?.disposition !== disposition) await this.dispose(agentId, agent.callId, disposition);

@@ -14,6 +14,13 @@ export class CallNotCurrentError extends AppError {
   }
 }
 
+/** Ending wrap-up early when the agent is not in wrap-up. */
+export class NotInWrapUpError extends AppError {
+  constructor(agent: string, state: string) {
+    super(409, 'not-in-wrap-up', `agent ${agent} is ${state}, not in wrap-up`, { agent, state });
+  }
+}
+
 export class DispositionSavedError extends AppError {
   constructor(callId: string, code: string) {
     super(409, 'disposition-already-saved', `call ${callId} was already closed as ${JSON.stringify(code)}`, { callId, code });

@@ -4,6 +4,9 @@ import { subscribeChannels } from '../infra/redis-subscriber.js';
 import type { Logger } from '../log/logger.js';
 import type { ScreenPop } from './screen-pop.js';
 
+/** How long start waits for the first subscribe before the API goes on without it. */
+const SUBSCRIBE_WAIT_MS = 5000;
+
 /** What an agent's desk is told, whichever instance it is connected to. */
 export type DeskNotice =
   | { type: 'state'; agent: string; state: AgentState; pauseReason: string | null; callId: string | null }
@@ -43,7 +46,11 @@ export class DeskNotices {
         try { listener(notice); } catch (err) { this.logger.warn({ err }, 'desk listener failed'); }
       }
     });
-    await subscribed;
+    // Normally subscribed within milliseconds; without Redis the API starts anyway and desks catch up when they reconnect.
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([subscribed.then(() => false), new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), SUBSCRIBE_WAIT_MS); })]);
+    clearTimeout(timer);
+    if (late) this.logger.warn({ waitedMs: SUBSCRIBE_WAIT_MS }, 'desk notices not subscribed yet; desks catch up when they reconnect');
   }
 
   stop(): void {

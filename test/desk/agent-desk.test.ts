@@ -103,6 +103,7 @@ describe('changes made elsewhere', () => {
     // A missed call cannot be given a disposition.
     const missed = (await http(hotline, 'GET', '/v1/desk/agents/1005', chen)).body.recent[0].callId as string;
     expect((await http(hotline, 'POST', `/v1/desk/agents/1005/calls/${missed}/disposition`, chen, { code: 'resolved' })).status).toBe(409);
+    expect((await http(hotline, 'POST', '/v1/desk/agents/1005/wrap-up/end', chen, {})).body).toMatchObject({ error: 'not-in-wrap-up' });
     await http(hotline, 'POST', '/v1/desk/agents/1005/state', chen, { action: 'logout' });
     await desk.close();
     await calling;
