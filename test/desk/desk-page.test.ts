@@ -1,3 +1,4 @@
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_INSTALL_TIMEOUT_MS, ensureChromium } from '../support/ensure-chromium.js';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   // About a second of ringing (simulated time runs 20 times faster), then they talk until hung up.
   hotline.sim.setAgent('1004', { kind: 'answer', afterMs: 25_000, hangupAfterMs: 3_600_000 });
   hotline.sim.setAgent('1013', { kind: 'answer', afterMs: 25_000, hangupAfterMs: 3_600_000 });
-  for (const [agent, pin] of [['1004', '318204'], ['1013', '902611']] as const) {
+  for (const [agent, pin] of [['1004', '318204'], ['1013', '902611'], ['1014', '550123']] as const) {
     expect((await http(hotline, 'PUT', `/v1/agents/${agent}/pin`, admin, { pin })).status).toBe(204);
   }
 }, CHROMIUM_INSTALL_TIMEOUT_MS);
@@ -38,9 +39,9 @@ afterAll(async () => {
   await hotline?.stop();
 });
 
-async function signIn(agent: string, pin: string): Promise<Page> {
+async function signIn(agent: string, pin: string, origin = `http://127.0.0.1:${hotline.service.port}`): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  await page.goto(`http://127.0.0.1:${hotline.service.port}/desk`);
+  await page.goto(`${origin}/desk`);
   await page.fill('#agent-id', agent);
   await page.fill('#pin', pin);
   await page.click('#signin-button');
@@ -49,11 +50,48 @@ async function signIn(agent: string, pin: string): Promise<Page> {
   return page;
 }
 
+/** The port of the address the page was opened at. */
+function portOf(page: Page): number {
+  return Number(new URL(page.url()).port);
+}
+
 function text(page: Page, field: string): Promise<string> {
   return page.locator(`#pop [data-field="${field}"]`).first().innerText();
 }
 
 describe('the agent desk page', () => {
+  it('reconnects by itself when its connection drops, and shows a supervisor\'s change made meanwhile', async () => {
+    // Between the page and the service, a relay whose connections the test cuts: a network drop.
+    const sockets = new Set<Socket>();
+    const relay = createServer((inbound) => {
+      const outbound = connect(hotline.service.port, '127.0.0.1');
+      for (const s of [inbound, outbound]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => {}); }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const page = await signIn('1014', '550123', `http://127.0.0.1:${(relay.address() as AddressInfo).port}`);
+    try {
+      await page.click('#login');
+      await page.locator('#state[data-state="paused"]').waitFor();
+      relay.close();
+      for (const s of sockets) s.destroy();
+      await page.locator('#link.down').waitFor();
+      const supervisor = (await hotline.service.keys.create({ role: 'supervisor', name: 'sam' })).key;
+      expect((await http(hotline, 'POST', '/v1/agents/1014/state', supervisor, { action: 'ready' })).status).toBe(200);
+      // The relay comes back on the same port; the page gets a new ticket and a new stream whose first event is the whole desk.
+      await new Promise<void>((resolve) => relay.listen(portOf(page), '127.0.0.1', resolve));
+      await page.locator('#link.live').waitFor({ timeout: 20_000 });
+      await page.locator('#state[data-state="available"]').waitFor();
+      expect((await http(hotline, 'POST', '/v1/agents/1014/state', supervisor, { action: 'pause', reason: 'coaching' })).status).toBe(200);
+      await page.locator('#state[data-state="paused"]').waitFor();
+      expect(await page.locator('#state').innerText()).toContain('coaching');
+    } finally {
+      await page.close();
+      relay.close();
+      for (const s of sockets) s.destroy();
+    }
+  }, 60_000);
+
   it('signs in, goes ready, pops the caller while the phone rings, transfers from the page and closes with a disposition', async () => {
     const first = await signIn('1004', '318204');
     const second = await signIn('1013', '902611');
