@@ -23,7 +23,8 @@ import type { CallQueue, EnqueueOptions, EnqueueResult, WaitStatus } from './cal
 import type { AgentChoice } from './choose-agent.js';
 import type { LiveCall } from './live-call.js';
 import { QueueEntry } from './queue-entry.js';
-import { RedisAcdStore, type ScriptResult } from './redis-acd-store.js';
+import { RedisAcdStore, type QueuedCallRecord, type ScriptResult } from './redis-acd-store.js';
+import type { Agent } from './agent.js';
 import { ReservationDispatcher } from './reservation-dispatcher.js';
 import { VirtualCalls } from './virtual-calls.js';
 import { DialRule } from './dial-rule.js';
@@ -131,7 +132,10 @@ export class Acd implements CallQueue {
       rates: () => this.rates(),
       agentChoice: typeof choice === 'function' ? choice : () => choice,
     });
-    const updater = new AgentUpdater(store, this.clock, (r) => this.handleResult(r), (agent) => this.events.agentChanged(agent));
+    const updater = new AgentUpdater(store, this.clock, (r) => this.handleResult(r), (agent, before) => {
+      this.recordWrapUpEnd(agent, before);
+      this.events.agentChanged(agent);
+    });
     const dialRule = new DialRule(options.allowedDialStrings);
     const switches = options.switches ?? AcdSwitches.single(options.callControl);
     this.agents = new AgentDirectory(store, updater, this.clock, dialRule, switches.dial);
@@ -265,6 +269,11 @@ export class Acd implements CallQueue {
     return null;
   }
 
+  /** A queued, offered or bridged call as the shared state keeps it (its context, placement, agent); null once it is over. */
+  callRecord(callId: string): Promise<QueuedCallRecord | null> {
+    return this.ctx.store.getCall(callId);
+  }
+
   /** Whether this instance holds the call (its caller is in our Stasis app). */
   holds(callId: string): boolean {
     return this.lives.has(callId);
@@ -289,6 +298,17 @@ export class Acd implements CallQueue {
     const rates: Record<string, number> = {};
     for (const [id, queue] of Object.entries(this.options.queues())) rates[id] = queue.agingPerMinute;
     return rates;
+  }
+
+  /**
+   * Wrap-up time goes into the call's record when it ends, however it ends
+   * (its timer, the agent's desk, a supervisor, a logout): the statistics per
+   * agent add it up. Written by the instance that made the change, once.
+   */
+  private recordWrapUpEnd(agent: Agent, before: Agent): void {
+    if (before.state !== 'wrap-up' || agent.state === 'wrap-up' || !before.callId) return;
+    const now = this.clock.now();
+    this.record(before.callId, { type: 'wrap-up-ended', agent: agent.id, wrapMs: Math.max(0, now - before.stateSince) }, now);
   }
 
   private record(callId: string, event: CallEvent, at: number = this.clock.now()): void {

@@ -11,6 +11,8 @@ import { metricsRoutes } from './metrics/metrics-routes.js';
 import { supervisorApi } from './supervisor-api.js';
 import type { SupervisorDeps } from './supervisor-deps.js';
 import { wallboardRoutes } from './wallboard/wallboard-routes.js';
+import { deskPageRoutes } from './desk/desk-page-routes.js';
+import { signInRoutes } from './desk/sign-in-routes.js';
 
 export interface ServerDeps {
   logger: Logger;
@@ -81,5 +83,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(supervisorApi, { prefix: '/v1', deps: supervisor });
   await app.register(metricsRoutes, { metrics: supervisor.metrics, realtime: supervisor.realtime, recordings: supervisor.recordings });
   await app.register(wallboardRoutes);
+  if (supervisor.desk) {
+    await app.register(deskPageRoutes);
+    await app.register(signInRoutes, { deps: supervisor });
+  }
   return app;
 }

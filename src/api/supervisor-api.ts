@@ -12,6 +12,9 @@ import { statsRoutes } from './routes/stats-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { tierRoutes } from './routes/tier-routes.js';
 import type { SupervisorDeps } from './supervisor-deps.js';
+import { deskRoutes } from './desk/desk-routes.js';
+import { pinRoutes } from './desk/pin-routes.js';
+import { agentStatsRoutes } from './desk/agent-stats-routes.js';
 
 /**
  * The /v1 routes (README, "Supervisor API"). Every one needs a Bearer API key and states the
@@ -24,4 +27,5 @@ export const supervisorApi: FastifyPluginAsync<{ deps: SupervisorDeps }> = async
   for (const routes of [statsRoutes, queueRoutes, tierRoutes, routingRoutes, auditRoutes, agentRoutes, callRoutes, careRoutes, recordingRoutes, keyRoutes, streamRoutes]) {
     await app.register(routes, { deps });
   }
+  for (const routes of [deskRoutes, pinRoutes, agentStatsRoutes]) await app.register(routes, { deps });
 };

@@ -7,6 +7,7 @@ import { API_KEY_FORMAT, generateApiKey, hashSecret, parseApiKey, secretMatches 
 import { ApiKeyConflictError, UnauthorizedError } from './auth-errors.js';
 import { roleSchema, type Role } from './roles.js';
 import { StreamTickets } from './stream-tickets.js';
+import { AgentSessions, isSessionId, isSessionToken } from './agent-sessions.js';
 
 export interface ApiKeyRecord {
   id: string;
@@ -18,6 +19,8 @@ export interface ApiKeyRecord {
   revokedAt: number | null;
   /** From this time on the key is refused (401 api-key-expired); null if it does not expire. */
   expiresAt: number | null;
+  /** The one agent an `agent` key (or desk session) works for; null for every other role. */
+  agentId: string | null;
 }
 
 export interface CreateKeyInput {
@@ -29,6 +32,8 @@ export interface CreateKeyInput {
   expiresAt?: number;
   /** The key expires this many days after it is created. */
   expiresInDays?: number;
+  /** The agent an `agent` key is bound to; required for that role and refused for the others. */
+  agentId?: string;
 }
 
 export interface ApiKeyStoreOptions {
@@ -38,6 +43,8 @@ export interface ApiKeyStoreOptions {
   clock?: Clock;
   /** Last-used times are written at most this often per key, not on every request. Default 60 s. */
   lastUsedResolutionMs?: number;
+  /** How long an agent's desk sign-in lasts. Default 8 hours. */
+  sessionTtlMs?: number;
 }
 
 /**
@@ -56,6 +63,9 @@ const DAY_MS = 86_400_000;
 /** Ten years: a longer life is no expiry at all. */
 export const MAX_KEY_LIFE_DAYS = 3650;
 
+/** An agent id as the ACD spells it (agent-schema.ts): the extension, usually. */
+export const agentIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/, 'must be an agent id: 1-32 letters, digits, _ . -');
+
 export const expiresInDaysSchema = z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_KEY_LIFE_DAYS, `must be at most ${MAX_KEY_LIFE_DAYS}`);
 
 const createSchema = z.object({
@@ -64,9 +74,13 @@ const createSchema = z.object({
   key: z.string().optional(),
   expiresAt: z.number().int('must be a time in whole milliseconds').optional(),
   expiresInDays: expiresInDaysSchema.optional(),
+  agentId: agentIdSchema.optional(),
 }).strict().refine((input) => input.expiresAt === undefined || input.expiresInDays === undefined, {
   message: 'give expiresAt or expiresInDays, not both',
   path: ['expiresAt'],
+}).refine((input) => (input.role === 'agent') === (input.agentId !== undefined), {
+  message: 'an agent key names its agent (agentId); other roles take none',
+  path: ['agentId'],
 });
 
 // create-key.lua creates the key unless its id is taken; returns 1, or the stored hash and revocation of the key in the way.
@@ -86,6 +100,8 @@ export class ApiKeyStore {
   private readonly resolutionMs: number;
   /** Single-use tickets that stand for a key when opening /v1/stream. */
   readonly tickets: StreamTickets;
+  /** Agents' desk sign-ins (agent id and PIN): short-lived sessions that stand for an agent key. */
+  readonly sessions: AgentSessions;
 
   constructor(options: ApiKeyStoreOptions) {
     this.redis = options.redis;
@@ -93,6 +109,7 @@ export class ApiKeyStore {
     this.clock = options.clock ?? systemClock;
     this.resolutionMs = options.lastUsedResolutionMs ?? 60_000;
     this.tickets = new StreamTickets({ redis: options.redis, keyPrefix: options.keyPrefix, clock: this.clock });
+    this.sessions = new AgentSessions({ redis: options.redis, keyPrefix: options.keyPrefix, clock: this.clock, ...(options.sessionTtlMs ? { ttlMs: options.sessionTtlMs } : {}) });
   }
 
   /** The pub/sub channel a revoked key's id is published on, so every instance ends what the key holds open. */
@@ -123,7 +140,8 @@ export class ApiKeyStore {
       parts = generateApiKey();
     }
     const hash = hashSecret(parts.secret);
-    const result = await this.redis.eval(createScript ??= readLua('create-key.lua'), 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id, expiresAt === null ? '' : String(expiresAt)) as 1 | [string | null, string | null];
+    const agentId = parsed.data.agentId ?? '';
+    const result = await this.redis.eval(createScript ??= readLua('create-key.lua'), 2, this.keyOf(parts.id), this.indexKey, name, role, hash, String(createdAt), parts.id, expiresAt === null ? '' : String(expiresAt), agentId) as 1 | [string | null, string | null];
     if (result !== 1) {
       const [storedHash, revokedAt] = result;
       if (parsed.data.key === undefined || !storedHash || !secretMatches(parts.secret, storedHash)) {
@@ -131,6 +149,8 @@ export class ApiKeyStore {
       }
       if (revokedAt) throw new ApiKeyConflictError(parts.id, 'was revoked and cannot be created again');
       await this.redis.hset(this.keyOf(parts.id), 'name', name, 'role', role);
+      if (agentId === '') await this.redis.hdel(this.keyOf(parts.id), 'agentId');
+      else await this.redis.hset(this.keyOf(parts.id), 'agentId', agentId);
       if (expiresAt === null) await this.redis.hdel(this.keyOf(parts.id), 'expiresAt');
       else await this.redis.hset(this.keyOf(parts.id), 'expiresAt', String(expiresAt));
     }
@@ -161,6 +181,7 @@ export class ApiKeyStore {
 
   /** The record of a presented key, or UnauthorizedError saying what is wrong with it. */
   async verify(presented: string): Promise<ApiKeyRecord> {
+    if (isSessionToken(presented)) return this.sessions.verify(presented);
     const parts = parseApiKey(presented);
     if (!parts) throw new UnauthorizedError('malformed-api-key', `the API key is not of the form ${API_KEY_FORMAT}`);
     const fields = await this.redis.hgetall(this.keyOf(parts.id));
@@ -183,6 +204,7 @@ export class ApiKeyStore {
    * checking that their key still holds.
    */
   async active(id: string): Promise<ApiKeyRecord> {
+    if (isSessionId(id)) return this.sessions.active(id);
     const record = /^[0-9a-f]{12}$/.test(id) ? await this.get(id) : null;
     if (!record) throw new UnauthorizedError('invalid-api-key', 'unknown API key');
     refuseIfInactive(record, this.clock.now());
@@ -226,5 +248,6 @@ function toRecord(id: string, fields: Record<string, string>): ApiKeyRecord | nu
     lastUsedAt: fields.lastUsedAt ? Number(fields.lastUsedAt) : null,
     revokedAt: fields.revokedAt ? Number(fields.revokedAt) : null,
     expiresAt: fields.expiresAt ? Number(fields.expiresAt) : null,
+    agentId: fields.agentId || null,
   };
 }

@@ -8,8 +8,13 @@ import { z } from 'zod';
  * it reads what a viewer reads and may hear recorded conversations and put
  * them on legal hold, yet tunes nothing, so neither "above supervisor" nor
  * "below" describes it. An admin holds the auditor's rights too.
+ *
+ * An agent stands beside the ladder as well: its key (or desk session) is
+ * bound to one agent id and works that agent's desk only — its own state,
+ * calls, wrap-up and day's figures. No other role holds its rights: an admin
+ * is not an agent, and a desk action is always a person at their own desk.
  */
-export const ROLES = ['viewer', 'supervisor', 'admin', 'auditor'] as const;
+export const ROLES = ['viewer', 'supervisor', 'admin', 'auditor', 'agent'] as const;
 
 export type Role = (typeof ROLES)[number];
 
@@ -21,6 +26,7 @@ const HOLDS: Record<Role, readonly Role[]> = {
   supervisor: ['viewer', 'supervisor'],
   admin: ['viewer', 'supervisor', 'admin', 'auditor'],
   auditor: ['viewer', 'auditor'],
+  agent: ['agent'],
 };
 
 /**

@@ -48,6 +48,10 @@ export type CallEvent =
   /** A satisfaction survey after the call was answered: score 1–5 (null: no score), comment when the customer asked for a callback. */
   | { type: 'survey-answered'; surveyId: string; tier: TierId; queue: string; agent: string; score: number | null; comment: boolean }
   | { type: 'agent-ended'; queue: string; agent: string; talkMs: number }
+  /** The agent's wrap-up after the call ended (by its timer, the agent or a supervisor): how long it lasted. */
+  | { type: 'wrap-up-ended'; agent: string; wrapMs: number }
+  /** How the agent closed the call (a code of `desk.dispositions`), saved from the desk. */
+  | { type: 'disposition'; agent: string; queue: string; code: string }
   /** The instance holding the call died; `by` took its calls over and finished this one. */
   | { type: 'taken-over'; from: string; by: string }
   | { type: 'ended'; outcome: CallOutcome; durationMs: number };

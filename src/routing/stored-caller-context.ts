@@ -26,6 +26,7 @@ export const callerContextSchema = z.object({
     fromQueue: z.string().nullable().optional(),
     fromAgent: z.string().nullable().optional(),
     note: z.string().nullable().optional(),
+    reason: z.string().nullable().optional(),
   }).nullable().default(null),
 }) satisfies z.ZodType<CallerContext, unknown>;
 

@@ -15,6 +15,8 @@ export interface TransferContext {
   fromQueue?: string | null;
   fromAgent?: string | null;
   note?: string | null;
+  /** Why the caller was transferred, as the transferring agent put it (shown on the next agent's desk). */
+  reason?: string | null;
 }
 
 /**

@@ -16,6 +16,7 @@ import { recordingsSectionSchema } from '../recordings/recordings-config.js';
 import { queuesConfigSchema } from '../routing/queues-config.js';
 import { tiersConfigSchema } from '../routing/tiers-config.js';
 import { statsConfigSchema } from '../stats/stats-config.js';
+import { deskConfigSchema } from '../desk/desk-config.js';
 
 /**
  * The whole configuration of one service instance. Each feature owns the schema
@@ -40,6 +41,8 @@ export const configSchema = z.object({
   api: apiConfigSchema.prefault({}),
   /** Statistics: time zone of "today", short-abandon threshold. */
   stats: statsConfigSchema.prefault({}),
+  /** The agents' desk: pause reasons, dispositions, tier colours, PIN sign-in. */
+  desk: deskConfigSchema.prefault({}),
   /** Callbacks: dialling, retries, quiet hours. */
   callbacks: callbacksSectionSchema.prefault({}),
   /** Care after the call: follow-up surveys and complaint tickets. */

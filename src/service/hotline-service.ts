@@ -62,6 +62,11 @@ import { createRecordingStore } from '../recordings/create-store.js';
 import { openComplaintCalls } from '../recordings/open-complaint-calls.js';
 import { mayRecordTier, type RecordingsConfig } from '../recordings/recordings-config.js';
 import { RECORDING_NOTICE_PROMPT } from '../flows/recording-notice.js';
+import { AgentDesk } from '../desk/agent-desk.js';
+import { DeskNotices } from '../desk/desk-notices.js';
+import { DeskStore } from '../desk/desk-store.js';
+import type { DeskConfig } from '../desk/desk-config.js';
+import { AgentPins } from '../auth/agent-pins.js';
 
 /** How long a stop waits for the IVR sessions still running (callers in menus) before it goes on. */
 const SESSIONS_STOP_GRACE_MS = 10_000;
@@ -119,6 +124,10 @@ export class HotlineService {
   readonly callbackDesk: CallbackDesk;
   readonly followUps: FollowUps;
   readonly complaintDesk: ComplaintDesk;
+  /** The agents' desk: screen pops, the agent's own actions, PIN sign-in. */
+  readonly desk: AgentDesk;
+  readonly deskNotices: DeskNotices;
+  readonly agentPins: AgentPins;
   /** Conversations recorded and their store; null when recordings.enabled is false. */
   readonly recordings: Recordings | null;
   /** Deletes, once a day, the records older than their retention. */
@@ -237,7 +246,8 @@ export class HotlineService {
     });
     const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue, clock: this.clock });
 
-    this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix, clock: this.clock });
+    this.keys = new ApiKeyStore({ redis: this.redis, keyPrefix: prefix, clock: this.clock, sessionTtlMs: config.desk.signIn.sessionHours * 3600_000 });
+    this.agentPins = new AgentPins({ redis: this.redis, keyPrefix: prefix, maxAttempts: config.desk.signIn.maxAttempts, lockMinutes: config.desk.signIn.lockMinutes, clock: this.clock });
     this.audit = new AuditLog({ redis: this.redis, keyPrefix: prefix });
     this.recordings = config.recordings.enabled
       ? new Recordings({
@@ -285,11 +295,20 @@ export class HotlineService {
     this.transfers = new TransferDesk({
       acd: this.acd, redis: this.redis, keyPrefix: prefix,
       queues: () => this.policy.snapshot().queues,
-      resume: (release, toQueue, by) => this.track(resumeTransferred(release, toQueue, by, {
+      resume: (release, toQueue, by, reason) => this.track(resumeTransferred(release, toQueue, by, {
         handOff, recognition, recorder: this.recorder, logger, defaultLanguage: config.sounds.language, clock: this.clock,
-      })),
+      }, reason)),
       logger: logger.child({ component: 'transfers' }),
     });
+    this.deskNotices = new DeskNotices(this.redis, prefix, logger.child({ component: 'desk' }));
+    this.desk = new AgentDesk({
+      agents: this.acd.agents, calls: this.acd, store: new DeskStore(this.redis, prefix, config.desk.recentCalls), notices: this.deskNotices,
+      customers: this.customers, complaints: tickets, policy: this.policy, recorder: this.recorder, transfers: this.transfers, callbacks: this.callbacks,
+      // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
+      config: structuredClone(config.desk) as DeskConfig, timeZone: config.stats.timeZone, language: config.sounds.language,
+      clock: this.clock, logger: logger.child({ component: 'desk' }),
+    });
+    this.acd.onEvent((event) => this.desk.observe(event));
     const handler = createIncomingCallHandler({
       flows: this.flows,
       services: { customers: this.customers, passwords: this.passwords, recorder: this.recorder, handOff, queueAtOnce, now: this.now,
@@ -434,6 +453,7 @@ export class HotlineService {
         transfers: this.transfers,
         care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
         ...(this.recordings ? { recordings: this.recordings } : {}),
+        desk: { desk: this.desk, notices: this.deskNotices, pins: this.agentPins, callRecords: this.recorder },
       },
       health: {
         ariReady: () => this.ariReady(),

@@ -25,7 +25,7 @@ export interface ResumeDeps {
  * identity, password already verified, what was asked — so the next agent
  * sees it and the caller is asked nothing again.
  */
-export async function resumeTransferred(release: TransferRelease, toQueue: Need, by: string, deps: ResumeDeps): Promise<SessionEnd> {
+export async function resumeTransferred(release: TransferRelease, toQueue: Need, by: string, deps: ResumeDeps, reason: string | null = null): Promise<SessionEnd> {
   // The context as queued (checked against its schema when read back): none when it was missing or unreadable.
   const context: Partial<CallerContext> = release.context ?? {};
   const call = release.call;
@@ -45,7 +45,7 @@ export async function resumeTransferred(release: TransferRelease, toQueue: Need,
     menuPath: [...(context.menuPath ?? [])],
     results: {},
     vars: {},
-    transfer: { from: 'agent', fromQueue: release.fromQueue, fromAgent: release.fromAgent, note: `transferred by ${by}` },
+    transfer: { from: 'agent', fromQueue: release.fromQueue, fromAgent: release.fromAgent, note: `transferred by ${by}`, ...(reason ? { reason } : {}) },
   };
   log.info({ fromQueue: release.fromQueue, toQueue, by }, 'call transferred');
   let end: SessionEnd = { outcome: 'failed' };

@@ -15,7 +15,7 @@ export interface TransferDeskOptions {
   /** Queues that exist now (routing snapshot). */
   queues: () => Readonly<Record<string, unknown>>;
   /** Routes the released caller again (resumeTransferred). */
-  resume: (release: TransferRelease, toQueue: Need, by: string) => void;
+  resume: (release: TransferRelease, toQueue: Need, by: string, reason: string | null) => void;
   logger: Logger;
 }
 
@@ -42,11 +42,11 @@ export class TransferDesk {
     this.subscriber = subscriber;
     subscriber.on('error', (err: Error) => this.options.logger.warn({ err: err.message }, 'transfer channel error'));
     subscriber.on('message', (_channel: string, text: string) => {
-      let message: { callId?: unknown; toQueue?: unknown; by?: unknown };
+      let message: { callId?: unknown; toQueue?: unknown; by?: unknown; reason?: unknown };
       try { message = JSON.parse(text) as typeof message; } catch { return; }
       if (typeof message.callId !== 'string' || typeof message.toQueue !== 'string' || typeof message.by !== 'string') return;
       if (!this.options.acd.holds(message.callId)) return;
-      void this.transferHere(message.callId, message.toQueue as Need, message.by)
+      void this.transferHere(message.callId, message.toQueue as Need, message.by, typeof message.reason === 'string' ? message.reason : null)
         .catch((err: unknown) => this.options.logger.warn({ err, callId: message.callId }, 'transfer failed'));
     });
     await subscribed;
@@ -68,8 +68,10 @@ export class TransferDesk {
   /**
    * Transfers a call talking to an agent to `toQueue`. Resolves 'transferred'
    * when done here, 'forwarded' when passed to the instance holding the call.
+   * `reason` (why, in the words of whoever asked) travels with the caller's
+   * context to the next agent's desk.
    */
-  async request(callId: string, toQueue: string, by: string): Promise<'transferred' | 'forwarded'> {
+  async request(callId: string, toQueue: string, by: string, reason: string | null = null): Promise<'transferred' | 'forwarded'> {
     if (!(NEEDS as readonly string[]).includes(toQueue) || !(toQueue in this.options.queues())) {
       throw new ValidationError(`queue: ${JSON.stringify(toQueue)} does not take transfers (queues: ${NEEDS.join(', ')})`, { field: 'queue' });
     }
@@ -77,16 +79,16 @@ export class TransferDesk {
     if (!state) throw new NotFoundError('call', callId);
     if (state.state !== 'bridged') throw new CallNotTalkingError(callId, state.state);
     if (this.options.acd.holds(callId)) {
-      await this.transferHere(callId, toQueue as Need, by);
+      await this.transferHere(callId, toQueue as Need, by, reason);
       return 'transferred';
     }
-    await this.options.redis.publish(this.channel, JSON.stringify({ callId, toQueue, by }));
+    await this.options.redis.publish(this.channel, JSON.stringify({ callId, toQueue, by, reason }));
     return 'forwarded';
   }
 
-  private async transferHere(callId: string, toQueue: Need, by: string): Promise<void> {
+  private async transferHere(callId: string, toQueue: Need, by: string, reason: string | null): Promise<void> {
     const release = await this.options.acd.releaseForTransfer(callId, toQueue, by);
     if (!release) throw new CallNotTalkingError(callId, 'no longer bridged');
-    this.options.resume(release, toQueue, by);
+    this.options.resume(release, toQueue, by, reason);
   }
 }

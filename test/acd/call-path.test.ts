@@ -116,6 +116,6 @@ describe('the ACD over ARI with the simulated Asterisk', () => {
     await caller.waitForEnd();
     await until(async () => (await state(id)) === 'wrap-up', 'wrap-up');
     await until(async () => (await state(id)) === 'available', 'available after wrap-up');
-    expect(await eventTypes(recorder, call.id)).toEqual(['queued', 'offered', 'answered', 'agent-ended', 'ended']);
+    expect(await eventTypes(recorder, call.id)).toEqual(['queued', 'offered', 'answered', 'agent-ended', 'ended', 'wrap-up-ended']);
   });
 });

@@ -29,6 +29,12 @@ import { ComplaintTickets } from '../../src/care/complaint-tickets.js';
 import { SurveyResults } from '../../src/care/survey-results.js';
 import { FakeRecordingCatalog } from './fake-recording-catalog.js';
 import type { RecordingCatalog } from '../../src/api/recording-catalog.js';
+import { AgentDesk } from '../../src/desk/agent-desk.js';
+import { DeskNotices } from '../../src/desk/desk-notices.js';
+import { DeskStore } from '../../src/desk/desk-store.js';
+import { deskConfigSchema } from '../../src/desk/desk-config.js';
+import { AgentPins } from '../../src/auth/agent-pins.js';
+import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -97,6 +103,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     supervisor: (await keyStore.create({ role: 'supervisor', name: 'sam' })).key,
     admin: (await keyStore.create({ role: 'admin', name: 'ada' })).key,
     auditor: (await keyStore.create({ role: 'auditor', name: 'aude' })).key,
+    agent: (await keyStore.create({ role: 'agent', name: 'lina', agentId: '1001' })).key,
   };
   const revoked = await keyStore.create({ role: 'admin', name: 'gone' });
   await keyStore.revoke(revoked.record.id);
@@ -112,6 +119,19 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     complaints: new ComplaintDesk(new ComplaintTickets(redis, prefix, 'Asia/Shanghai'), recorder),
     surveys: new SurveyResults(redis, prefix, 'Asia/Shanghai'),
   };
+  const transfers = new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent });
+  const deskNotices = new DeskNotices(redis, prefix, silent);
+  const desk = {
+    desk: new AgentDesk({
+      agents: acd.acd.agents, calls: acd.acd, store: new DeskStore(redis, prefix, 10), notices: deskNotices, customers: new RedisCustomerStore(redis, prefix),
+      complaints: new ComplaintTickets(redis, prefix, 'Asia/Shanghai'), policy, recorder, transfers, callbacks, config: deskConfigSchema.parse({}),
+      timeZone: 'Asia/Shanghai', language: 'zh', clock: options.clock ?? systemClock, logger: silent,
+    }),
+    notices: deskNotices,
+    pins: new AgentPins({ redis, keyPrefix: prefix, maxAttempts: 5, lockMinutes: 15 }),
+    callRecords: recorder,
+  };
+  const offDesk = acd.acd.onEvent((event) => desk.desk.observe(event));
   const app = await createServer({
     logger: silent,
     health: { ariReady: () => true, redisReady: async () => true },
@@ -121,7 +141,8 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
       ...(options.clock ? { clock: options.clock } : {}),
       care,
       ...(recordings ? { recordings } : {}),
-      transfers: new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent }),
+      transfers,
+      desk,
     },
   });
   let url = '';
@@ -132,6 +153,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     async close() {
       await app.close();
       offAcd();
+      offDesk();
       await acd.close();
       await sync.stop();
       redis.disconnect();

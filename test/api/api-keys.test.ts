@@ -64,7 +64,7 @@ describe('API key store', () => {
     const stored = await redis.hgetall(`${prefix}:api-key:${record.id}`);
     expect(JSON.stringify(stored)).not.toContain(parseApiKey(key)!.secret);
     expect(stored.hash).toBe(hashSecret(parseApiKey(key)!.secret));
-    expect(record).toEqual({ id: record.id, name: 'alice', role: 'supervisor', createdAt: 1_000, lastUsedAt: null, revokedAt: null, expiresAt: null });
+    expect(record).toEqual({ id: record.id, name: 'alice', role: 'supervisor', createdAt: 1_000, lastUsedAt: null, revokedAt: null, expiresAt: null, agentId: null });
     await clock.advance(4_000);
     expect(await keys.verify(key)).toMatchObject({ id: record.id, lastUsedAt: 5_000 });
     expect((await keys.get(record.id))!.lastUsedAt).toBe(5_000);

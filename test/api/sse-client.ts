@@ -11,6 +11,8 @@ export class SseClient {
   private done: Promise<void> = Promise.resolve();
   status = 0;
   contentType = '';
+  /** Every event received, in the order the server sent them. */
+  readonly log: SseEvent[] = [];
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient();
@@ -60,6 +62,7 @@ export class SseClient {
   }
 
   private deliver(e: SseEvent): void {
+    this.log.push(e);
     const i = this.waiters.findIndex((w) => w.match(e));
     if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(e);
     else this.received.push(e);

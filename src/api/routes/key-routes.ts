@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiKeyRecord } from '../../auth/api-key-store.js';
-import { apiKeyNameSchema, expiresInDaysSchema, MAX_KEY_LIFE_DAYS } from '../../auth/api-key-store.js';
+import { agentIdSchema, apiKeyNameSchema, expiresInDaysSchema, MAX_KEY_LIFE_DAYS } from '../../auth/api-key-store.js';
 import { roleSchema } from '../../auth/roles.js';
 import { authErrors, errorSchema, idParams, isoTime, noQuery } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
@@ -16,6 +16,7 @@ const keyView = z.object({
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
   expiresAt: z.string().nullable().describe('From this time on the key is refused (401 api-key-expired); null if it does not expire'),
+  agentId: z.string().nullable().describe('The one agent an agent key works for; null for the other roles'),
 }).describe('ApiKey');
 
 function toKeyView(record: ApiKeyRecord): z.infer<typeof keyView> {
@@ -27,6 +28,7 @@ function toKeyView(record: ApiKeyRecord): z.infer<typeof keyView> {
     lastUsedAt: record.lastUsedAt === null ? null : isoTime(record.lastUsedAt),
     revokedAt: record.revokedAt === null ? null : isoTime(record.revokedAt),
     expiresAt: record.expiresAt === null ? null : isoTime(record.expiresAt),
+    agentId: record.agentId,
   };
 }
 
@@ -43,6 +45,7 @@ export const keyRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async 
       .optional()
       .describe('When the key stops working'),
     expiresInDays: expiresInDaysSchema.optional().describe('The key stops working this many days after it is created'),
+    agentId: agentIdSchema.optional().describe('For the agent role (required there): the one agent the key works for'),
   }).strict().refine((body) => body.expiresAt === undefined || body.expiresInDays === undefined, {
     message: 'give expiresAt or expiresInDays, not both',
     path: ['expiresAt'],
@@ -65,7 +68,7 @@ export const keyRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async 
   }, async (req, reply) => {
     const { expiresAt, ...rest } = req.body;
     const { key, record } = await deps.keys.create({ ...rest, ...(expiresAt === undefined ? {} : { expiresAt: Date.parse(expiresAt) }) });
-    const after = { name: record.name, role: record.role, ...(record.expiresAt === null ? {} : { expiresAt: isoTime(record.expiresAt) }) };
+    const after = { name: record.name, role: record.role, ...(record.expiresAt === null ? {} : { expiresAt: isoTime(record.expiresAt) }), ...(record.agentId === null ? {} : { agentId: record.agentId }) };
     await audit(deps.audit, req.log, { at: record.createdAt, actor: actorOf(req), action: 'key.create', target: record.id, before: null, after });
     return reply.code(201).send({ ...toKeyView(record), key });
   });
