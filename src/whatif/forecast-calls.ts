@@ -1,0 +1,53 @@
+import type { TierId } from '../routing/types.js';
+import type { SeededRandom } from './seeded-random.js';
+import type { SimCall } from './sim-call.js';
+import type { ForecastSource } from './whatif-request.js';
+
+export const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * The callers of a forecast: each quarter-hour's count of a need and tier
+ * placed at independent uniform times in it (a Poisson stream given its
+ * count), handle time and patience drawn from the forecast's distributions.
+ */
+export function forecastCalls(source: ForecastSource, random: SeededRandom): SimCall[] {
+  const start = Date.parse(source.start);
+  const calls: SimCall[] = [];
+  let n = 0;
+  for (const row of source.arrivals) {
+    row.perQuarterHour.forEach((count, quarter) => {
+      for (let k = 0; k < count; k++) {
+        calls.push({
+          id: `fc-${++n}`,
+          at: Math.floor(start + quarter * QUARTER_HOUR_MS + random.next() * QUARTER_HOUR_MS),
+          dialled: '10000',
+          tier: row.tier as TierId,
+          need: row.need,
+          important: false,
+          talkMs: Math.max(1000, Math.round(draw(source.handleTime, random) * 1000)),
+          patienceMs: source.patience.meanSec === null ? null : Math.round(draw({ ...source.patience, meanSec: source.patience.meanSec }, random) * 1000),
+          callbackAfterMs: source.callbackTakeRate > 0 && random.next() < source.callbackTakeRate ? 0 : null,
+        });
+      }
+    });
+  }
+  calls.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  return calls;
+}
+
+/** The forecast's length: its longest row of quarter-hours. */
+export function forecastEnd(source: ForecastSource): number {
+  const quarters = Math.max(...source.arrivals.map((r) => r.perQuarterHour.length));
+  return Date.parse(source.start) + quarters * QUARTER_HOUR_MS;
+}
+
+function draw(d: { meanSec: number; distribution: 'exponential' | 'lognormal' | 'fixed'; cv: number }, random: SeededRandom): number {
+  switch (d.distribution) {
+    case 'fixed':
+      return d.meanSec;
+    case 'lognormal':
+      return random.logNormal(d.meanSec, d.cv);
+    case 'exponential':
+      return random.exponential(d.meanSec);
+  }
+}
