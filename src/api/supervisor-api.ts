@@ -11,6 +11,7 @@ import { routingRoutes } from './routes/routing-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { tierRoutes } from './routes/tier-routes.js';
+import { whatIfRoutes } from './routes/whatif-routes.js';
 import type { SupervisorDeps } from './supervisor-deps.js';
 
 /**
@@ -24,4 +25,5 @@ export const supervisorApi: FastifyPluginAsync<{ deps: SupervisorDeps }> = async
   for (const routes of [statsRoutes, queueRoutes, tierRoutes, routingRoutes, auditRoutes, agentRoutes, callRoutes, careRoutes, recordingRoutes, keyRoutes, streamRoutes]) {
     await app.register(routes, { deps });
   }
+  await app.register(whatIfRoutes, { deps });
 };

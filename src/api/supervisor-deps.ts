@@ -16,6 +16,7 @@ import type { ComplaintDesk } from '../care/complaint-desk.js';
 import type { SurveyResults } from '../care/survey-results.js';
 import type { Clock } from '../time/clock.js';
 import type { RecordingCatalog } from './recording-catalog.js';
+import type { WhatIfJobs } from '../whatif/whatif-jobs.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -43,6 +44,8 @@ export interface SupervisorDeps {
   transfers?: Pick<TransferDesk, 'request'>;
   /** Recorded conversations; without it the /v1/recordings routes answer 404 recordings-not-enabled. */
   recordings?: RecordingCatalog;
+  /** What-if runs; without it the /v1/whatif routes answer 404 whatif-not-enabled. */
+  whatif?: Pick<WhatIfJobs, 'submit' | 'get'>;
   /** Where audit entries take their time; the wall clock by default. */
   clock?: Clock;
 }

@@ -12,7 +12,7 @@ import { AgentTime } from './agent-time.js';
 import { EventClock } from './event-clock.js';
 import { settle } from './settle.js';
 import type { SimAgent, SimCall } from './sim-call.js';
-import { VirtualSwitch, whatIfDial } from './virtual-switch.js';
+import { type VirtualLine, VirtualSwitch, whatIfDial } from './virtual-switch.js';
 
 /** How long after the period the run goes on for the calls still in progress. */
 const DRAIN_MS = 2 * 3600_000;
@@ -102,12 +102,15 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioOutcome
 
   let waitingForEnd = input.calls.length;
   for (const call of input.calls) {
-    clock.setTimeout(() => void arrive(call).catch(() => {}), call.at - clock.now());
+    clock.setTimeout(() => {
+      const line = sw.caller(call.id, '0', call.dialled);
+      void line.ended.then(() => { waitingForEnd -= 1; });
+      // A caller the routing cannot place (a replayed need whose queue is gone) hangs up.
+      arrive(call, line).catch(() => line.end());
+    }, call.at - clock.now());
   }
 
-  async function arrive(call: SimCall): Promise<void> {
-    const line = sw.caller(call.id, '0', call.dialled);
-    void line.ended.then(() => { waitingForEnd -= 1; });
+  async function arrive(call: SimCall, line: VirtualLine): Promise<void> {
     const decision = decideRoute({
       dialled: call.dialled,
       need: call.need as Need | null,
