@@ -11,6 +11,7 @@ import { metricsRoutes } from './metrics/metrics-routes.js';
 import { supervisorApi } from './supervisor-api.js';
 import type { SupervisorDeps } from './supervisor-deps.js';
 import { wallboardRoutes } from './wallboard/wallboard-routes.js';
+import { whatIfPageRoutes } from './whatif/whatif-page-routes.js';
 
 export interface ServerDeps {
   logger: Logger;
@@ -81,5 +82,6 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(supervisorApi, { prefix: '/v1', deps: supervisor });
   await app.register(metricsRoutes, { metrics: supervisor.metrics, realtime: supervisor.realtime, recordings: supervisor.recordings });
   await app.register(wallboardRoutes);
+  await app.register(whatIfPageRoutes);
   return app;
 }

@@ -6,20 +6,25 @@ import type { ForecastSource } from './whatif-request.js';
 export const QUARTER_HOUR_MS = 15 * 60_000;
 
 /**
- * The callers of a forecast: each quarter-hour's count of a need and tier
- * placed at independent uniform times in it (a Poisson stream given its
- * count), handle time and patience drawn from the forecast's distributions.
+ * The callers of a forecast. A forecast's count is the expected number of
+ * calls of a need and tier in a quarter-hour; the calls come as a Poisson
+ * stream at that rate (independent exponential gaps, so the actual count
+ * varies around the forecast as real traffic does), handle time and
+ * patience drawn from the forecast's distributions.
  */
 export function forecastCalls(source: ForecastSource, random: SeededRandom): SimCall[] {
   const start = Date.parse(source.start);
   const calls: SimCall[] = [];
   let n = 0;
   for (const row of source.arrivals) {
-    row.perQuarterHour.forEach((count, quarter) => {
-      for (let k = 0; k < count; k++) {
+    row.perQuarterHour.forEach((expected, quarter) => {
+      if (expected <= 0) return;
+      const from = start + quarter * QUARTER_HOUR_MS;
+      const meanGap = QUARTER_HOUR_MS / expected;
+      for (let at = from + random.exponential(meanGap); at < from + QUARTER_HOUR_MS; at += random.exponential(meanGap)) {
         calls.push({
           id: `fc-${++n}`,
-          at: Math.floor(start + quarter * QUARTER_HOUR_MS + random.next() * QUARTER_HOUR_MS),
+          at: Math.floor(at),
           dialled: '10000',
           tier: row.tier as TierId,
           need: row.need,

@@ -28,6 +28,8 @@ export interface ReplayCalls {
   patienceDrawn: number;
   /** Answered calls whose talk time was not recorded, and unanswered ones: talk time drawn from the queue's. */
   talkDrawn: number;
+  /** The median time from an agent rung to their answer; null when nobody answered. */
+  ringMs: number | null;
 }
 
 /**
@@ -43,7 +45,8 @@ export interface ReplayCalls {
  * (read a margin past `to`); a call counts when it was routed in [from, to).
  */
 export function replayCalls(events: readonly RecordedCallEvent[], from: number, to: number, random: SeededRandom): ReplayCalls {
-  const seen = new Map<string, Partial<Observed> & { arrivedDialled?: string }>();
+  const seen = new Map<string, Partial<Observed> & { arrivedDialled?: string; offeredAt?: number }>();
+  const rings: number[] = [];
   const order: string[] = [];
   for (const e of events) {
     let call = seen.get(e.callId);
@@ -65,7 +68,11 @@ export function replayCalls(events: readonly RecordedCallEvent[], from: number, 
         call.important = e.rules.includes(4);
         call.outcome = 'open';
         break;
+      case 'offered':
+        call.offeredAt = e.at;
+        break;
       case 'answered':
+        if (call.offeredAt !== undefined) rings.push(e.at - call.offeredAt);
         if (call.outcome === 'open' && e.queue === call.queue) {
           call.outcome = 'answered';
           call.waitMs = e.waitMs;
@@ -145,7 +152,8 @@ export function replayCalls(events: readonly RecordedCallEvent[], from: number, 
       callbackAfterMs: o.outcome === 'callback' ? o.waitMs : null,
     };
   });
-  return { calls, patienceDrawn, talkDrawn };
+  rings.sort((a, b) => a - b);
+  return { calls, patienceDrawn, talkDrawn, ringMs: rings.length > 0 ? rings[Math.floor(rings.length / 2)]! : null };
 }
 
 /** A curve per tier (from that tier's waits) when the tier had abandons, else the whole period's. */

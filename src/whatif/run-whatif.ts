@@ -14,6 +14,8 @@ import type { SimAgent, SimCall } from './sim-call.js';
 import { scenarioFigures, type ScenarioFigures } from './whatif-figures.js';
 import type { WhatIfRequest } from './whatif-request.js';
 
+/** An agent's ring time when neither the request nor the records tell it. */
+const DEFAULT_RING_MS = 3000;
 /** Records read past a replayed period, for the calls still in progress at its end. */
 const REPLAY_TAIL_MS = 2 * 3600_000;
 
@@ -72,13 +74,13 @@ export async function planWhatIf(request: WhatIfRequest, sources: WhatIfSources)
 export async function runWhatIf(request: WhatIfRequest, sources: WhatIfSources, progress?: (fraction: number) => void): Promise<WhatIfResult> {
   const random = new SeededRandom(request.seed);
   const { from, to, baseline, changed } = await planWhatIf(request, sources);
-  const { calls, drawn } = await callersOf(request, sources, from, to, random);
+  const { calls, drawn, ringMs } = await callersOf(request, sources, from, to, random);
 
   const started = performance.now();
   const server = await startPrivateRedis();
   const redis = new Redis(server.url, { maxRetriesPerRequest: null });
   try {
-    const common = { redis, calls, from, to, agentRingMs: request.agentRingSec * 1000, missedReturnMs: request.missedReturnSec * 1000 };
+    const common = { redis, calls, from, to, agentRingMs: request.agentRingSec !== undefined ? request.agentRingSec * 1000 : (ringMs ?? DEFAULT_RING_MS), missedReturnMs: request.missedReturnSec * 1000 };
     const base = await runScenario({ ...common, ...baseline, keyPrefix: 'whatif:baseline', progress: (f) => progress?.(f / 2) });
     const change = await runScenario({ ...common, ...changed, keyPrefix: 'whatif:change', progress: (f) => progress?.(0.5 + f / 2) });
     const figures = (run: typeof base, staffed: Staffed): ScenarioFigures =>
@@ -111,12 +113,12 @@ function periodOf(request: WhatIfRequest, now: number): { from: number; to: numb
   return { from: Date.parse(source.from!), to: Date.parse(source.to!) };
 }
 
-async function callersOf(request: WhatIfRequest, sources: WhatIfSources, from: number, to: number, random: SeededRandom): Promise<{ calls: SimCall[]; drawn: WhatIfResult['drawn'] }> {
-  if (request.source.kind === 'forecast') return { calls: forecastCalls(request.source, random), drawn: null };
+async function callersOf(request: WhatIfRequest, sources: WhatIfSources, from: number, to: number, random: SeededRandom): Promise<{ calls: SimCall[]; drawn: WhatIfResult['drawn']; ringMs: number | null }> {
+  if (request.source.kind === 'forecast') return { calls: forecastCalls(request.source, random), drawn: null, ringMs: null };
   const events = await sources.callRecords(from - REPLAY_TAIL_MS, to + REPLAY_TAIL_MS);
   const replay = replayCalls(events, from, to, random);
   if (replay.calls.length === 0) throw new ValidationError('source: no call reached a queue in the period', { field: 'source' });
-  return { calls: replay.calls, drawn: { patience: replay.patienceDrawn, talk: replay.talkDrawn } };
+  return { calls: replay.calls, drawn: { patience: replay.patienceDrawn, talk: replay.talkDrawn }, ringMs: replay.ringMs };
 }
 
 async function staffingOf(request: WhatIfRequest, sources: WhatIfSources, from: number, to: number): Promise<SimAgent[]> {

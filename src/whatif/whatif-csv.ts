@@ -2,7 +2,7 @@ import type { Comparison, PeriodComparison } from './compare.js';
 import type { WhatIfFigures } from './whatif-figures.js';
 
 const METRICS: readonly (keyof WhatIfFigures)[] = [
-  'offered', 'answered', 'abandoned', 'callbacks', 'serviceLevelPercent', 'targetPercent', 'targetSeconds',
+  'offered', 'answered', 'abandoned', 'shortAbandoned', 'callbacks', 'serviceLevelPercent', 'targetPercent', 'targetSeconds',
   'asaMs', 'longestWaitMs', 'abandonRatePercent', 'occupancyPercent',
 ];
 

@@ -12,6 +12,8 @@ export interface WhatIfFigures {
   offered: number;
   answered: number;
   abandoned: number;
+  /** Gave up before the short-abandon threshold: not offered (README, "Statistics: definitions"). */
+  shortAbandoned: number;
   callbacks: number;
   /** Answered within the target over answered plus abandoned after it (README, "Statistics: definitions"). */
   serviceLevelPercent: number | null;
@@ -110,6 +112,7 @@ function figures(tally: Tally | undefined, target: { percent: number | null; sec
     offered: f.offered,
     answered: f.answered,
     abandoned: f.abandoned,
+    shortAbandoned: f.shortAbandoned,
     callbacks: f.callbacksRequested,
     serviceLevelPercent: f.serviceLevelPercent,
     targetPercent: f.target.percent,

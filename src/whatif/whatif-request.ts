@@ -50,7 +50,7 @@ export const whatIfChangeSchema = z.union([routingChangeSchema, agentChangeSchem
 
 const distributionSchema = z.enum(['exponential', 'lognormal', 'fixed']);
 
-const forecastSchema = z.object({
+export const forecastSchema = z.object({
   kind: z.literal('forecast'),
   /** When the first quarter-hour starts (ISO 8601). */
   start: z.iso.datetime({ offset: true }),
@@ -100,8 +100,8 @@ export const whatIfRequestSchema = z.object({
   changes: z.array(whatIfChangeSchema).max(200).default([]),
   /** Same seed, same inputs: the same figures. */
   seed: z.number().int().min(0).max(2 ** 31).default(1),
-  /** How long an agent's phone rings before they pick up. */
-  agentRingSec: z.number().min(0).max(120).default(3),
+  /** How long an agent's phone rings before they pick up; default: a replay's median, a forecast's 3 s. */
+  agentRingSec: z.number().min(0).max(120).optional(),
   /** An agent who let a call ring out is back after this long. */
   missedReturnSec: z.number().min(0).max(3600).default(60),
 }).strict();

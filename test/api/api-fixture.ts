@@ -29,6 +29,8 @@ import { ComplaintTickets } from '../../src/care/complaint-tickets.js';
 import { SurveyResults } from '../../src/care/survey-results.js';
 import { FakeRecordingCatalog } from './fake-recording-catalog.js';
 import type { RecordingCatalog } from '../../src/api/recording-catalog.js';
+import { whatIfSectionSchema } from '../../src/whatif/whatif-config.js';
+import { WhatIfJobs } from '../../src/whatif/whatif-jobs.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -112,6 +114,12 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     complaints: new ComplaintDesk(new ComplaintTickets(redis, prefix, 'Asia/Shanghai'), recorder),
     surveys: new SurveyResults(redis, prefix, 'Asia/Shanghai'),
   };
+  const whatif = new WhatIfJobs({
+    redisUrl: options.redisUrl, keyPrefix: prefix, settings: whatIfSectionSchema.parse({}),
+    snapshot: () => policy.snapshot(), agents: () => acd.acd.agents.list(), callRecords: (from, to) => recorder.range(from, to),
+    shortAbandonSec: statsSettings.shortAbandonSec, clock: options.clock ?? systemClock, logger: silent,
+  });
+  whatif.start();
   const app = await createServer({
     logger: silent,
     health: { ariReady: () => true, redisReady: async () => true },
@@ -122,6 +130,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
       care,
       ...(recordings ? { recordings } : {}),
       transfers: new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent }),
+      whatif,
     },
   });
   let url = '';
@@ -131,6 +140,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     app, url, prefix, redis, keys, revokedKey: revoked.key, keyStore, policy, recorder, live, events, acd, recordings: fakeRecordings, audit,
     async close() {
       await app.close();
+      await whatif.stop();
       offAcd();
       await acd.close();
       await sync.stop();

@@ -49,6 +49,8 @@ const ROUTES: Record<string, { role: RoleRequirement; path?: string; body?: unkn
   'DELETE /v1/keys/{id}': { role: 'admin', path: '/v1/keys/000000000000' },
   'GET /v1/stream': { role: 'viewer' },
   'POST /v1/stream/tickets': { role: 'viewer' },
+  'POST /v1/whatif': { role: 'supervisor', body: {} },
+  'GET /v1/whatif/{id}': { role: 'supervisor', path: '/v1/whatif/no-such-run' },
 };
 
 const CASES = Object.entries(ROUTES).map(([route, spec]) => {
