@@ -31,7 +31,8 @@ export function forecastCalls(source: ForecastSource, random: SeededRandom): Sim
           important: false,
           talkMs: Math.max(1000, Math.round(draw(source.handleTime, random) * 1000)),
           patienceMs: source.patience.meanSec === null ? null : Math.round(draw({ ...source.patience, meanSec: source.patience.meanSec }, random) * 1000),
-          callbackAfterMs: source.callbackTakeRate > 0 && random.next() < source.callbackTakeRate ? 0 : null,
+          callbackAfterMs: null,
+          takesCallbackOffer: source.callbackTakeRate > 0 && random.next() < source.callbackTakeRate,
         });
       }
     });

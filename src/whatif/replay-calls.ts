@@ -150,6 +150,7 @@ export function replayCalls(events: readonly RecordedCallEvent[], from: number, 
       talkMs,
       patienceMs,
       callbackAfterMs: o.outcome === 'callback' ? o.waitMs : null,
+      takesCallbackOffer: false,
     };
   });
   rings.sort((a, b) => a - b);

@@ -140,9 +140,10 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioOutcome
         if (!connected.has(call.id)) line.end();
       }, call.patienceMs - (clock.now() - now));
     }
-    if (call.callbackAfterMs !== null) {
-      const offerAfter = snapshot.tiers[call.tier].callbackOfferThresholdSec * 1000;
-      clock.setTimeout(() => void takeCallback(call, line, result, now).catch(() => {}), Math.max(offerAfter, call.callbackAfterMs) - (clock.now() - now));
+    // A replayed caller takes the callback when they did; a forecast's when the offer comes.
+    const callbackAfter = call.callbackAfterMs ?? (call.takesCallbackOffer ? snapshot.tiers[call.tier].callbackOfferThresholdSec * 1000 : null);
+    if (callbackAfter !== null) {
+      clock.setTimeout(() => void takeCallback(call, line, result, now).catch(() => {}), callbackAfter - (clock.now() - now));
     }
   }
 

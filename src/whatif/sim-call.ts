@@ -15,8 +15,10 @@ export interface SimCall {
   talkMs: number;
   /** How long the caller waits before giving up; null: never. */
   patienceMs: number | null;
-  /** After how long a wait the caller takes a callback when offered one; null: never. */
+  /** After how long a wait the caller takes a callback (a replay: when they did); null: see takesCallbackOffer. */
   callbackAfterMs: number | null;
+  /** A forecast's caller who takes the callback offer when it comes (after their tier's callbackOfferThresholdSec). */
+  takesCallbackOffer: boolean;
 }
 
 /** One agent of a what-if run: skills and levels, and when they work (ms since the epoch). */
