@@ -4,6 +4,8 @@ import { PatienceCurve, type PatienceObservation } from './kaplan-meier.js';
 import type { SeededRandom } from './seeded-random.js';
 import type { SimCall } from './sim-call.js';
 
+/** Turnarounds needed before they are trusted over the ring times alone. */
+const MIN_TURNAROUNDS = 5;
 /** Talk time assumed when the period answered nobody at all. */
 const DEFAULT_TALK_MS = 180_000;
 
@@ -28,7 +30,7 @@ export interface ReplayCalls {
   patienceDrawn: number;
   /** Answered calls whose talk time was not recorded, and unanswered ones: talk time drawn from the queue's. */
   talkDrawn: number;
-  /** The median time from an agent rung to their answer; null when nobody answered. */
+  /** An agent's median time from one conversation's end to the next answer while callers waited (else from ring to answer); null when nobody answered. */
   ringMs: number | null;
 }
 
@@ -47,6 +49,9 @@ export interface ReplayCalls {
 export function replayCalls(events: readonly RecordedCallEvent[], from: number, to: number, random: SeededRandom): ReplayCalls {
   const seen = new Map<string, Partial<Observed> & { arrivedDialled?: string; offeredAt?: number }>();
   const rings: number[] = [];
+  /** Agent → when their last conversation ended; and the gaps from there to their next answer while a caller waited. */
+  const lastEnded = new Map<string, number>();
+  const turnarounds: number[] = [];
   const order: string[] = [];
   for (const e of events) {
     let call = seen.get(e.callId);
@@ -71,13 +76,16 @@ export function replayCalls(events: readonly RecordedCallEvent[], from: number, 
       case 'offered':
         call.offeredAt = e.at;
         break;
-      case 'answered':
+      case 'answered': {
         if (call.offeredAt !== undefined) rings.push(e.at - call.offeredAt);
+        const ended = lastEnded.get(e.agent);
+        if (ended !== undefined && call.at !== undefined && call.at <= ended) turnarounds.push(e.at - ended);
         if (call.outcome === 'open' && e.queue === call.queue) {
           call.outcome = 'answered';
           call.waitMs = e.waitMs;
         }
         break;
+      }
       case 'abandoned':
         if (call.outcome === 'open' && e.queue === call.queue) {
           call.outcome = 'abandoned';
@@ -95,6 +103,7 @@ export function replayCalls(events: readonly RecordedCallEvent[], from: number, 
         break;
       case 'agent-ended':
         if (call.talkMs === undefined && e.queue === call.queue) call.talkMs = e.talkMs;
+        lastEnded.set(e.agent, e.at);
         break;
       default:
     }
@@ -153,8 +162,10 @@ export function replayCalls(events: readonly RecordedCallEvent[], from: number, 
       takesCallbackOffer: false,
     };
   });
-  rings.sort((a, b) => a - b);
-  return { calls, patienceDrawn, talkDrawn, ringMs: rings.length > 0 ? rings[Math.floor(rings.length / 2)]! : null };
+  // An agent's turnaround between two conversations while callers wait (the ring, and the switch's and
+  // the service's time to hang up, free the agent and ring them again) is what the run must reproduce;
+  // without enough of those, the ring alone (offer to answer).
+  return { calls, patienceDrawn, talkDrawn, ringMs: median(turnarounds.length >= MIN_TURNAROUNDS ? turnarounds : rings) };
 }
 
 /** A curve per tier (from that tier's waits) when the tier had abandons, else the whole period's. */
@@ -187,4 +198,10 @@ function talkTimes(observed: readonly Observed[]): Map<string, number[]> {
     out.get('*')!.push(o.talkMs);
   }
   return out;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
