@@ -110,8 +110,8 @@ export class WhatIfJobs {
     if (view.state === 'queued') {
       const waiting = await this.queue.getWaiting();
       const place = waiting.findIndex((j) => j.id === id);
-      // getWaiting lists the newest first.
-      view.ahead = place < 0 ? 0 : waiting.length - 1 - place;
+      // getWaiting lists the oldest first: the next to run.
+      view.ahead = place < 0 ? 0 : place;
     }
     return view;
   }

@@ -98,6 +98,50 @@ describe('POST /v1/whatif and GET /v1/whatif/:id', () => {
     }
   });
 
+  it('runs several requests one at a time, and answers other requests while one runs', async () => {
+    // A forecast hour of 400 calls: long enough to be seen running.
+    const busy = {
+      source: {
+        kind: 'forecast', start: '2026-01-05T09:00:00Z',
+        arrivals: [{ need: 'billing', tier: 'standard', perQuarterHour: [100, 100, 100, 100] }],
+        handleTime: { meanSec: 120 }, patience: { meanSec: 120 },
+      },
+      staffing: { kind: 'listed', agents: Array.from({ length: 15 }, (_, i) => ({ id: `q${i}`, skills: { billing: 3 } })) },
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await api.app.inject({ method: 'POST', url: '/v1/whatif', headers: bearer(api.keys.supervisor), payload: { ...busy, seed: i + 1 } });
+      expect(res.statusCode).toBe(202);
+      ids.push(res.json().id);
+    }
+    const third = (await api.app.inject({ url: `/v1/whatif/${ids[2]}`, headers: bearer(api.keys.supervisor) })).json();
+    expect(third.state).toBe('queued');
+    expect(third.ahead).toBeGreaterThanOrEqual(1);
+    const early = await api.app.inject({ url: `/v1/whatif/${ids[2]}?format=csv`, headers: bearer(api.keys.supervisor) });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toBe('whatif-not-done');
+
+    let sawRunning = false;
+    let answeredWhileRunning = false;
+    for (;;) {
+      const states = await Promise.all(ids.map(async (id) => (await api.app.inject({ url: `/v1/whatif/${id}`, headers: bearer(api.keys.supervisor) })).json().state as string));
+      expect(states.filter((s) => s === 'running').length).toBeLessThanOrEqual(1);
+      if (states.includes('running')) {
+        sawRunning = true;
+        const running = ids[states.indexOf('running')]!;
+        const other = await api.app.inject({ url: '/v1/queues', headers: bearer(api.keys.viewer) });
+        expect(other.statusCode).toBe(200);
+        const after = (await api.app.inject({ url: `/v1/whatif/${running}`, headers: bearer(api.keys.supervisor) })).json();
+        if (after.state === 'running') answeredWhileRunning = true;
+      }
+      if (states.every((s) => s === 'done')) break;
+      expect(states).not.toContain('failed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sawRunning).toBe(true);
+    expect(answeredWhileRunning).toBe(true);
+  }, 120_000);
+
   it('says a run it does not know is not found, and keeps the runs to supervisors', async () => {
     const missing = await api.app.inject({ url: '/v1/whatif/no-such-run', headers: bearer(api.keys.supervisor) });
     expect(missing.statusCode).toBe(404);
