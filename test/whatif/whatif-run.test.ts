@@ -87,6 +87,27 @@ describe('a what-if run of the real routing and ACD in virtual time', () => {
     expect(first.change).toEqual(first.baseline);
   }, 60_000);
 
+  it("lets a forecast's callers take the callback offer when their tier's threshold has passed", async () => {
+    // Nobody can take billing calls: every caller still waiting at 120 s (standard) takes the offer.
+    // (A callback counts in the quarter-hour it is requested, as in /v1/stats: the hour holds them all.)
+    const request = whatIfRequestSchema.parse({
+      source: {
+        kind: 'forecast', start: START,
+        arrivals: [{ need: 'billing', tier: 'standard', perQuarterHour: [20, 0, 0, 0] }],
+        handleTime: { meanSec: 60 }, callbackTakeRate: 1,
+      },
+      staffing: { kind: 'listed', agents: [{ id: 'x1', skills: { orders: 3 } }] },
+      changes: [{ kind: 'tier', id: 'standard', patch: { callbackOfferThresholdSec: 300 } }],
+    });
+    const result = await runWhatIf(request, sources());
+    const { baseline, change } = result.comparison.total.queues.billing!;
+    expect(baseline.callbacks).toBe(result.calls);
+    expect(baseline.longestWaitMs).toBe(120_000);
+    expect(change.callbacks).toBe(result.calls);
+    expect(change.longestWaitMs).toBe(300_000);
+    expect(baseline.answered + baseline.abandoned).toBe(0);
+  }, 60_000);
+
   it('refuses a change the API would refuse, naming its place in the list', async () => {
     const refused = whatIfRequestSchema.parse({ ...busyHour(), changes: [{ kind: 'tier', id: 'standard', patch: { queuePriority: 500 } }] });
     const err = await runWhatIf(refused, sources()).catch((e: unknown) => e);
