@@ -142,6 +142,19 @@ describe('POST /v1/whatif and GET /v1/whatif/:id', () => {
     expect(answeredWhileRunning).toBe(true);
   }, 120_000);
 
+  it('takes the agents logged in now as the baseline staffing when none is listed', async () => {
+    await api.acd.acd.agents.login('1001');
+    try {
+      const res = await api.app.inject({ method: 'POST', url: '/v1/whatif', headers: bearer(api.keys.supervisor), payload: { ...CHANGE, staffing: { kind: 'current' } } });
+      expect(res.statusCode).toBe(202);
+      const view = await finished(res.json().id) as { state: string; result: { agents: unknown } };
+      expect(view.state).toBe('done');
+      expect(view.result.agents).toEqual({ baseline: 1, change: 3 });
+    } finally {
+      await api.acd.acd.agents.logout('1001');
+    }
+  }, 60_000);
+
   it('says a run it does not know is not found, and keeps the runs to supervisors', async () => {
     const missing = await api.app.inject({ url: '/v1/whatif/no-such-run', headers: bearer(api.keys.supervisor) });
     expect(missing.statusCode).toBe(404);
