@@ -79,7 +79,10 @@ describe('POST /v1/whatif and GET /v1/whatif/:id', () => {
     expect(byAccept.body).toBe(csv.body);
 
     const entries = await api.audit.list(20);
-    expect(entries.find((e) => e.action === 'whatif.run' && e.target === id)).toMatchObject({ actor: { name: 'sam', role: 'supervisor' } });
+    expect(entries.find((e) => e.action === 'whatif.run' && e.target === id)).toMatchObject({
+      actor: { name: 'sam', role: 'supervisor' },
+      after: { source: 'replay', staffing: 'listed', changes: CHANGE.changes.map((c) => expect.objectContaining(c)) },
+    });
   }, 60_000);
 
   it('refuses what a run would trip on with a 400 naming the field, before queueing anything', async () => {

@@ -45,7 +45,7 @@ export const whatIfRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
     const { id, ahead } = await jobs.submit(req.body, actor.name);
     await audit(deps.audit, req.log, {
       at: deps.clock?.now() ?? Date.now(), actor, action: 'whatif.run', target: id, before: null,
-      after: { source: req.body.source.kind, changes: req.body.changes.length, staffing: req.body.staffing.kind },
+      after: { source: req.body.source.kind, staffing: req.body.staffing.kind, changes: req.body.changes, seed: req.body.seed },
     });
     return reply.code(202).send({ id, state: 'queued' as const, ahead, url: `/v1/whatif/${id}` });
   });
