@@ -111,7 +111,7 @@ export class WhatIfJobs {
       const waiting = await this.queue.getWaiting();
       const place = waiting.findIndex((j) => j.id === id);
       // getWaiting lists the oldest first: the next to run.
-      view.ahead = place < 0 ? 0 : place;
+      view.ahead = Math.max(0, place);
     }
     return view;
   }
