@@ -82,6 +82,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioOutcome
     logger: silent,
     instanceId: INSTANCE,
     clock,
+    // The sweep picks up timers of other instances that stopped; a run has one instance only.
     sweepIntervalMs: 3_600_000,
     allowedDialStrings: ['Local/[A-Za-z0-9_.-]+@whatif'],
   });
