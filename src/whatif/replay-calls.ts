@@ -128,7 +128,9 @@ export function replayCalls(events: readonly RecordedCallEvent[], from: number, 
   }
   observed.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
 
-  const end = Math.max(to, ...events.map((e) => e.at));
+  // A loop, not a spread: a day's records are hundreds of thousands of events.
+  let end = to;
+  for (const e of events) end = Math.max(end, e.at);
   const waitOf = (o: Observed): number => o.waitMs ?? Math.max(0, end - o.at);
   const curveOf = patienceCurves(observed, waitOf);
   const talks = talkTimes(observed);

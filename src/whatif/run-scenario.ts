@@ -55,7 +55,9 @@ export interface ScenarioOutcome {
  */
 export async function runScenario(input: ScenarioInput): Promise<ScenarioOutcome> {
   const { redis, keyPrefix, snapshot } = input;
-  const firstShift = Math.min(...input.agents.flatMap((a) => a.shifts.map((s) => s.from)), input.from);
+  // A loop, not a spread: thousands of shifts would overflow the call's arguments.
+  let firstShift = input.from;
+  for (const agent of input.agents) for (const shift of agent.shifts) firstShift = Math.min(firstShift, shift.from);
   const clock = new EventClock(Math.min(firstShift, input.calls[0]?.at ?? input.from) - 1000);
   const skills = new Map(input.agents.map((a) => [a.id, Object.keys(a.skills)]));
   const agentTime = new AgentTime((id) => skills.get(id) ?? []);
