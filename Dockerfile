@@ -28,6 +28,9 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/sounds ./sounds
 COPY package.json ./
 COPY config ./config
+# What-if runs start a private redis-server of their own for the simulated ACD (docs/whatif.md).
+RUN apt-get update && apt-get install -y --no-install-recommends redis-server \
+    && rm -rf /var/lib/apt/lists/*
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -13,6 +13,7 @@ import type { SupervisorDeps } from './supervisor-deps.js';
 import { wallboardRoutes } from './wallboard/wallboard-routes.js';
 import { deskPageRoutes } from './desk/desk-page-routes.js';
 import { signInRoutes } from './desk/sign-in-routes.js';
+import { whatIfPageRoutes } from './whatif/whatif-page-routes.js';
 
 export interface ServerDeps {
   logger: Logger;
@@ -87,5 +88,6 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     await app.register(deskPageRoutes);
     await app.register(signInRoutes, { deps: supervisor });
   }
+  await app.register(whatIfPageRoutes);
   return app;
 }

@@ -11,6 +11,7 @@ import { routingRoutes } from './routes/routing-routes.js';
 import { statsRoutes } from './routes/stats-routes.js';
 import { streamRoutes } from './routes/stream-routes.js';
 import { tierRoutes } from './routes/tier-routes.js';
+import { whatIfRoutes } from './routes/whatif-routes.js';
 import type { SupervisorDeps } from './supervisor-deps.js';
 import { deskRoutes } from './desk/desk-routes.js';
 import { pinRoutes } from './desk/pin-routes.js';
@@ -28,4 +29,5 @@ export const supervisorApi: FastifyPluginAsync<{ deps: SupervisorDeps }> = async
     await app.register(routes, { deps });
   }
   for (const routes of [deskRoutes, pinRoutes, agentStatsRoutes]) await app.register(routes, { deps });
+  await app.register(whatIfRoutes, { deps });
 };

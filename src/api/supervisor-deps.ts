@@ -17,6 +17,7 @@ import type { SurveyResults } from '../care/survey-results.js';
 import type { Clock } from '../time/clock.js';
 import type { RecordingCatalog } from './recording-catalog.js';
 import type { DeskDeps } from './desk/desk-deps.js';
+import type { WhatIfJobs } from '../whatif/whatif-jobs.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -46,6 +47,8 @@ export interface SupervisorDeps {
   recordings?: RecordingCatalog;
   /** The agents' desk (sign-in, PINs, /v1/desk, /v1/stats/agents); without it those routes are not offered. */
   desk?: DeskDeps;
+  /** What-if runs; without it the /v1/whatif routes answer 404 whatif-not-enabled. */
+  whatif?: Pick<WhatIfJobs, 'submit' | 'get'>;
   /** Where audit entries take their time; the wall clock by default. */
   clock?: Clock;
 }

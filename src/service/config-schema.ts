@@ -6,6 +6,7 @@ import { callbacksSectionSchema } from '../callbacks/callbacks-config.js';
 import { callerTimeConfigSchema } from '../caller-time/caller-time-config.js';
 import { careSectionSchema } from '../care/care-config.js';
 import { callRecordsSectionSchema } from '../call-records/call-records-config.js';
+import { whatIfSectionSchema } from '../whatif/whatif-config.js';
 import { ariSchema, instanceSchema, logSchema, redisSchema, serverSchema, soundsSchema } from '../config/base-schema.js';
 import { type DeepReadonly, type LoadOptions, readConfig } from '../config/load-config.js';
 import { ivrConfigSchema } from '../flows/menu-order.js';
@@ -53,6 +54,8 @@ export const configSchema = z.object({
   recordings: recordingsSectionSchema.prefault({}),
   /** When the daily retention job runs. */
   retention: retentionSectionSchema.prefault({}),
+  /** What-if runs: how many may wait their turn, how long results are kept. */
+  whatif: whatIfSectionSchema.prefault({}),
   /** config/tiers.yaml: value tiers, classification, transfer priority. */
   routing: tiersConfigSchema,
   /** config/queues.yaml: the skill queues. */

@@ -54,6 +54,7 @@ import { HotlineMetrics } from '../api/metrics/hotline-metrics.js';
 import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { RetentionJob } from '../retention/retention-job.js';
+import { WhatIfJobs } from '../whatif/whatif-jobs.js';
 import { RetentionPurge } from '../retention/retention-purge.js';
 import { RedisOutage } from '../infra/redis-outage.js';
 import { createRedis } from '../infra/redis-connection.js';
@@ -132,6 +133,8 @@ export class HotlineService {
   readonly recordings: Recordings | null;
   /** Deletes, once a day, the records older than their retention. */
   readonly retention: RetentionJob;
+  /** What-if runs of routing and staffing changes, one at a time. */
+  readonly whatif: WhatIfJobs;
   readonly sessions = new Set<Promise<SessionEnd>>();
   /** Aborted when stop() begins: callers waiting in a queue are left to their recovery. */
   private readonly stopping = new AbortController();
@@ -243,6 +246,14 @@ export class HotlineService {
         policy: { surveyMonths: config.care.survey.retentionMonths, closedComplaintMonths: config.care.complaints.closedRetentionMonths, callRecordMonths: config.callRecords.retentionMonths },
       }),
       redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix, schedule: config.retention, logger: logger.child({ component: 'retention' }),
+    });
+    this.whatif = new WhatIfJobs({
+      redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix, settings: config.whatif,
+      snapshot: () => this.policy.snapshot(),
+      agents: () => this.acd.agents.list(),
+      callRecords: (from, to) => this.recorder.range(from, to),
+      shortAbandonSec: config.stats.shortAbandonSec,
+      clock: this.clock, logger: logger.child({ component: 'whatif' }),
     });
     const complaints = createComplaintIntake({ tickets, policy: this.policy, recorder: this.recorder, queue: config.care.complaints.queue, clock: this.clock });
 
@@ -440,6 +451,7 @@ export class HotlineService {
     await this.callbacks.start();
     await this.followUps.start();
     await this.retention.start();
+    this.whatif.start();
     await this.recordings?.start();
     await this.stats.refresh();
     const prefix = this.config.redis.keyPrefix;
@@ -454,6 +466,7 @@ export class HotlineService {
         care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
         ...(this.recordings ? { recordings: this.recordings } : {}),
         desk: { desk: this.desk, notices: this.deskNotices, pins: this.agentPins, callRecords: this.recorder },
+        whatif: this.whatif,
       },
       health: {
         ariReady: () => this.ariReady(),
@@ -522,6 +535,7 @@ export class HotlineService {
       ['transfers', () => this.transfers.stop()],
       ['follow-ups', () => this.followUps.stop()],
       ['retention', () => this.retention.stop()],
+      ['whatif', () => this.whatif.stop()],
       ['callbacks', () => this.callbacks.stop()],
       ['recordings', async () => this.recordings?.stop()],
       ['acd', () => this.acd.stop()],

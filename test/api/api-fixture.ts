@@ -35,6 +35,8 @@ import { DeskStore } from '../../src/desk/desk-store.js';
 import { deskConfigSchema } from '../../src/desk/desk-config.js';
 import { AgentPins } from '../../src/auth/agent-pins.js';
 import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
+import { whatIfSectionSchema } from '../../src/whatif/whatif-config.js';
+import { WhatIfJobs } from '../../src/whatif/whatif-jobs.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -132,6 +134,12 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     callRecords: recorder,
   };
   const offDesk = acd.acd.onEvent((event) => desk.desk.observe(event));
+  const whatif = new WhatIfJobs({
+    redisUrl: options.redisUrl, keyPrefix: prefix, settings: whatIfSectionSchema.parse({}),
+    snapshot: () => policy.snapshot(), agents: () => acd.acd.agents.list(), callRecords: (from, to) => recorder.range(from, to),
+    shortAbandonSec: statsSettings.shortAbandonSec, clock: options.clock ?? systemClock, logger: silent,
+  });
+  whatif.start();
   const app = await createServer({
     logger: silent,
     health: { ariReady: () => true, redisReady: async () => true },
@@ -143,6 +151,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
       ...(recordings ? { recordings } : {}),
       transfers,
       desk,
+      whatif,
     },
   });
   let url = '';
@@ -152,6 +161,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     app, url, prefix, redis, keys, revokedKey: revoked.key, keyStore, policy, recorder, live, events, acd, recordings: fakeRecordings, audit,
     async close() {
       await app.close();
+      await whatif.stop();
       offAcd();
       offDesk();
       await acd.close();

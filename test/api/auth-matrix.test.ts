@@ -64,6 +64,8 @@ const ROUTES: Record<string, { role: RoleRequirement; path?: string; body?: unkn
   'POST /v1/desk/stream/tickets': { role: 'agent' },
   // Not signing out for real: the fixture's agent key is a key, not a desk session, so nothing ends.
   'DELETE /v1/desk/sessions/current': { role: 'agent' },
+  'POST /v1/whatif': { role: 'supervisor', body: {} },
+  'GET /v1/whatif/{id}': { role: 'supervisor', path: '/v1/whatif/no-such-run' },
 };
 
 const CASES = Object.entries(ROUTES).map(([route, spec]) => {

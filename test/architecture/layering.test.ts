@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['stats'],
   ['callbacks'],
   ['care', 'transfers'],
-  ['recordings', 'desk'],
+  ['recordings', 'desk', 'whatif'],
   ['api', 'retention', 'caller-time'],
   ['service'],
   ['call-tool'],

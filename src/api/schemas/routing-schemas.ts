@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { QueueSettings } from '../../routing/queue-settings.js';
-import { queueSettingsSchema } from '../../routing/queue-settings.js';
 import type { TierPolicy } from '../../routing/tier-policy.js';
-import { tierPolicySchema } from '../../routing/tier-policy.js';
 
 /*
  * Request bodies reuse the configuration schemas, so the API accepts exactly
@@ -12,20 +10,7 @@ import { tierPolicySchema } from '../../routing/tier-policy.js';
  * numbers, which a response never needs); the annotations keep them in step.
  */
 
-export const tierPatchSchema = tierPolicySchema
-  .extend({ serviceLevelTarget: tierPolicySchema.shape.serviceLevelTarget.partial().strict() })
-  .partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
-  .describe('TierPatch: the fields to change; serviceLevelTarget may give percent or seconds alone');
-
-export const queuePatchSchema = queueSettingsSchema
-  .omit({ id: true })
-  .extend({ announce: queueSettingsSchema.shape.announce.partial().strict() })
-  .partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change')
-  .describe('QueuePatch: the fields to change; announce may give position or estimatedWait alone');
+export { queuePatchSchema, tierPatchSchema } from '../../routing/routing-patch-schemas.js';
 
 export const tierPolicyView: z.ZodType<TierPolicy> = z.object({
   greetingPrompt: z.string(),
