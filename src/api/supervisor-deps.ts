@@ -16,6 +16,7 @@ import type { ComplaintDesk } from '../care/complaint-desk.js';
 import type { SurveyResults } from '../care/survey-results.js';
 import type { Clock } from '../time/clock.js';
 import type { RecordingCatalog } from './recording-catalog.js';
+import type { CampaignDesk } from '../campaigns/campaign-desk.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -43,6 +44,10 @@ export interface SupervisorDeps {
   transfers?: Pick<TransferDesk, 'request'>;
   /** Recorded conversations; without it the /v1/recordings routes answer 404 recordings-not-enabled. */
   recordings?: RecordingCatalog;
+  /** Outbound campaigns and the do-not-call list; without it those routes are not offered. */
+  campaigns?: Pick<CampaignDesk, 'create' | 'view' | 'list' | 'control' | 'results' | 'rejections' | 'addDoNotCall' | 'importDoNotCall' | 'removeDoNotCall' | 'listDoNotCall'>;
+  /** Largest body of a campaign's creation or a do-not-call import (campaigns.uploadLimitBytes). */
+  campaignUploadLimitBytes?: number;
   /** Where audit entries take their time; the wall clock by default. */
   clock?: Clock;
 }

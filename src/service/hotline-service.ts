@@ -62,6 +62,9 @@ import { createRecordingStore } from '../recordings/create-store.js';
 import { openComplaintCalls } from '../recordings/open-complaint-calls.js';
 import { mayRecordTier, type RecordingsConfig } from '../recordings/recordings-config.js';
 import { RECORDING_NOTICE_PROMPT } from '../flows/recording-notice.js';
+import { Campaigns } from '../campaigns/campaigns.js';
+import type { CampaignsConfig } from '../campaigns/campaigns-config.js';
+import { createCampaignHandOff } from '../ivr/campaign-hand-off.js';
 
 /** How long a stop waits for the IVR sessions still running (callers in menus) before it goes on. */
 const SESSIONS_STOP_GRACE_MS = 10_000;
@@ -119,6 +122,8 @@ export class HotlineService {
   readonly callbackDesk: CallbackDesk;
   readonly followUps: FollowUps;
   readonly complaintDesk: ComplaintDesk;
+  /** Outbound campaigns and the do-not-call list. */
+  readonly campaigns: Campaigns;
   /** Conversations recorded and their store; null when recordings.enabled is false. */
   readonly recordings: Recordings | null;
   /** Deletes, once a day, the records older than their retention. */
@@ -303,6 +308,21 @@ export class HotlineService {
       now: this.now,
       ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
     });
+    this.campaigns = new Campaigns({
+      // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
+      config: structuredClone(config.campaigns) as CampaignsConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'],
+      redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix,
+      // Campaign calls are dialled on the first switch served (the composite originates there).
+      callControl: this.switches.all, customers: this.customers, policy: this.policy, flows: this.flows, prompts: this.manifest,
+      handOff: createCampaignHandOff({
+        handOff, recognition, policy: this.policy, recorder: this.recorder, logger, instanceId: this.instanceId, now: this.now,
+        ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
+      }),
+      logger, clock: this.clock, timeScale: options.timeScale ?? 1,
+    });
+    this.campaigns.onChange((id) => void this.campaigns.desk.view(id)
+      .then((view) => this.events.publishCampaign(view))
+      .catch((err: unknown) => logger.debug({ err, campaign: id }, 'campaign progress not published')));
     this.onIncoming = (call) => {
       // An agent's or customer's leg we dialled, answering after a restart lost its originate: not a caller.
       if (isOutboundLeg(call)) {
@@ -420,6 +440,7 @@ export class HotlineService {
     await this.transfers.start();
     await this.callbacks.start();
     await this.followUps.start();
+    await this.campaigns.start();
     await this.retention.start();
     await this.recordings?.start();
     await this.stats.refresh();
@@ -432,6 +453,7 @@ export class HotlineService {
         keys: this.keys, audit: this.audit, policy: this.policy, sync: this.sync, stats: this.stats,
         realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, clock: this.clock,
         transfers: this.transfers,
+        campaigns: this.campaigns.desk, campaignUploadLimitBytes: this.config.campaigns.uploadLimitBytes,
         care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
         ...(this.recordings ? { recordings: this.recordings } : {}),
       },
@@ -501,6 +523,7 @@ export class HotlineService {
       ['routing-sync', () => this.sync.stop()],
       ['transfers', () => this.transfers.stop()],
       ['follow-ups', () => this.followUps.stop()],
+      ['campaigns', () => this.campaigns.stop()],
       ['retention', () => this.retention.stop()],
       ['callbacks', () => this.callbacks.stop()],
       ['recordings', async () => this.recordings?.stop()],
