@@ -117,12 +117,14 @@ async function converse(
     await deps.dnc.add([dial.number], `campaign:${campaign.id}`, deps.clock.now());
     log.info('customer asked not to be called again: on the do-not-call list');
   }
-  // The try is ended before an agent is sought: a customer waiting for one holds no dial slot.
-  const outcome = await settle('answered', result, { keys: keys.join(''), listened });
+  const summary = { keys: keys.join(''), listened };
   if (result === CAMPAIGN_RESULTS.agent && deps.handOff && !call.gone) {
+    // The try is ended before an agent is sought: a customer waiting for one holds no dial slot.
+    const outcome = await settle('answered', result, summary);
     await deps.handOff({ call, number: dial.number, lang, campaign: { id: campaign.id, name: campaign.name, kind: campaign.kind } });
     return outcome;
   }
+  // Hung up before the slot is given back: the switch never carries more of the campaign's calls than its limit.
   if (!call.gone) await call.hangup();
-  return outcome;
+  return settle('answered', result, summary);
 }

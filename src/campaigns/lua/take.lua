@@ -45,4 +45,9 @@ while #out < most * 2 do
     out[#out + 1] = attempt
   end
 end
+-- Every number skipped and none in progress: nothing is left to call.
+if redis.call('ZCARD', active) == 0 and redis.call('ZCARD', due) == 0 then
+  redis.call('HSET', c, 'status', 'done', 'endedAt', now)
+  redis.call('SREM', B .. ':running', id)
+end
 return out
