@@ -1,5 +1,5 @@
 import { normalisePhone } from '../customers/customer-data.js';
-import { isWithheldNumber } from '../customers/withheld-number.js';
+import { isWithheldWord } from '../customers/withheld-number.js';
 import type { Rejection, Target } from './campaign.js';
 
 /** What a row needs to be a number we can dial: 5 to 20 digits once normalised. */
@@ -24,7 +24,7 @@ export function parseTargetCsv(text: string): { targets: Target[]; rejected: Rej
     const cells = raw.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim());
     if (line === 1 && /^[a-z_ ]+$/i.test(cells[0] ?? '') && (cells[0] ?? '').toLowerCase().includes('number')) return;
     const written = cells[0] ?? '';
-    if (isWithheldNumber(written) && !/\d/.test(written)) {
+    if (isWithheldWord(written)) {
       rejected.push({ line, number: written, reason: 'withheld' });
       return;
     }
