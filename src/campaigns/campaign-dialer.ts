@@ -17,6 +17,14 @@ import type { CampaignAgentHandOff } from './campaign-caller.js';
 import type { CampaignStore, SettleOutcome, StartedDial } from './campaign-store.js';
 import type { DoNotCallList } from './do-not-call.js';
 
+/** The switch connection is down: the try waits (its job is retried) rather than fail. */
+export class SwitchNotReadyError extends Error {
+  constructor() {
+    super('the switch connection is not ready; the campaign dial will be made when it is');
+    this.name = 'SwitchNotReadyError';
+  }
+}
+
 export interface DialerDeps {
   store: CampaignStore;
   dnc: DoNotCallList;
@@ -43,8 +51,10 @@ export function campaignLeg(dial: StartedDial): string {
  * One try of one number, by the run holding its lease (see TryLeases):
  * claim the dial (once per try), dial, run the campaign's message flow, and
  * end the try with its result. A run that finds the try claimed before
- * (its run died) never dials again: whatever is left of the leg goes, and
- * the try counts as answered (if the customer had answered) or failed.
+ * (its run died) never dials that try again: whatever is left of the leg
+ * goes, and the try ends the number: answered if the customer's answer
+ * was noted, else failed ("interrupted") — never dialled again, since the
+ * customer may have answered while nobody was there to note it.
  */
 export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLease): Promise<string> {
   const { store } = deps;
@@ -55,6 +65,8 @@ export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLe
     if (await store.settle(dial, deps.clock.now(), outcome, detail, extra)) deps.settled(dial, outcome, detail);
     return outcome === 'retry' ? `retry:${detail}` : outcome;
   };
+  // Nothing can be dialled without the switch (a service starting, a lost connection): the job is retried, the try not spent.
+  if (!deps.callControl.ready) throw new SwitchNotReadyError();
   const claim = await store.claim(dial, 30 * 86_400, lease.fence);
   if (claim === 'lease-lost' || claim === 'not-dialling') return claim;
   if (claim === 'do-not-call') return settle('skipped', 'do-not-call');
@@ -62,7 +74,9 @@ export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLe
   if (claim === 'claimed-before') {
     await hangUpLeftover(deps.callControl, leg);
     const answered = await store.answeredTry(dial);
-    log.warn({ answered }, 'campaign dial interrupted; not dialled again');
+    log.warn({ answered }, 'campaign dial interrupted; this try is not dialled again');
+    // Not retried even when no answer was noted: the customer may have answered while no run was there
+    // to note it (the service dead, Redis down), and a number is never called twice for one message.
     return settle(answered ? 'answered' : 'failed', 'interrupted');
   }
   const target = await store.target(campaign.id, dial.number);

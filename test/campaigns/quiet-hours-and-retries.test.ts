@@ -21,7 +21,7 @@ describe('campaign calls keep quiet hours, retry no answer and busy, and end wit
   });
 
   const progress = async (id: string) => (await api('GET', `/campaigns/${id}`)).json.progress as Record<string, number>;
-  const results = async (id: string) => Object.fromEntries(((await api('GET', `/campaigns/${id}/results`)).json.results as { number: string }[]).map((r) => [r.number, r]));
+  const results = async (id: string) => Object.fromEntries(((await api('GET', `/campaigns/${id}/results`)).json.results as { number: string; state: string }[]).map((r) => [r.number, r]));
   const moveTo = async (at: number) => {
     await clock.advance(at - clock.now());
     await h.service.campaigns.catchUp();
