@@ -29,6 +29,15 @@ import { ComplaintTickets } from '../../src/care/complaint-tickets.js';
 import { SurveyResults } from '../../src/care/survey-results.js';
 import { FakeRecordingCatalog } from './fake-recording-catalog.js';
 import type { RecordingCatalog } from '../../src/api/recording-catalog.js';
+import { CampaignDesk } from '../../src/campaigns/campaign-desk.js';
+import { CampaignFlows } from '../../src/campaigns/campaign-flows-check.js';
+import { CampaignStore } from '../../src/campaigns/campaign-store.js';
+import { campaignsSectionSchema } from '../../src/campaigns/campaigns-config.js';
+import { DoNotCallList } from '../../src/campaigns/do-not-call.js';
+import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
+import { dialogueFlows } from '../../src/flows/all-flows.js';
+import { validateFlows } from '../../src/flows/validate-flows.js';
+import { loadPromptManifest } from '../../src/prompts/prompt-manifest.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -112,6 +121,13 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     complaints: new ComplaintDesk(new ComplaintTickets(redis, prefix, 'Asia/Shanghai'), recorder),
     surveys: new SurveyResults(redis, prefix, 'Asia/Shanghai'),
   };
+  // The campaigns desk over this Redis: creates and controls campaigns; nothing dials them here.
+  const campaignStore = new CampaignStore(redis, prefix);
+  const manifest = loadPromptManifest('config/prompts.yaml');
+  const campaigns = new CampaignDesk({
+    store: campaignStore, dnc: new DoNotCallList(redis, campaignStore.base), flows: new CampaignFlows(validateFlows(dialogueFlows, manifest), manifest),
+    customers: new RedisCustomerStore(redis, prefix), policy, config: campaignsSectionSchema.parse({}), clock: options.clock ?? systemClock, changed: () => {},
+  });
   const app = await createServer({
     logger: silent,
     health: { ariReady: () => true, redisReady: async () => true },
@@ -120,6 +136,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
       agents: acd.acd.agents, events, metrics,
       ...(options.clock ? { clock: options.clock } : {}),
       care,
+      campaigns,
       ...(recordings ? { recordings } : {}),
       transfers: new TransferDesk({ acd: acd.acd, redis, keyPrefix: prefix, queues: () => policy.snapshot().queues, resume: () => undefined, logger: silent }),
     },
