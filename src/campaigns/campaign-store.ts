@@ -117,6 +117,11 @@ export class CampaignStore {
     return done === 1;
   }
 
+  /** Whether the try was claimed (its number dialled, or about to be). */
+  async claimed(dial: StartedDial): Promise<boolean> {
+    return (await this.redis.exists(this.key('claim', dial.campaignId, dial.number, String(dial.attempt)))) === 1;
+  }
+
   /** Notes that the try's customer answered, before the message: a run taking over after a crash knows the call was made. */
   async markAnswered(dial: StartedDial): Promise<void> {
     await this.redis.set(this.key('answered', dial.campaignId, dial.number), String(dial.attempt), 'EX', 30 * 86_400);

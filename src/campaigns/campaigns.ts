@@ -204,26 +204,48 @@ export class Campaigns {
       for (const dial of dials) await this.addJob(dial, now);
       if (dials.length) this.changed(id);
     }
-    // A dial started by an instance that died before adding its job: the job again (a no-op when it exists).
+    await this.reconcile();
+  }
+
+  /**
+   * Every dial in progress has a job that will end it: one started by an
+   * instance that died before adding its job gets it (a no-op when it
+   * exists); one whose job failed for good (Redis away longer than its
+   * retries) has it run again — the claim tells that run whether the number
+   * was dialled. Without this a slot would stay taken and the campaign never end.
+   */
+  private async reconcile(): Promise<void> {
     const now = this.clock.now();
     for (const dial of await this.store.activeDials()) {
-      if (now - dial.startedAt >= RECONCILE_AFTER_MS) await this.addJob(dial, now);
+      if (now - dial.startedAt < RECONCILE_AFTER_MS) continue;
+      const job = await this.jobs.get(jobIdOf(dial));
+      if (!job) await this.addJob(dial, now);
+      else if ((await job.getState()) === 'failed') await job.retry('failed').catch((err: unknown) => this.logger.debug({ err, jobId: job.id }, 'failed dial job not retried (retried meanwhile)'));
     }
   }
 
   private addJob(dial: StartedDial, at: number): Promise<void> {
-    return this.jobs.at('dial', `cd-${dial.campaignId}-${dial.number}-${dial.attempt}`, { campaignId: dial.campaignId, number: dial.number, attempt: dial.attempt }, at);
+    return this.jobs.at('dial', jobIdOf(dial), { campaignId: dial.campaignId, number: dial.number, attempt: dial.attempt }, at);
   }
 
   private async run(job: DialJob): Promise<Postpone | string> {
     const taken = await this.leases.takeOver(`cmp:${job.campaignId}:${job.number}:${job.attempt}`);
     if ('heldForMs' in taken) return new Postpone(this.clock.now() + taken.heldForMs + 1);
     try {
+      const now = this.clock.now();
+      // A try started before quiet hours whose job comes in them (it was lost and given back): it waits for their end.
+      // One already claimed goes on, to end what its dead run left.
+      if (this.quiet.isQuiet(now) && !(await this.store.claimed(job))) return new Postpone(this.quiet.nextAllowed(now));
       return await dialOnce(this.dialer, { campaignId: job.campaignId, number: job.number, attempt: job.attempt }, taken.lease);
     } finally {
       await taken.lease.release();
     }
   }
+}
+
+/** The job of a try: fixed by the try, so adding it twice adds it once. */
+function jobIdOf(dial: StartedDial): string {
+  return `cd-${dial.campaignId}-${dial.number}-${dial.attempt}`;
 }
 
 /** A dial in progress this long without its job being seen is given its job again. */

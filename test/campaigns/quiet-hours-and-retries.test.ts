@@ -86,3 +86,37 @@ describe('campaign calls keep quiet hours, retry no answer and busy, and end wit
     expect(campaignDials(h.sim.requests(), id)).toHaveLength(2);
   }, 60_000);
 });
+
+describe('a dial started but whose job was lost', () => {
+  let h: HotlineFixture;
+  let api: Awaited<ReturnType<typeof supervisorApi>>;
+  const clock = new ManualClock(EVENING);
+  beforeAll(async () => {
+    h = await startHotline({ clock, overrides: { campaigns: { tickMs: 100 } } });
+    api = await supervisorApi(h);
+  }, 30_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('gets its job back from any instance\'s tick, and still waits for the end of quiet hours to dial', async () => {
+    h.sim.setAgent('13980000021', { kind: 'answer', afterMs: 300 });
+    const created = await api('POST', '/campaigns', { name: 'lost job', kind: 'notice', target: { kind: 'csv', csv: '13980000021' }, schedule: { endAt: new Date(EVENING + 86_400_000).toISOString() } });
+    const id = (created.json.campaign as { id: string }).id;
+    await api('POST', `/campaigns/${id}/start`);
+    // As an instance dying right after starting the dial, before adding its job: the slot taken, no job.
+    const started = await h.service.campaigns.store.take(id, clock.now(), { perCampaign: 1, total: 1, periodEnd: clock.now() + 1000, most: 1 });
+    expect(started).toEqual([{ campaignId: id, number: '13980000021', attempt: 1 }]);
+    await clock.advance(3000);
+    await until(async () => (await h.service.campaigns.pendingWork()) > 0, 'the job given back');
+    await new Promise((r) => setTimeout(r, 800));
+    // 22:00: not dialled, still in progress.
+    expect(campaignDials(h.sim.requests(), id)).toEqual([]);
+    expect((await api('GET', `/campaigns/${id}`)).json.progress).toMatchObject({ dialling: 1 });
+    await clock.advance(MORNING - clock.now());
+    await h.service.campaigns.catchUp();
+    await until(async () => (await api('GET', `/campaigns/${id}`)).json.status === 'done', 'the campaign to end in the morning');
+    expect(campaignDials(h.sim.requests(), id)).toHaveLength(1);
+    expect((await api('GET', `/campaigns/${id}`)).json.progress).toMatchObject({ answered: 1, dialling: 0 });
+  }, 60_000);
+});
