@@ -14,8 +14,7 @@ export interface CampaignServiceSettings {
 
 /**
  * Short job locks and dial leases (2 s and 6 s) so that the dials of a killed
- * service are taken over within seconds; no quiet hours; two dials per
- * campaign and four in total.
+ * service are taken over within seconds; four dials at once.
  */
 export const KILL_TEST_CAMPAIGNS = {
   tickMs: 100, maxDialsPerCampaign: 4, maxDialsTotal: 4, periodDays: 0,
