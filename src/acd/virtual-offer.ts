@@ -43,7 +43,7 @@ export class VirtualOffer extends AgentOffer {
     this.offeredAt = record.offeredAt ?? 0;
     this.ringTimeoutSec = ctx.settings(record.queue).ringTimeoutSec;
     const context = callerContextOrNull(record.context, (problem) => ctx.logger.warn({ callId: record.id, problem }, 'stored caller context is malformed; ringing the agent without it'));
-    this.variables = agentVariables({ callId: record.id, tier: record.tier, queue: record.queue, accountId: context?.customer?.accountId ?? null, reason: record.reason });
+    this.variables = agentVariables({ callId: record.id, tier: record.tier, queue: record.queue, accountId: context?.customer?.accountId ?? null, reason: record.reason, campaign: context?.campaign?.id ?? null });
   }
 
   /** The callback's id in the ACD. */

@@ -49,6 +49,9 @@ const DIAL_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** The kind of the ACD's virtual calls that are callbacks (their ids start `cb-`): the only ones this service works. */
+const CALLBACK_KIND = 'cb';
+
 /** How often start() looks whether the call control has become ready. */
 const READY_CHECK_MS = 100;
 
@@ -228,7 +231,7 @@ export class CallbackService {
     const promoteAt = Math.max(now, deadline - config.dispatchMarginSec * 1000);
     const quiet = this.quiet.isQuiet(now);
     const cb: Callback = {
-      id: `cb-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      id: `${CALLBACK_KIND}-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       callId: req.callId,
       queue: req.queue,
       skill: req.skill,
@@ -307,7 +310,7 @@ export class CallbackService {
       this.ctx.dials.queue.getJobCounts('waiting', 'active', 'prioritized'),
     ]);
     const jobs = counts.reduce((sum, c) => sum + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0), 0);
-    return jobs + (await this.ctx.virtual.reservations()).length;
+    return jobs + (await this.ctx.virtual.reservations(CALLBACK_KIND)).length;
   }
 
   /**
@@ -328,7 +331,7 @@ export class CallbackService {
         this.logger.error({ err, callbackId: cb.id }, 'checking an open callback failed');
       }
     }
-    for (const place of await this.ctx.virtual.all()) {
+    for (const place of await this.ctx.virtual.all(CALLBACK_KIND)) {
       if (place.state === 'waiting' || place.offeredAt === null) continue;
       try {
         if (!(await this.jobPending(this.ctx.dials, dialJobId(place.id, place.offeredAt)))) await this.dial({ callbackId: place.id, offeredAt: place.offeredAt, dueAt: 0 });
@@ -390,7 +393,7 @@ export class CallbackService {
       do {
         this.pumpAgain = false;
         if (this.state !== 'started') return;
-        for (const reservation of await this.ctx.virtual.reservations()) {
+        for (const reservation of await this.ctx.virtual.reservations(CALLBACK_KIND)) {
           await this.ctx.dials.at('dial', dialJobId(reservation.call, reservation.offeredAt), { callbackId: reservation.call, offeredAt: reservation.offeredAt }, this.clock.now());
           await this.ctx.virtual.acknowledge(reservation);
         }

@@ -3,7 +3,7 @@ import { AppError, NotFoundError, ValidationError } from '../errors.js';
 import type { CustomerData } from '../customers/customer-data.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
 import type { Clock } from '../time/clock.js';
-import type { Campaign, CampaignKind, CampaignLimits, CampaignProgress, Rejection, TargetResult, TargetSource } from './campaign.js';
+import type { Campaign, CampaignKind, CampaignLimits, CampaignPacing, CampaignProgress, Rejection, TargetResult, TargetSource } from './campaign.js';
 import type { CampaignFlows } from './campaign-flows-check.js';
 import type { CampaignStore, ControlAction } from './campaign-store.js';
 import type { CampaignsConfig } from './campaigns-config.js';
@@ -25,6 +25,8 @@ export interface NewCampaign {
   /** No dial after (ms). */
   endAt: number;
   limits?: Partial<CampaignLimits>;
+  /** Paced by the limits alone (the default), or agent-assisted: by the agents of a skill as they become free. */
+  pacing?: { mode: 'limits' } | { mode: 'assisted'; skill: string };
 }
 
 export interface CampaignView {
@@ -71,6 +73,7 @@ export class CampaignDesk {
     if (limits.concurrent > config.maxDialsPerCampaign) {
       throw new ValidationError(`limits.concurrent: at most ${config.maxDialsPerCampaign} (campaigns.maxDialsPerCampaign)`, { field: 'limits.concurrent' });
     }
+    const pacing = this.pacing(input.pacing);
     const id = randomUUID().replace(/-/g, '').slice(0, 10);
     let flowId: string;
     let ownFlow: string | null = null;
@@ -88,7 +91,7 @@ export class CampaignDesk {
       throw new ValidationError(`target: at most ${config.maxTargets} numbers (campaigns.maxTargets)`, { field: 'target' });
     }
     const campaign: Campaign = {
-      id, name: input.name, kind: input.kind, flowId, ownFlow, status: 'draft', startAt, endAt: input.endAt, limits,
+      id, name: input.name, kind: input.kind, flowId, ownFlow, status: 'draft', startAt, endAt: input.endAt, limits, pacing,
       createdAt: now, createdBy, startedAt: null, endedAt: null, stopReason: null, targets: targets.length, rejected: rejected.length,
     };
     await this.deps.store.create(campaign, targets, rejected);
@@ -148,6 +151,18 @@ export class CampaignDesk {
 
   listDoNotCall(offset: number, limit: number) {
     return this.deps.dnc.list(offset, limit);
+  }
+
+  /** An assisted campaign's skill must be served by a queue: its tries wait there for an agent. */
+  private pacing(input: NewCampaign['pacing']): CampaignPacing {
+    if (input?.mode !== 'assisted') return { mode: 'limits' };
+    const queues = Object.values(this.deps.policy.snapshot().queues);
+    const queue = queues.find((q) => q.id === input.skill && q.skill === input.skill) ?? queues.find((q) => q.skill === input.skill);
+    if (!queue) {
+      const skills = [...new Set(queues.map((q) => q.skill))].sort().join(', ');
+      throw new ValidationError(`pacing.skill: no queue serves skill "${input.skill}" (skills: ${skills})`, { field: 'pacing.skill' });
+    }
+    return { mode: 'assisted', skill: input.skill, queue: queue.id };
   }
 
   private async targets(source: TargetSource) {

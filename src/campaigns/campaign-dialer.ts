@@ -42,6 +42,23 @@ export interface DialerDeps {
   settled: (dial: StartedDial, outcome: SettleOutcome, detail: string) => void;
 }
 
+export type Settle = (outcome: SettleOutcome, detail: string, extra?: Parameters<CampaignStore['settle']>[4]) => Promise<string>;
+
+/** Ends one try (once: a second settle of the same try does nothing) and tells the campaigns; returns how it ended. */
+export function settler(deps: DialerDeps, dial: StartedDial): Settle {
+  return async (outcome, detail, extra = {}) => {
+    if (await deps.store.settle(dial, deps.clock.now(), outcome, detail, extra)) deps.settled(dial, outcome, detail);
+    return outcome === 'retry' || outcome === 'requeue' ? `${outcome}:${detail}` : outcome;
+  };
+}
+
+/** A customer who did not answer (or was busy): the retry plan — again after the delay, or unreached after the last try. */
+export function unanswered(deps: DialerDeps, campaign: Campaign, dial: StartedDial, why: string, settle: Settle): Promise<string> {
+  if (dial.attempt >= campaign.limits.attempts) return settle('unreached', why);
+  const retryAt = deps.quiet.nextAllowed(deps.clock.now() + campaign.limits.retryDelaySec * 1000);
+  return settle('retry', why, { retryAt });
+}
+
 /** The leg of one try: fixed by the try, so a dial made twice would show as two originates of one id. */
 export function campaignLeg(dial: StartedDial): string {
   return `cmp-${dial.campaignId}-${dial.number}-${dial.attempt}`;
@@ -61,10 +78,7 @@ export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLe
   const log = deps.logger.child({ campaign: dial.campaignId, to: maskPhone(dial.number), attempt: dial.attempt });
   const campaign = await store.get(dial.campaignId);
   if (!campaign) return 'no-campaign';
-  const settle = async (outcome: SettleOutcome, detail: string, extra: Parameters<CampaignStore['settle']>[4] = {}) => {
-    if (await store.settle(dial, deps.clock.now(), outcome, detail, extra)) deps.settled(dial, outcome, detail);
-    return outcome === 'retry' ? `retry:${detail}` : outcome;
-  };
+  const settle = settler(deps, dial);
   // Nothing can be dialled without the switch (a service starting, a lost connection): the job is retried, the try not spent.
   if (!deps.callControl.ready) throw new SwitchNotReadyError();
   const claim = await store.claim(dial, 30 * 86_400, lease.fence);
@@ -101,10 +115,7 @@ export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLe
   }
   if (result.kind !== 'answered') {
     const why = result.kind === 'busy' ? 'busy' : result.kind === 'no-answer' ? 'no-answer' : 'failed';
-    if (why === 'failed') return settle('failed', result.kind);
-    if (dial.attempt >= campaign.limits.attempts) return settle('unreached', why);
-    const retryAt = deps.quiet.nextAllowed(deps.clock.now() + campaign.limits.retryDelaySec * 1000);
-    return settle('retry', why, { retryAt });
+    return why === 'failed' ? settle('failed', result.kind) : unanswered(deps, campaign, dial, why, settle);
   }
   await store.markAnswered(dial);
   return converse(deps, campaign, dial, result.call, target?.amountDue ?? null, target?.lang ?? deps.defaultLanguage, settle, log);
@@ -112,7 +123,7 @@ export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLe
 
 async function converse(
   deps: DialerDeps, campaign: Campaign, dial: StartedDial, call: Call, amountDue: number | null, lang: Lang,
-  settle: (outcome: SettleOutcome, detail: string, extra?: { keys?: string; listened?: boolean }) => Promise<string>, log: Logger,
+  settle: Settle, log: Logger,
 ): Promise<string> {
   // Every key the customer chose, in order: the flow keeps only the last one in its variable.
   const keys: string[] = [];

@@ -10,7 +10,8 @@ const WRITE_BATCH = 1000;
 
 export type ControlAction = 'start' | 'pause' | 'resume' | 'stop';
 export type ClaimStatus = 'claimed' | 'claimed-before' | 'not-dialling' | 'do-not-call' | 'lease-lost';
-export type SettleOutcome = 'answered' | 'retry' | 'unreached' | 'failed' | 'skipped';
+/** requeue: a try never dialled goes back among the due numbers and is not counted as one of the number's attempts. */
+export type SettleOutcome = 'answered' | 'retry' | 'unreached' | 'failed' | 'skipped' | 'requeue';
 
 /** A dial started by `take`: the number and which try it is. */
 export interface StartedDial {
@@ -178,7 +179,7 @@ export class CampaignStore {
 function encode(c: Campaign): Record<string, string> {
   return {
     id: c.id, name: c.name, kind: c.kind, flowId: c.flowId, ownFlow: c.ownFlow ?? '', status: c.status,
-    startAt: String(c.startAt), endAt: String(c.endAt), limits: JSON.stringify(c.limits),
+    startAt: String(c.startAt), endAt: String(c.endAt), limits: JSON.stringify(c.limits), pacing: JSON.stringify(c.pacing),
     createdAt: String(c.createdAt), createdBy: c.createdBy, startedAt: c.startedAt === null ? '' : String(c.startedAt),
     endedAt: c.endedAt === null ? '' : String(c.endedAt), stopReason: c.stopReason ?? '', targets: String(c.targets), rejected: String(c.rejected),
   };
@@ -189,7 +190,8 @@ function decode(h: Record<string, string>): Campaign {
   return {
     id: h.id!, name: h.name ?? '', kind: h.kind === 'notice' ? 'notice' : 'reminder', flowId: h.flowId ?? '', ownFlow: h.ownFlow || null,
     status: (h.status ?? 'draft') as CampaignStatus, startAt: Number(h.startAt ?? 0), endAt: Number(h.endAt ?? 0),
-    limits: JSON.parse(h.limits ?? '{}') as Campaign['limits'], createdAt: Number(h.createdAt ?? 0), createdBy: h.createdBy ?? '',
+    limits: JSON.parse(h.limits ?? '{}') as Campaign['limits'],
+    pacing: h.pacing ? (JSON.parse(h.pacing) as Campaign['pacing']) : { mode: 'limits' }, createdAt: Number(h.createdAt ?? 0), createdBy: h.createdBy ?? '',
     startedAt: num(h.startedAt), endedAt: num(h.endedAt), stopReason: h.stopReason || null,
     targets: Number(h.targets ?? 0), rejected: Number(h.rejected ?? 0),
   };

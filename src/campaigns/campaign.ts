@@ -39,6 +39,15 @@ export interface CampaignLimits {
   retryDelaySec: number;
 }
 
+/**
+ * How a campaign's dials are paced. limits: as many at once as its limits
+ * allow. assisted: each try first waits for an agent of `skill` (a virtual
+ * call in `queue`, the queue serving that skill); the agent is reserved and
+ * rung, and only then is the customer dialled and bridged to them — so the
+ * campaign dials only as fast as those agents become free, within its limits.
+ */
+export type CampaignPacing = { mode: 'limits' } | { mode: 'assisted'; skill: string; queue: string };
+
 export interface Campaign {
   id: string;
   name: string;
@@ -53,6 +62,7 @@ export interface Campaign {
   /** No dial after this: the targets left are not called and the campaign stops. */
   endAt: number;
   limits: CampaignLimits;
+  pacing: CampaignPacing;
   createdAt: number;
   createdBy: string;
   startedAt: number | null;

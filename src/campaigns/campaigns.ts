@@ -10,8 +10,11 @@ import { TryLeases } from '../outbound/try-lease.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { QuietHours } from '../time/quiet-hours.js';
+import type { VirtualCalls } from '../acd/virtual-calls.js';
+import { ASSISTED_KIND, assistedCallId, assistedEntry, dialAssisted, dialOfAssisted, heldBack, type AssistedDeps } from './assisted-dial.js';
+import type { Campaign } from './campaign.js';
 import type { CampaignAgentHandOff } from './campaign-caller.js';
-import { dialOnce, type DialerDeps } from './campaign-dialer.js';
+import { dialOnce } from './campaign-dialer.js';
 import { CampaignDesk } from './campaign-desk.js';
 import { CampaignFlows } from './campaign-flows-check.js';
 import { CampaignStore, type SettleOutcome, type StartedDial } from './campaign-store.js';
@@ -33,6 +36,8 @@ export interface CampaignsOptions {
   /** Every flow validated at start-up (the shipped campaign flows among them). */
   flows: FlowSet;
   prompts: PromptCatalog;
+  /** The ACD's virtual calls: an agent-assisted campaign's tries wait there for an agent of its skill. */
+  virtual: VirtualCalls;
   /** Takes a customer who pressed 0 to an agent (the IVR); without it, 0 ends the call. */
   handOff?: CampaignAgentHandOff;
   logger: Logger;
@@ -41,7 +46,10 @@ export interface CampaignsOptions {
   timeScale?: number;
 }
 
-interface DialJob extends TimedJobData, StartedDial {}
+interface DialJob extends TimedJobData, StartedDial {
+  /** An agent-assisted try: when the ACD reserved its agent (the job works that reservation). */
+  offeredAt?: number;
+}
 
 const JOB_OPTIONS = {
   attempts: 5,
@@ -71,9 +79,12 @@ export class Campaigns {
   private readonly bull: Redis;
   private readonly jobs: TimedJobs<DialJob>;
   private readonly leases: TryLeases;
-  private readonly dialer: DialerDeps;
+  private readonly dialer: AssistedDeps;
   private readonly listeners = new Set<(campaignId: string) => void>();
   private timer: NodeJS.Timeout | null = null;
+  private offReservation: (() => void) | null = null;
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
   private ticking: Promise<void> | null = null;
   private again = false;
   private state: 'new' | 'started' | 'stopped' = 'new';
@@ -97,7 +108,7 @@ export class Campaigns {
       name: 'campaign-dials', connection: this.bull, prefix: `${options.keyPrefix}:{bull}`, clock: this.clock, logger: this.logger, jobOptions: JOB_OPTIONS,
     });
     this.dialer = {
-      store: this.store, dnc: this.dnc, callControl: options.callControl, outbound: options.outbound, quiet: this.quiet,
+      store: this.store, dnc: this.dnc, callControl: options.callControl, virtual: options.virtual, outbound: options.outbound, quiet: this.quiet,
       flowsOf: (c) => flows.of(c), handOff: options.handOff ?? null, defaultLanguage: options.config.language,
       clock: this.clock, logger: this.logger, timeScale: options.timeScale ?? 1,
       settled: (dial: StartedDial, outcome: SettleOutcome, detail: string) => {
@@ -123,6 +134,8 @@ export class Campaigns {
       concurrency: workers.concurrency, lockDurationMs: workers.lockDurationMs,
       stalledIntervalMs: workers.stalledIntervalMs, maxStalledCount: workers.maxStalledCount,
     });
+    this.offReservation = this.options.virtual.onReservation(() => void this.pump());
+    void this.pump();
     this.timer = setInterval(() => this.kick(), this.options.config.tickMs);
     this.timer.unref();
     this.kick();
@@ -133,7 +146,9 @@ export class Campaigns {
     this.state = 'stopped';
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.offReservation?.();
     await this.ticking?.catch(() => {});
+    await this.pumping;
     await this.jobs.close();
     await this.bull.quit().catch(() => this.bull.disconnect());
   }
@@ -201,10 +216,43 @@ export class Campaigns {
         periodEnd: now + config.periodDays * 86_400_000,
         most: config.maxDialsPerCampaign,
       });
-      for (const dial of dials) await this.addJob(dial, now);
+      for (const dial of dials) await this.begin(campaign, dial, now);
       if (dials.length) this.changed(id);
     }
     await this.reconcile();
+  }
+
+  /** A try started: dialled by a job now, or (agent-assisted) first queued for an agent of the campaign's skill. */
+  private async begin(campaign: Campaign, dial: StartedDial, now: number): Promise<void> {
+    if (campaign.pacing.mode !== 'assisted') return this.addJob(dial, now);
+    await this.options.virtual.enqueue(assistedEntry(campaign, campaign.pacing, dial, await this.store.target(campaign.id, dial.number), now));
+  }
+
+  /**
+   * Turns the ACD's reservations of agents for agent-assisted tries into dial
+   * jobs (durably, before taking them). Only this kind's: the callbacks take theirs.
+   */
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
+    }
+    this.pumping = (async () => {
+      do {
+        this.pumpAgain = false;
+        if (this.state !== 'started') return;
+        for (const reservation of await this.options.virtual.reservations(ASSISTED_KIND)) {
+          const dial = dialOfAssisted(reservation.call);
+          if (dial) await this.addJob(dial, this.clock.now(), reservation.offeredAt);
+          await this.options.virtual.acknowledge(reservation);
+        }
+      } while (this.pumpAgain);
+    })()
+      .catch((err: unknown) => this.logger.warn({ err }, 'handing agent reservations to campaign dials failed; the next tick looks again'))
+      .finally(() => {
+        this.pumping = null;
+      });
+    return this.pumping;
   }
 
   /**
@@ -216,7 +264,14 @@ export class Campaigns {
    */
   private async reconcile(): Promise<void> {
     const now = this.clock.now();
+    const campaigns = new Map<string, Campaign | null>();
     for (const dial of await this.store.activeDials()) {
+      if (!campaigns.has(dial.campaignId)) campaigns.set(dial.campaignId, await this.store.get(dial.campaignId));
+      const campaign = campaigns.get(dial.campaignId);
+      if (campaign?.pacing.mode === 'assisted') {
+        await this.reconcileAssisted(campaign, dial, now);
+        continue;
+      }
       if (now - dial.startedAt < RECONCILE_AFTER_MS) continue;
       const job = await this.jobs.get(jobIdOf(dial));
       if (!job) await this.addJob(dial, now);
@@ -224,8 +279,42 @@ export class Campaigns {
     }
   }
 
-  private addJob(dial: StartedDial, at: number): Promise<void> {
-    return this.jobs.at('dial', jobIdOf(dial), { campaignId: dial.campaignId, number: dial.number, attempt: dial.attempt }, at);
+  /**
+   * An agent-assisted try in progress. Waiting for an agent while it must not
+   * be dialled (the campaign paused or stopped, its window over, quiet
+   * hours): taken out of the queue and given back (settle.lua's requeue).
+   * Given an agent: it has the job working that reservation. Lost from the
+   * ACD (an instance died between starting it and queueing it): queued
+   * again — or, claimed already, ended by a job that never dials it again.
+   */
+  private async reconcileAssisted(campaign: Campaign, dial: StartedDial & { startedAt: number }, now: number): Promise<void> {
+    const place = await this.options.virtual.get(assistedCallId(dial));
+    if (place?.state === 'waiting') {
+      const held = heldBack(campaign, now, this.quiet);
+      if (held && (await this.options.virtual.remove(place.id)) === 'removed') {
+        const retryAt = held === 'quiet-hours' ? this.quiet.nextAllowed(now) : now;
+        if (await this.store.settle(dial, now, 'requeue', held, { retryAt })) this.changed(campaign.id);
+      }
+      return;
+    }
+    if (now - dial.startedAt < RECONCILE_AFTER_MS) return;
+    if (place) {
+      const offeredAt = place.offeredAt ?? 0;
+      const job = await this.jobs.get(jobIdOf(dial, offeredAt));
+      if (!job) await this.addJob(dial, now, offeredAt);
+      else if ((await job.getState()) === 'failed') await job.retry('failed').catch((err: unknown) => this.logger.debug({ err, jobId: job.id }, 'failed dial job not retried (retried meanwhile)'));
+    } else if (await this.store.claimed(dial)) {
+      await this.addJob(dial, now, 0);
+    } else if (campaign.status === 'running' || campaign.status === 'paused') {
+      await this.options.virtual.enqueue(assistedEntry(campaign, campaign.pacing as Extract<Campaign['pacing'], { mode: 'assisted' }>, dial, await this.store.target(campaign.id, dial.number), now));
+    } else if (await this.store.settle(dial, now, 'requeue', campaign.status, { retryAt: now })) {
+      this.changed(campaign.id);
+    }
+  }
+
+  private addJob(dial: StartedDial, at: number, offeredAt?: number): Promise<void> {
+    const data: Omit<DialJob, 'dueAt'> = { campaignId: dial.campaignId, number: dial.number, attempt: dial.attempt, ...(offeredAt === undefined ? {} : { offeredAt }) };
+    return this.jobs.at('dial', jobIdOf(dial, offeredAt), data, at);
   }
 
   private async run(job: DialJob): Promise<Postpone | string> {
@@ -235,17 +324,20 @@ export class Campaigns {
       const now = this.clock.now();
       // A try started before quiet hours whose job comes in them (it was lost and given back): it waits for their end.
       // One already claimed goes on, to end what its dead run left.
-      if (this.quiet.isQuiet(now) && !(await this.store.claimed(job))) return new Postpone(this.quiet.nextAllowed(now));
-      return await dialOnce(this.dialer, { campaignId: job.campaignId, number: job.number, attempt: job.attempt }, taken.lease);
+      // (An agent-assisted try gives its agent back instead: see dialAssisted.)
+      if (job.offeredAt === undefined && this.quiet.isQuiet(now) && !(await this.store.claimed(job))) return new Postpone(this.quiet.nextAllowed(now));
+      const dial = { campaignId: job.campaignId, number: job.number, attempt: job.attempt };
+      if (job.offeredAt !== undefined) return await dialAssisted(this.dialer, { ...dial, offeredAt: job.offeredAt }, taken.lease);
+      return await dialOnce(this.dialer, dial, taken.lease);
     } finally {
       await taken.lease.release();
     }
   }
 }
 
-/** The job of a try: fixed by the try, so adding it twice adds it once. */
-function jobIdOf(dial: StartedDial): string {
-  return `cd-${dial.campaignId}-${dial.number}-${dial.attempt}`;
+/** The job of a try (an agent-assisted one: of one reservation of an agent for it): fixed by them, so adding it twice adds it once. */
+function jobIdOf(dial: StartedDial, offeredAt?: number): string {
+  return offeredAt === undefined ? `cd-${dial.campaignId}-${dial.number}-${dial.attempt}` : `ca-${dial.campaignId}-${dial.number}-${dial.attempt}-${offeredAt}`;
 }
 
 /** A dial in progress this long without its job being seen is given its job again. */

@@ -12,6 +12,7 @@ export const OUTBOUND_LEG_ARGS = {
   callbackCustomer: 'callback',
   survey: 'survey',
   campaign: 'campaign',
+  campaignAgent: 'campaign-agent',
 } as const;
 
 const ARGS: ReadonlySet<string> = new Set(Object.values(OUTBOUND_LEG_ARGS));

@@ -314,6 +314,7 @@ export class HotlineService {
       redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix,
       // Campaign calls are dialled on the first switch served (the composite originates there).
       callControl: this.switches.all, customers: this.customers, policy: this.policy, flows: this.flows, prompts: this.manifest,
+      virtual: this.acd.virtual,
       handOff: createCampaignHandOff({
         handOff, recognition, policy: this.policy, recorder: this.recorder, logger, instanceId: this.instanceId, now: this.now,
         ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),

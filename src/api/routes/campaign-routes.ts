@@ -16,7 +16,7 @@ const time = (ms: number | null) => (ms === null ? null : isoTime(ms));
 function toView({ campaign: c, progress }: CampaignView) {
   return {
     id: c.id, name: c.name, kind: c.kind, flow: c.flowId, ownFlow: c.ownFlow !== null, status: c.status,
-    startAt: isoTime(c.startAt), endAt: isoTime(c.endAt), limits: c.limits, createdAt: isoTime(c.createdAt), createdBy: c.createdBy,
+    startAt: isoTime(c.startAt), endAt: isoTime(c.endAt), limits: c.limits, pacing: c.pacing, createdAt: isoTime(c.createdAt), createdBy: c.createdBy,
     startedAt: time(c.startedAt), endedAt: time(c.endedAt), stopReason: c.stopReason, progress,
   };
 }
@@ -72,6 +72,7 @@ export const campaignRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = a
       ...(body.schedule.startAt ? { startAt: Date.parse(body.schedule.startAt) } : {}),
       endAt: Date.parse(body.schedule.endAt),
       ...(body.limits ? { limits: body.limits } : {}),
+      ...(body.pacing ? { pacing: body.pacing } : {}),
     }, actor.name);
     const view = toView(await desk.view(created.campaign.id));
     await audit(deps.audit, req.log, { at: now(), actor, action: 'campaign.create', target: view.id, before: null, after: { ...view, targetKind: body.target.kind, rejected: created.rejected.length } });

@@ -29,6 +29,10 @@ export const newCampaignBody = z.object({
     attempts: z.number().int().min(1).max(10).optional(),
     retryDelaySec: z.number().int().min(10).max(7 * 86_400).optional(),
   }).strict().optional(),
+  pacing: z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('limits') }).strict(),
+    z.object({ mode: z.literal('assisted'), skill: z.string().min(1).max(64).describe('Agents of this skill are reserved and rung before each customer is dialled') }).strict(),
+  ]).optional().describe('limits (the default): as many dials as the limits allow; assisted: each dial waits for a free agent of the skill'),
 }).strict();
 
 export const progressView = z.object({
@@ -41,6 +45,7 @@ export const campaignView = z.object({
   id: z.string(), name: z.string(), kind: z.string(), flow: z.string(), ownFlow: z.boolean(), status: z.string(),
   startAt: z.string(), endAt: z.string(),
   limits: z.object({ concurrent: z.number().int(), attempts: z.number().int(), retryDelaySec: z.number().int() }),
+  pacing: z.object({ mode: z.string(), skill: z.string().optional(), queue: z.string().optional() }),
   createdAt: z.string(), createdBy: z.string(), startedAt: z.string().nullable(), endedAt: z.string().nullable(), stopReason: z.string().nullable(),
   progress: progressView,
 }).describe('Campaign');

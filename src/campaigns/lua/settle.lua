@@ -3,7 +3,10 @@
 -- taking over after a crash) finds the try no longer in progress and does
 -- nothing. The campaign is done when nothing is due or in progress.
 -- KEYS[1]: the campaigns base. ARGV: campaign id, number, attempt, now (ms),
--- outcome (answered | retry | unreached | failed | skipped), detail, keys, listened (1/0), retry at (ms).
+-- outcome (answered | retry | unreached | failed | skipped | requeue), detail, keys, listened (1/0), retry at (ms).
+-- requeue: the try was never dialled (an agent-assisted try whose agent was
+-- not reached, or which quiet hours or a pause caught waiting): the number is
+-- due again at retry at and the try is given back (not one of its attempts).
 local B, id, number, attempt, now = KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local outcome, detail, keys, listened, retryAt = ARGV[5], ARGV[6], ARGV[7], ARGV[8] == '1', tonumber(ARGV[9])
 local c, active, counts = B .. ':campaign:' .. id, B .. ':active:' .. id, B .. ':count:' .. id
@@ -12,10 +15,15 @@ redis.call('ZREM', active, number)
 redis.call('ZREM', B .. ':active', id .. '|' .. number .. '|' .. attempt)
 redis.call('HINCRBY', counts, 'dialling', -1)
 local status = redis.call('HGET', c, 'status')
+local tried = tonumber(attempt)
+if outcome == 'requeue' then
+  tried = redis.call('HINCRBY', B .. ':tries:' .. id, number, -1)
+  outcome = 'retry'
+end
 if outcome == 'retry' and status == 'stopped' then
   outcome, detail = 'skipped', 'stopped'
 end
-local result = { state = outcome, attempts = tonumber(attempt), detail = detail, at = now }
+local result = { state = outcome, attempts = tried, detail = detail, at = now }
 if outcome == 'retry' then
   result.state = 'pending'
   redis.call('ZADD', B .. ':due:' .. id, retryAt, number)
