@@ -131,6 +131,8 @@ export async function dialAssisted(deps: AssistedDeps, job: AssistedDial, lease:
 
 async function dialCustomer(deps: AssistedDeps, campaign: Campaign, job: AssistedDial, offer: VirtualOffer, agentCall: Call, lease: TryLease, settle: Settle): Promise<string> {
   const log = deps.logger.child({ campaign: campaign.id, to: maskPhone(job.number), attempt: job.attempt, agent: offer.agent });
+  // Music first: between the claim and the dial nothing else is asked of the switch (a crash there ends the try undialled).
+  await agentCall.startMoh();
   const claim = await deps.store.claim(job, 30 * 86_400, lease.fence);
   if (claim !== 'claimed') {
     await agentCall.hangup();
@@ -138,7 +140,6 @@ async function dialCustomer(deps: AssistedDeps, campaign: Campaign, job: Assiste
     await offer.release('remove');
     return claim === 'do-not-call' ? settle('skipped', 'do-not-call') : claim;
   }
-  await agentCall.startMoh();
   // The agent hanging up while the customer rings ends the customer's dial too.
   const agentLeft = new AbortController();
   const off = agentCall.on((event) => {

@@ -34,6 +34,8 @@ export async function startCampaignService(s: CampaignServiceSettings, logLevel 
       recordings: { store: { kind: 'directory', dir: s.recordingsDir } },
       callbacks: { outbound: { quietHours: null } },
       campaigns: KILL_TEST_CAMPAIGNS,
+      // The agent-assisted kill test's billing agents are free again as soon as a conversation ends.
+      queues: { billing: { wrapUpSec: 0 } },
     }, {}),
   });
   const service = new HotlineService({ config, logger: pino({ level: logLevel }), timeScale: 0.05 });
