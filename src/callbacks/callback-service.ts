@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Acd } from '../acd/acd.js';
 import type { QueuedCall } from '../acd/call-queue.js';
+import { VirtualReservationPump } from '../acd/virtual-reservation-pump.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import type { CallControl } from '../call-control/call-control.js';
 import type { CallEvent } from '../call-records/call-event.js';
@@ -97,8 +98,7 @@ export class CallbackService {
   private state: 'new' | 'started' | 'stopped' = 'new';
   private offReservation: (() => void) | null = null;
   private sweepTimer: TimerHandle | null = null;
-  private pumping: Promise<void> | null = null;
-  private pumpAgain = false;
+  private readonly reservationPump: VirtualReservationPump;
 
   constructor(options: CallbackServiceOptions) {
     this.options = options;
@@ -136,6 +136,11 @@ export class CallbackService {
     };
     this.lifecycle = new CallbackLifecycle(this.ctx);
     this.connector = new CallbackConnector(this.ctx, this.lifecycle, this.stopping.signal);
+    this.reservationPump = new VirtualReservationPump(options.acd.virtual, CALLBACK_KIND, {
+      active: () => this.state === 'started',
+      handOver: (r) => this.ctx.dials.at('dial', dialJobId(r.call, r.offeredAt), { callbackId: r.call, offeredAt: r.offeredAt }, this.clock.now()),
+      failed: (err) => this.logger.error({ err }, 'handing callback reservations to the dial jobs failed'),
+    });
   }
 
   /**
@@ -385,25 +390,7 @@ export class CallbackService {
 
   /** Turns the ACD's reservations of callback places into dial jobs (durably, before taking them). */
   private pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return this.pumping;
-    }
-    this.pumping = (async () => {
-      do {
-        this.pumpAgain = false;
-        if (this.state !== 'started') return;
-        for (const reservation of await this.ctx.virtual.reservations(CALLBACK_KIND)) {
-          await this.ctx.dials.at('dial', dialJobId(reservation.call, reservation.offeredAt), { callbackId: reservation.call, offeredAt: reservation.offeredAt }, this.clock.now());
-          await this.ctx.virtual.acknowledge(reservation);
-        }
-      } while (this.pumpAgain);
-    })()
-      .catch((err: unknown) => this.logger.error({ err }, 'handing callback reservations to the dial jobs failed'))
-      .finally(() => {
-        this.pumping = null;
-      });
-    return this.pumping;
+    return this.reservationPump.pump();
   }
 
   private scheduleSweep(): void {

@@ -102,20 +102,8 @@ export async function dialAssisted(deps: AssistedDeps, job: AssistedDial, lease:
   }
   const agentLeg = `agent-${assistedCallId(job)}-${offer.offeredAt}`;
   if (!(await lease.held())) return 'taken-over';
-  const marked = await offer.ringing(agentLeg);
-  if (marked !== 'ringing') {
-    if (marked === 'agent-changed') await offer.putBack();
-    return 'stale';
-  }
-  let rung: OriginateResult;
-  try {
-    rung = offer.dialRefusal !== null ? { kind: 'failed', cause: null, message: `dial ${offer.dialRefusal}` } : await offer.callControl.originate({
-      endpoint: offer.dial, callerId: job.number, timeoutSec: offer.ringTimeoutSec, variables: { ...offer.variables },
-      channelId: agentLeg, args: [OUTBOUND_LEG_ARGS.campaignAgent, campaign.id],
-    });
-  } catch (err) {
-    rung = { kind: 'switch-fault', message: (err as Error).message };
-  }
+  const rung = await offer.ring(agentLeg, { callerId: job.number, args: [OUTBOUND_LEG_ARGS.campaignAgent, campaign.id] });
+  if (rung === 'stale') return 'stale';
   const verdict = ringVerdict(rung);
   if (verdict.kind === 'refused') {
     // The agent's doing: paused as for a declined call; the try keeps its place for the next free agent.

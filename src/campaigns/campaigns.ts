@@ -11,6 +11,7 @@ import type { RoutingPolicy } from '../routing/routing-policy.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { QuietHours } from '../time/quiet-hours.js';
 import type { VirtualCalls } from '../acd/virtual-calls.js';
+import { VirtualReservationPump } from '../acd/virtual-reservation-pump.js';
 import { ASSISTED_KIND, assistedCallId, assistedEntry, dialAssisted, dialOfAssisted, heldBack, type AssistedDeps } from './assisted-dial.js';
 import type { Campaign } from './campaign.js';
 import type { CampaignAgentHandOff } from './campaign-caller.js';
@@ -83,8 +84,7 @@ export class Campaigns {
   private readonly listeners = new Set<(campaignId: string) => void>();
   private timer: NodeJS.Timeout | null = null;
   private offReservation: (() => void) | null = null;
-  private pumping: Promise<void> | null = null;
-  private pumpAgain = false;
+  private readonly reservations: VirtualReservationPump;
   private ticking: Promise<void> | null = null;
   private again = false;
   private state: 'new' | 'started' | 'stopped' = 'new';
@@ -117,6 +117,15 @@ export class Campaigns {
         this.kick();
       },
     };
+    // The ACD's reservations of agents for agent-assisted tries, each made a dial job before it is acknowledged (only this kind's: the callbacks take theirs).
+    this.reservations = new VirtualReservationPump(options.virtual, ASSISTED_KIND, {
+      active: () => this.state === 'started',
+      handOver: async (r) => {
+        const dial = dialOfAssisted(r.call);
+        if (dial) await this.addJob(dial, this.clock.now(), r.offeredAt);
+      },
+      failed: (err) => this.logger.warn({ err }, 'handing agent reservations to campaign dials failed; the next tick looks again'),
+    });
   }
 
   /** Told whenever a campaign's progress or status may have changed (stream, metrics). */
@@ -134,8 +143,8 @@ export class Campaigns {
       concurrency: workers.concurrency, lockDurationMs: workers.lockDurationMs,
       stalledIntervalMs: workers.stalledIntervalMs, maxStalledCount: workers.maxStalledCount,
     });
-    this.offReservation = this.options.virtual.onReservation(() => void this.pump());
-    void this.pump();
+    this.offReservation = this.options.virtual.onReservation(() => void this.reservations.pump());
+    void this.reservations.pump();
     this.timer = setInterval(() => this.kick(), this.options.config.tickMs);
     this.timer.unref();
     this.kick();
@@ -148,7 +157,7 @@ export class Campaigns {
     this.timer = null;
     this.offReservation?.();
     await this.ticking?.catch(() => {});
-    await this.pumping;
+    await this.reservations.pump();
     await this.jobs.close();
     await this.bull.quit().catch(() => this.bull.disconnect());
   }
@@ -226,33 +235,6 @@ export class Campaigns {
   private async begin(campaign: Campaign, dial: StartedDial, now: number): Promise<void> {
     if (campaign.pacing.mode !== 'assisted') return this.addJob(dial, now);
     await this.options.virtual.enqueue(assistedEntry(campaign, campaign.pacing, dial, await this.store.target(campaign.id, dial.number), now));
-  }
-
-  /**
-   * Turns the ACD's reservations of agents for agent-assisted tries into dial
-   * jobs (durably, before taking them). Only this kind's: the callbacks take theirs.
-   */
-  private pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return this.pumping;
-    }
-    this.pumping = (async () => {
-      do {
-        this.pumpAgain = false;
-        if (this.state !== 'started') return;
-        for (const reservation of await this.options.virtual.reservations(ASSISTED_KIND)) {
-          const dial = dialOfAssisted(reservation.call);
-          if (dial) await this.addJob(dial, this.clock.now(), reservation.offeredAt);
-          await this.options.virtual.acknowledge(reservation);
-        }
-      } while (this.pumpAgain);
-    })()
-      .catch((err: unknown) => this.logger.warn({ err }, 'handing agent reservations to campaign dials failed; the next tick looks again'))
-      .finally(() => {
-        this.pumping = null;
-      });
-    return this.pumping;
   }
 
   /**
