@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../src/sim/request-log.js';
+import { ManualClock } from '../../src/time/clock.js';
 import { startHotline, type HotlineFixture } from '../support/hotline-fixture.js';
 import { watchSwitch, type SwitchWatch } from '../acd/support/assignment-switch-watch.js';
 import { campaignDials, mostAtOnce, supervisorApi, until } from './campaign-fixture.js';
@@ -167,4 +168,55 @@ describe('agent-assisted campaigns', () => {
     expect((await results(id))[number]).toMatchObject({ state: 'answered', attempts: 1, detail: 'agent' });
     expect(campaignDials(h.sim.requests().filter((r) => r.at >= startedAt), id).map((d) => d.leg)).toEqual([placeId]);
   }, 90_000);
+});
+
+/** 20:59 in Shanghai on Monday 5 January 2026, a minute before the default quiet hours (21:00–08:00). */
+const BEFORE_QUIET = Date.UTC(2026, 0, 5, 12, 59);
+/** 08:00 the next morning, Shanghai time. */
+const MORNING = Date.UTC(2026, 0, 6, 0, 0);
+
+describe('an agent-assisted try waiting for an agent when quiet hours begin', () => {
+  let h: HotlineFixture;
+  let api: Awaited<ReturnType<typeof supervisorApi>>;
+  const clock = new ManualClock(BEFORE_QUIET);
+  beforeAll(async () => {
+    h = await startHotline({ clock, overrides: { campaigns: { tickMs: 100 }, queues: { billing: { wrapUpSec: 0 } } } });
+    api = await supervisorApi(h);
+  }, 30_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('leaves the queue at 21:00 with its try given back, and is dialled through an agent in the morning', async () => {
+    const number = '13974000001';
+    h.sim.setAgent(number, { kind: 'answer', afterMs: 300, hangupAfterMs: 1000 });
+    h.sim.setAgent('1007', { kind: 'answer', afterMs: 300 });
+    const created = await api('POST', '/campaigns', {
+      name: 'evening', kind: 'reminder', target: { kind: 'csv', csv: number }, schedule: { endAt: new Date(MORNING + 86_400_000).toISOString() },
+      pacing: { mode: 'assisted', skill: 'billing' },
+    });
+    const id = (created.json.campaign as { id: string }).id;
+    await api('POST', `/campaigns/${id}/start`);
+    const placeId = `cmp-${id}-${number}-1`;
+    // No billing agent logged in: the try waits in the queue.
+    await until(async () => (await h.service.acd.virtual.get(placeId))?.state === 'waiting', 'the try to wait for an agent');
+
+    await clock.advance(90_000);
+    await h.service.campaigns.catchUp();
+    await until(async () => (await h.service.acd.virtual.get(placeId)) === null, 'the try to leave the queue at 21:00');
+    const result = async () => ((await api('GET', `/campaigns/${id}/results`)).json.results as { number: string }[]).find((r) => r.number === number);
+    expect(await result()).toMatchObject({ state: 'pending', attempts: 0, detail: 'quiet-hours' });
+    // An agent logging in at night is not given the campaign: nobody is dialled.
+    await h.service.acd.agents.login('1007', { ready: true });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await h.service.acd.virtual.get(placeId)).toBeNull();
+    expect(campaignDials(h.sim.requests(), id)).toEqual([]);
+
+    await clock.advance(MORNING - clock.now());
+    await h.service.campaigns.catchUp();
+    await until(async () => (await api('GET', `/campaigns/${id}`)).json.status === 'done', 'the morning call');
+    expect(await result()).toMatchObject({ state: 'answered', attempts: 1, detail: 'agent' });
+    expect(campaignDials(h.sim.requests(), id).map((d) => d.leg)).toEqual([placeId]);
+    expect(agentRings(h.sim.requests(), id).map((a) => a.number)).toEqual([number]);
+  }, 60_000);
 });
