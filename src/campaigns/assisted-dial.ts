@@ -100,6 +100,11 @@ export async function dialAssisted(deps: AssistedDeps, job: AssistedDial, lease:
     await offer.release('remove');
     return settle('requeue', held, { retryAt: held === 'quiet-hours' ? deps.quiet.nextAllowed(now) : now });
   }
+  if (await deps.dnc.has(job.number)) {
+    // Put on the list while the try waited: no agent is rung for a call that will not be made (the claim checks again).
+    await offer.release('remove');
+    return settle('skipped', 'do-not-call');
+  }
   const agentLeg = `agent-${assistedCallId(job)}-${offer.offeredAt}`;
   if (!(await lease.held())) return 'taken-over';
   const rung = await offer.ring(agentLeg, { callerId: job.number, args: [OUTBOUND_LEG_ARGS.campaignAgent, campaign.id] });

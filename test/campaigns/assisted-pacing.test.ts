@@ -168,6 +168,25 @@ describe('agent-assisted campaigns', () => {
     expect((await results(id))[number]).toMatchObject({ state: 'answered', attempts: 1, detail: 'agent' });
     expect(campaignDials(h.sim.requests().filter((r) => r.at >= startedAt), id).map((d) => d.leg)).toEqual([placeId]);
   }, 90_000);
+
+  it('a number put on the do-not-call list while its try waits for an agent is skipped: no agent rung, nobody dialled', async () => {
+    await h.service.acd.agents.pause('1007', 'break');
+    const number = '13975000001';
+    h.sim.setAgent(number, { kind: 'answer', afterMs: 300, hangupAfterMs: 1000 });
+    const startedAt = Date.now();
+    const created = await create([number]);
+    const id = (created.json.campaign as { id: string }).id;
+    await api('POST', `/campaigns/${id}/start`);
+    await until(async () => (await h.service.acd.virtual.get(`cmp-${id}-${number}-1`))?.state === 'waiting', 'the try to wait for an agent');
+    expect((await api('POST', '/do-not-call', { numbers: [number] })).status).toBe(200);
+    await h.service.acd.agents.ready('1007');
+    await until(async () => (await api('GET', `/campaigns/${id}`)).json.status === 'done', 'the campaign to end');
+    expect((await results(id))[number]).toMatchObject({ state: 'skipped', detail: 'do-not-call' });
+    const requests = h.sim.requests().filter((r) => r.at >= startedAt);
+    expect(campaignDials(requests, id)).toEqual([]);
+    expect(agentRings(requests, id)).toEqual([]);
+    expect((await h.service.acd.agents.get('1007')).state).toBe('available');
+  }, 60_000);
 });
 
 /** 20:59 in Shanghai on Monday 5 January 2026, a minute before the default quiet hours (21:00–08:00). */

@@ -21,7 +21,8 @@ if outcome == 'requeue' then
   outcome = 'retry'
 end
 if outcome == 'retry' and status == 'stopped' then
-  outcome, detail = 'skipped', 'stopped'
+  outcome = 'skipped'
+  detail = redis.call('HGET', c, 'stopReason') == 'window-ended' and 'window-ended' or 'stopped'
 end
 local result = { state = outcome, attempts = tried, detail = detail, at = now }
 if outcome == 'retry' then
