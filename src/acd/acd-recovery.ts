@@ -135,7 +135,7 @@ async function recoverCall(deps: RecoveryDeps, calls: CallControl, rec: QueuedCa
 function liveFromRecord(ctx: AcdContext, rec: QueuedCallRecord, caller: Call): LiveCall {
   const context = callerContextOrNull(rec.context, (problem) => ctx.logger.warn({ callId: rec.id, problem }, 'stored caller context is malformed; the agent is rung without it'));
   const accountId = context?.customer?.accountId ?? null;
-  const variables = agentVariables({ callId: rec.id, tier: rec.tier, queue: rec.queue, accountId, reason: rec.reason });
+  const variables = agentVariables({ callId: rec.id, tier: rec.tier, queue: rec.queue, accountId, reason: rec.reason, campaign: context?.campaign?.id ?? null });
   const live = new LiveCall(rec.id, caller, rec.queue, rec.tier, rec.enqueuedAt, rec.arrivedAt, variables);
   live.overflow = rec.overflow;
   live.overflowRecorded = rec.overflowed;

@@ -44,7 +44,7 @@ export class QueueEntry {
     checkDecision(decision);
     if (ctx.lives.has(call.id)) throw new CallAlreadyQueuedError(call.id);
     const now = Math.floor(ctx.clock.now());
-    const live = new LiveCall(call.id, call, decision.queue, decision.tier, now, options.arrivedAt ?? now, agentVariables({ callId: call.id, tier: decision.tier, queue: decision.queue, accountId: context.customer?.accountId ?? null, reason: decision.reason }));
+    const live = new LiveCall(call.id, call, decision.queue, decision.tier, now, options.arrivedAt ?? now, agentVariables({ callId: call.id, tier: decision.tier, queue: decision.queue, accountId: context.customer?.accountId ?? null, reason: decision.reason, campaign: context.campaign?.id ?? null }));
     const record: QueuedCallRecord = {
       id: call.id,
       queue: decision.queue,

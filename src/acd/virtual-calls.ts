@@ -45,8 +45,18 @@ export interface VirtualReservation {
 const RESERVATION_BATCH = 500;
 
 /**
+ * Which feature a virtual call belongs to: the part of its id before the
+ * first '-' (`cb` for a callback, `cmp` for an agent-assisted campaign try).
+ */
+export function virtualKindOf(id: string): string {
+  const dash = id.indexOf('-');
+  return dash < 0 ? '' : id.slice(0, dash);
+}
+
+/**
  * The ACD's side of virtual calls: places kept in the skill queues for
- * callers who are not on the line (callbacks). They are ordered, aged,
+ * callers who are not on the line (callbacks) or not yet dialled (the tries
+ * of an agent-assisted campaign). They are ordered, aged,
  * overflowed and assigned by the same scripts and rules as live calls, so a
  * callback neither jumps ahead because it is new nor falls behind; when one
  * is given an agent, the reservation waits in Redis (B:vres) until a
@@ -137,14 +147,21 @@ export class VirtualCalls {
     return rec?.virtual ? rec : null;
   }
 
-  /** Every virtual call in the ACD, whatever its state. */
-  async all(): Promise<QueuedCallRecord[]> {
-    return this.ctx.store.getCalls(await this.ctx.store.ownedCalls(VIRTUAL_OWNER));
+  /** Every virtual call in the ACD, whatever its state; with `kind`, only the ids of that kind (see virtualKindOf). */
+  async all(kind?: string): Promise<QueuedCallRecord[]> {
+    const ids = await this.ctx.store.ownedCalls(VIRTUAL_OWNER);
+    return this.ctx.store.getCalls(kind === undefined ? ids : ids.filter((id) => virtualKindOf(id) === kind));
   }
 
-  /** Reservations not yet taken by a connector, oldest first. */
-  async reservations(): Promise<VirtualReservation[]> {
-    return this.ctx.store.virtualReservations(RESERVATION_BATCH);
+  /**
+   * Reservations not yet taken by a connector, oldest first. Several features
+   * keep virtual calls (callbacks, agent-assisted campaigns): each connector
+   * asks for its own `kind` and never takes, acknowledges or releases
+   * another's.
+   */
+  async reservations(kind?: string): Promise<VirtualReservation[]> {
+    const all = await this.ctx.store.virtualReservations(RESERVATION_BATCH);
+    return kind === undefined ? all : all.filter((r) => virtualKindOf(r.call) === kind);
   }
 
   /** The connector has taken this reservation (durably: it will be worked even if this process dies). */

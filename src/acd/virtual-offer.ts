@@ -1,4 +1,4 @@
-import type { CallControl } from '../call-control/call-control.js';
+import type { CallControl, OriginateResult } from '../call-control/call-control.js';
 import { callerContextOrNull } from '../routing/stored-caller-context.js';
 import type { AcdContext } from './acd-context.js';
 import { AgentOffer, type OfferPolicy } from './agent-offer.js';
@@ -43,7 +43,33 @@ export class VirtualOffer extends AgentOffer {
     this.offeredAt = record.offeredAt ?? 0;
     this.ringTimeoutSec = ctx.settings(record.queue).ringTimeoutSec;
     const context = callerContextOrNull(record.context, (problem) => ctx.logger.warn({ callId: record.id, problem }, 'stored caller context is malformed; ringing the agent without it'));
-    this.variables = agentVariables({ callId: record.id, tier: record.tier, queue: record.queue, accountId: context?.customer?.accountId ?? null, reason: record.reason });
+    this.variables = agentVariables({ callId: record.id, tier: record.tier, queue: record.queue, accountId: context?.customer?.accountId ?? null, reason: record.reason, campaign: context?.campaign?.id ?? null });
+  }
+
+  /**
+   * Rings the agent on `leg` (the queue's ring timeout, the offer's channel
+   * variables with `variables` over them), the offer marked ringing first;
+   * 'stale' when the agent is no longer reserved for the call (removed, or
+   * changed by a supervisor: the call goes back to its place). A dial string
+   * refused by the rule is never sent to the switch: it fails as Asterisk
+   * fails a bad one. The switch failing the request is a switch fault, as
+   * `ringVerdict` reads it.
+   */
+  async ring(leg: string, options: { callerId: string; variables?: Record<string, string>; args: string[]; signal?: AbortSignal }): Promise<OriginateResult | 'stale'> {
+    const marked = await this.ringing(leg);
+    if (marked !== 'ringing') {
+      if (marked === 'agent-changed') await this.putBack();
+      return 'stale';
+    }
+    if (this.dialRefusal !== null) return { kind: 'failed', cause: null, message: `dial ${this.dialRefusal}` };
+    try {
+      return await this.callControl.originate({
+        endpoint: this.dial, callerId: options.callerId, timeoutSec: this.ringTimeoutSec, variables: { ...this.variables, ...options.variables },
+        channelId: leg, args: options.args, ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (err) {
+      return { kind: 'switch-fault', message: (err as Error).message };
+    }
   }
 
   /** The callback's id in the ACD. */

@@ -82,7 +82,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...(supervisor.settings.rateLimit.store === 'redis' ? { redis: supervisor.redis, nameSpace: `${supervisor.keyPrefix}:rate-limit:` } : {}),
   });
   await app.register(supervisorApi, { prefix: '/v1', deps: supervisor });
-  await app.register(metricsRoutes, { metrics: supervisor.metrics, realtime: supervisor.realtime, recordings: supervisor.recordings });
+  await app.register(metricsRoutes, { metrics: supervisor.metrics, realtime: supervisor.realtime, recordings: supervisor.recordings, campaigns: supervisor.campaigns });
   await app.register(wallboardRoutes);
   if (supervisor.desk) {
     await app.register(deskPageRoutes);

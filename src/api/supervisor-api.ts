@@ -3,6 +3,7 @@ import { installAuthentication } from './authenticate.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { callRoutes } from './routes/call-routes.js';
+import { campaignRoutes } from './routes/campaign-routes.js';
 import { careRoutes } from './routes/care-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
 import { queueRoutes } from './routes/queue-routes.js';
@@ -30,4 +31,5 @@ export const supervisorApi: FastifyPluginAsync<{ deps: SupervisorDeps }> = async
   }
   for (const routes of [deskRoutes, pinRoutes, agentStatsRoutes]) await app.register(routes, { deps });
   await app.register(whatIfRoutes, { deps });
+  await app.register(campaignRoutes, { deps });
 };

@@ -18,6 +18,7 @@ import type { Clock } from '../time/clock.js';
 import type { RecordingCatalog } from './recording-catalog.js';
 import type { DeskDeps } from './desk/desk-deps.js';
 import type { WhatIfJobs } from '../whatif/whatif-jobs.js';
+import type { CampaignDesk } from '../campaigns/campaign-desk.js';
 
 /** Everything the supervisor API works with; built by the service. */
 export interface SupervisorDeps {
@@ -49,6 +50,10 @@ export interface SupervisorDeps {
   desk?: DeskDeps;
   /** What-if runs; without it the /v1/whatif routes answer 404 whatif-not-enabled. */
   whatif?: Pick<WhatIfJobs, 'submit' | 'get'>;
+  /** Outbound campaigns and the do-not-call list; without it those routes are not offered. */
+  campaigns?: Pick<CampaignDesk, 'create' | 'view' | 'list' | 'control' | 'results' | 'rejections' | 'addDoNotCall' | 'importDoNotCall' | 'removeDoNotCall' | 'listDoNotCall'>;
+  /** Largest body of a campaign's creation or a do-not-call import (campaigns.uploadLimitBytes). */
+  campaignUploadLimitBytes?: number;
   /** Where audit entries take their time; the wall clock by default. */
   clock?: Clock;
 }

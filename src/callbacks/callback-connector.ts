@@ -138,28 +138,16 @@ export class CallbackConnector {
     const log = ctx.logger.child({ callbackId: cb.id, agent: offer.agent });
     const leg = `${cb.id}-a${offer.offeredAt}`;
     if (!(await lease.held())) return 'taken-over';
-    const marked = await offer.ringing(leg);
-    if (marked !== 'ringing') {
-      // The agent is no longer reserved for it (removed, or changed by a supervisor): the callback goes back to its place.
-      if (marked === 'agent-changed') await offer.putBack();
-      return 'stale';
-    }
-    let result: OriginateResult;
-    try {
-      // A dial string stored before the rule (or around it) is never sent to the switch: refused as Asterisk refuses a bad one.
-      result = offer.dialRefusal !== null ? { kind: 'failed', cause: null, message: `dial ${offer.dialRefusal}` } : await offer.callControl.originate({
-        endpoint: offer.dial,
-        callerId: cb.number,
-        timeoutSec: offer.ringTimeoutSec,
-        variables: { ...offer.variables, HOTLINE_CALLBACK_ID: cb.id, HOTLINE_CALLBACK_ATTEMPT: String(cb.attempts + 1) },
-        channelId: leg,
-        args: [OUTBOUND_LEG_ARGS.callbackAgent, cb.id],
-        signal: this.stopping,
-      });
-    } catch (err) {
-      log.warn({ err }, 'could not ring the agent for a callback');
-      result = { kind: 'switch-fault', message: (err as Error).message };
-    }
+    // A dial string stored before the rule (or around it) is never sent to the switch: refused as Asterisk refuses a bad one.
+    const result = await offer.ring(leg, {
+      callerId: cb.number,
+      variables: { HOTLINE_CALLBACK_ID: cb.id, HOTLINE_CALLBACK_ATTEMPT: String(cb.attempts + 1) },
+      args: [OUTBOUND_LEG_ARGS.callbackAgent, cb.id],
+      signal: this.stopping,
+    });
+    // The agent is no longer reserved for it (removed, or changed by a supervisor): the callback is back in its place.
+    if (result === 'stale') return 'stale';
+    if (result.kind === 'switch-fault') log.warn({ detail: result.message }, 'could not ring the agent for a callback');
     const verdict = ringVerdict(result);
     switch (verdict.kind) {
       case 'cancelled':

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Acd } from '../acd/acd.js';
 import type { QueuedCall } from '../acd/call-queue.js';
+import { VirtualReservationPump } from '../acd/virtual-reservation-pump.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 import type { CallControl } from '../call-control/call-control.js';
 import type { CallEvent } from '../call-records/call-event.js';
@@ -49,6 +50,9 @@ const DIAL_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** The kind of the ACD's virtual calls that are callbacks (their ids start `cb-`): the only ones this service works. */
+const CALLBACK_KIND = 'cb';
+
 /** How often start() looks whether the call control has become ready. */
 const READY_CHECK_MS = 100;
 
@@ -94,8 +98,7 @@ export class CallbackService {
   private state: 'new' | 'started' | 'stopped' = 'new';
   private offReservation: (() => void) | null = null;
   private sweepTimer: TimerHandle | null = null;
-  private pumping: Promise<void> | null = null;
-  private pumpAgain = false;
+  private readonly reservationPump: VirtualReservationPump;
 
   constructor(options: CallbackServiceOptions) {
     this.options = options;
@@ -133,6 +136,11 @@ export class CallbackService {
     };
     this.lifecycle = new CallbackLifecycle(this.ctx);
     this.connector = new CallbackConnector(this.ctx, this.lifecycle, this.stopping.signal);
+    this.reservationPump = new VirtualReservationPump(options.acd.virtual, CALLBACK_KIND, {
+      active: () => this.state === 'started',
+      handOver: (r) => this.ctx.dials.at('dial', dialJobId(r.call, r.offeredAt), { callbackId: r.call, offeredAt: r.offeredAt }, this.clock.now()),
+      failed: (err) => this.logger.error({ err }, 'handing callback reservations to the dial jobs failed'),
+    });
   }
 
   /**
@@ -228,7 +236,7 @@ export class CallbackService {
     const promoteAt = Math.max(now, deadline - config.dispatchMarginSec * 1000);
     const quiet = this.quiet.isQuiet(now);
     const cb: Callback = {
-      id: `cb-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      id: `${CALLBACK_KIND}-${randomUUID().replace(/-/g, '').slice(0, 20)}`,
       callId: req.callId,
       queue: req.queue,
       skill: req.skill,
@@ -307,7 +315,7 @@ export class CallbackService {
       this.ctx.dials.queue.getJobCounts('waiting', 'active', 'prioritized'),
     ]);
     const jobs = counts.reduce((sum, c) => sum + (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0), 0);
-    return jobs + (await this.ctx.virtual.reservations()).length;
+    return jobs + (await this.ctx.virtual.reservations(CALLBACK_KIND)).length;
   }
 
   /**
@@ -328,7 +336,7 @@ export class CallbackService {
         this.logger.error({ err, callbackId: cb.id }, 'checking an open callback failed');
       }
     }
-    for (const place of await this.ctx.virtual.all()) {
+    for (const place of await this.ctx.virtual.all(CALLBACK_KIND)) {
       if (place.state === 'waiting' || place.offeredAt === null) continue;
       try {
         if (!(await this.jobPending(this.ctx.dials, dialJobId(place.id, place.offeredAt)))) await this.dial({ callbackId: place.id, offeredAt: place.offeredAt, dueAt: 0 });
@@ -382,25 +390,7 @@ export class CallbackService {
 
   /** Turns the ACD's reservations of callback places into dial jobs (durably, before taking them). */
   private pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return this.pumping;
-    }
-    this.pumping = (async () => {
-      do {
-        this.pumpAgain = false;
-        if (this.state !== 'started') return;
-        for (const reservation of await this.ctx.virtual.reservations()) {
-          await this.ctx.dials.at('dial', dialJobId(reservation.call, reservation.offeredAt), { callbackId: reservation.call, offeredAt: reservation.offeredAt }, this.clock.now());
-          await this.ctx.virtual.acknowledge(reservation);
-        }
-      } while (this.pumpAgain);
-    })()
-      .catch((err: unknown) => this.logger.error({ err }, 'handing callback reservations to the dial jobs failed'))
-      .finally(() => {
-        this.pumping = null;
-      });
-    return this.pumping;
+    return this.reservationPump.pump();
   }
 
   private scheduleSweep(): void {

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { Bill, Customer, Order } from './customer.js';
+import type { Bill, Customer, EnterpriseClass, Order } from './customer.js';
 
 /**
  * The customer data port: how the IVR reads the operator's customer records.
@@ -20,6 +20,29 @@ export interface CustomerData {
   orders(accountId: string): Promise<Order[]>;
   /** Checks a service password; the attempt counting and lock-out live in PasswordGuard. */
   verifyPassword(accountId: string, pin: string): Promise<boolean>;
+  /**
+   * The customers matching every condition given (an outbound campaign's
+   * target list), each once, by account. The tier is not a customer field:
+   * the campaign classifies the customers found.
+   */
+  findCustomers(query: CustomerQuery): Promise<Customer[]>;
+}
+
+/** Conditions over customers; all given must hold. */
+export interface CustomerQuery {
+  /** Balance strictly below this (yuan): 0 finds the customers in arrears. */
+  balanceBelow?: number;
+  /** Enterprise class among these; null in the list matches customers of no enterprise. */
+  enterpriseClass?: (EnterpriseClass | null)[];
+  /** At most this many customers (the backend may stop there). */
+  limit: number;
+}
+
+/** Whether a customer meets a query's conditions (the Redis store's filter; an HTTP backend does its own). */
+export function matchesQuery(customer: Pick<Customer, 'balance' | 'enterpriseClass'>, query: CustomerQuery): boolean {
+  if (query.balanceBelow !== undefined && !(customer.balance < query.balanceBelow)) return false;
+  if (query.enterpriseClass && !query.enterpriseClass.includes(customer.enterpriseClass ?? null)) return false;
+  return true;
 }
 
 export class BackendUnavailableError extends AppError {

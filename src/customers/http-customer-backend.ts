@@ -1,6 +1,6 @@
 import { request, Agent } from 'undici';
 import type { Bill, Customer, Order } from './customer.js';
-import { BackendUnavailableError, normalisePhone, type CustomerData } from './customer-data.js';
+import { BackendUnavailableError, matchesQuery, normalisePhone, type CustomerData, type CustomerQuery } from './customer-data.js';
 import { CircuitBreaker, CircuitOpenError } from './circuit-breaker.js';
 import type { Clock } from '../time/clock.js';
 
@@ -65,6 +65,20 @@ export class HttpCustomerBackend implements CustomerData {
   async verifyPassword(accountId: string, pin: string): Promise<boolean> {
     const body = await this.call<{ valid: boolean }>('POST', `/accounts/${encodeURIComponent(accountId)}/verify-password`, { pin }, 0, false);
     return body?.valid === true;
+  }
+
+  /**
+   * GET /customers?balanceBelow=&enterpriseClass=&limit= → { customers: Customer[] }.
+   * enterpriseClass is a comma-separated list, `none` standing for no enterprise.
+   */
+  async findCustomers(query: CustomerQuery): Promise<Customer[]> {
+    const params = new URLSearchParams({ limit: String(query.limit) });
+    if (query.balanceBelow !== undefined) params.set('balanceBelow', String(query.balanceBelow));
+    if (query.enterpriseClass) params.set('enterpriseClass', query.enterpriseClass.map((c) => c ?? 'none').join(','));
+    const body = await this.get<{ customers: Customer[] }>(`/customers?${params}`);
+    if (!body || !Array.isArray(body.customers)) throw new BackendUnavailableError('malformed customers response');
+    // The backend's answer is checked again here: a campaign never calls someone the query did not ask for.
+    return body.customers.filter((c) => matchesQuery(c, query)).slice(0, query.limit);
   }
 
   async close(): Promise<void> {

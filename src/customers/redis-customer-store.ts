@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Bill, Customer, Order } from './customer.js';
-import { BackendUnavailableError, normalisePhone, type CustomerData } from './customer-data.js';
+import { BackendUnavailableError, matchesQuery, normalisePhone, type CustomerData, type CustomerQuery } from './customer-data.js';
 import { verifyPasswordHash } from './password-hash.js';
 
 const billSchema = z.object({
@@ -39,6 +39,9 @@ export const customerSchema = z.object({
 }).strict();
 
 export type StoredCustomer = z.infer<typeof customerSchema>;
+
+/** Accounts read by one MGET of a target query. */
+const QUERY_BATCH = 500;
 
 /**
  * The built-in customer store in Redis: one JSON document per account
@@ -89,6 +92,23 @@ export class RedisCustomerStore implements CustomerData {
     const customer = await this.required(accountId);
     if (!customer.passwordHash) return false;
     return verifyPasswordHash(pin, customer.passwordHash);
+  }
+
+  /** Reads every account through the number index, in batches (a campaign's target query; not on a caller's path). */
+  async findCustomers(query: CustomerQuery): Promise<Customer[]> {
+    const accounts = [...new Set(await this.guard(() => this.redis.hvals(this.phoneIndex)))].sort();
+    const found: Customer[] = [];
+    for (let i = 0; i < accounts.length && found.length < query.limit; i += QUERY_BATCH) {
+      const batch = accounts.slice(i, i + QUERY_BATCH);
+      const docs = await this.guard(() => this.redis.mget(...batch.map(this.docKey)));
+      for (const raw of docs) {
+        if (!raw) continue;
+        const customer = JSON.parse(raw) as StoredCustomer;
+        if (matchesQuery(customer, query)) found.push(customer);
+        if (found.length >= query.limit) break;
+      }
+    }
+    return found;
   }
 
   private async load(accountId: string): Promise<StoredCustomer | null> {

@@ -18,3 +18,8 @@ export function isWithheldNumber(number: string | null | undefined): boolean {
   const v = number.trim().toLowerCase();
   return WITHHELD.has(v) || normalisePhone(v) === '';
 }
+
+/** True for a calling number written as one of the words above (or empty): a list of numbers holding it names no one. */
+export function isWithheldWord(text: string): boolean {
+  return WITHHELD.has(text.trim().toLowerCase());
+}

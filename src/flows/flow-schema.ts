@@ -129,6 +129,21 @@ const enterNumberStep = z.object({
   onExhausted: target,
 }).strict();
 
+/**
+ * Speaks an amount of money kept in a session variable (a payment reminder's
+ * amount due, set by the campaign that placed the call) after its lead-in
+ * prompts, with the amount speech of self-service. A variable that is missing
+ * or not a number skips the amount and goes on.
+ */
+const sayAmountStep = z.object({
+  kind: z.literal('say-amount'),
+  prompts: promptIds,
+  /** Session variable holding the amount in yuan, e.g. "12.50". */
+  var: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+  bargeIn: z.boolean().default(true),
+  next: target,
+}).strict();
+
 /** Branches on whether the caller withheld their number. */
 const withheldNumberStep = z.object({
   kind: z.literal('withheld-number'),
@@ -215,11 +230,11 @@ const gotoStep = z.object({
 
 export const stepSchema = z.discriminatedUnion('kind', [
   playStep, greetingStep, menuStep, collectStep, verifyPasswordStep, queryStep, sayStep, transferStep, queueAtOnceStep, hangupStep, gotoStep,
-  askStep, enterNumberStep, withheldNumberStep, doneStep,
+  askStep, enterNumberStep, withheldNumberStep, doneStep, sayAmountStep,
 ]);
 
 /** The step kinds a dialogue flow may use: they need the caller's line and nothing else. */
-export const DIALOGUE_STEP_KINDS = ['play', 'ask', 'enter-number', 'withheld-number', 'goto', 'done'] as const;
+export const DIALOGUE_STEP_KINDS = ['play', 'ask', 'enter-number', 'withheld-number', 'goto', 'done', 'say-amount'] as const;
 export type DialogueStepKind = typeof DIALOGUE_STEP_KINDS[number];
 
 export const flowSchema = z.object({

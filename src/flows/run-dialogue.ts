@@ -5,6 +5,7 @@ import type { FlowSet } from './validate-flows.js';
 import { askStep } from './steps/ask-step.js';
 import { enterNumberStep } from './steps/enter-number-step.js';
 import { playStep } from './steps/play-step.js';
+import { sayAmountStep } from './steps/say-amount-step.js';
 import { withheldNumberStep } from './steps/withheld-number-step.js';
 
 type Handler<K extends DialogueStepKind> = (step: StepOf<K>, ctx: DialogueContext) => Promise<LineStepResult>;
@@ -15,6 +16,7 @@ const HANDLERS: { [K in Exclude<DialogueStepKind, 'done'>]: Handler<K> } = {
   'enter-number': enterNumberStep,
   'withheld-number': withheldNumberStep,
   'goto': async (step) => ({ next: step.target }),
+  'say-amount': sayAmountStep,
 };
 
 /** How a dialogue ended: at a `done` step with its result, with the line gone, or stopped from outside. */
@@ -54,7 +56,7 @@ export async function runDialogue(
     const step = flow.steps[stepId];
     if (!step) throw new Error(`flow ${flow.id} has no step ${stepId}`);
     if (step.kind === 'done') return { kind: 'done', result: step.result };
-    if (step.kind !== 'play' && step.kind !== 'ask' && step.kind !== 'enter-number' && step.kind !== 'withheld-number' && step.kind !== 'goto') {
+    if (step.kind !== 'play' && step.kind !== 'ask' && step.kind !== 'enter-number' && step.kind !== 'withheld-number' && step.kind !== 'goto' && step.kind !== 'say-amount') {
       throw new Error(`flow ${flow.id} step ${stepId}: a ${step.kind} step cannot run in a dialogue`);
     }
     line.log.debug({ flow: flow.id, step: stepId, kind: step.kind }, 'dialogue step');

@@ -116,6 +116,7 @@ function checkMenu(flow: Flow, stepId: string, step: StepOf<'menu'>): void {
 export function targetsOf(step: Step): string[] {
   switch (step.kind) {
     case 'play':
+    case 'say-amount':
     case 'greeting': return [step.next];
     case 'menu': return [
       ...Object.values(step.options).map((o) => o.next),
@@ -140,6 +141,7 @@ export function targetsOf(step: Step): string[] {
 function promptsOf(step: Step): string[] {
   switch (step.kind) {
     case 'play':
+    case 'say-amount':
     case 'collect':
     case 'hangup': return step.prompts;
     case 'menu': return menuPrompts(step);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Call } from '../call-control/call-control.js';
 import type { Bill, Customer, Order, TierId } from '../customers/customer.js';
 import type { Lang } from '../prompts/spoken.js';
-import type { TransferContext } from '../routing/types.js';
+import type { CampaignContext, TransferContext } from '../routing/types.js';
 
 /**
  * What the IVR knows about one call while it runs: who is calling, what they
@@ -33,6 +33,8 @@ export interface CallSession {
   vars: Record<string, string>;
   /** Set when the caller reaches a human from self-service (rule 3). */
   transfer: TransferContext | null;
+  /** Set when the customer was called by an outbound campaign and asked for an agent. */
+  campaign?: CampaignContext | null;
   /** Set once this session has written the call's `ended` (it is written once, whatever failed). */
   recordClosed?: boolean;
 }

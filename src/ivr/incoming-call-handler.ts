@@ -75,10 +75,34 @@ export function createIncomingCallHandler(deps: IncomingCallDeps) {
 async function serve(session: CallSession, deps: IncomingCallDeps, services: IvrServices): Promise<SessionEnd> {
   const { call, log } = session;
   await call.answer();
-  const recognition = await deps.recognition.recognise(call.callerNumber, log);
+  await recogniseAndClassify(session, deps);
+  const snapshot = deps.policy.snapshot();
+
+  if (call.dialled === '10001') {
+    return runFlow(session, deps.flows, services, { flow: SELF_SERVICE_FLOW });
+  }
+  if (call.dialled === '10000') {
+    // The tier's flow starts with its greeting.
+    return runFlow(session, deps.flows, services, { flow: snapshot.tiers[session.tier].menuFlow });
+  }
+  log.warn({ dialled: call.dialled }, 'call to a number this service does not serve');
+  await publishOutcome(call, { kind: 'hangup', reason: 'unknown number' });
+  await call.play([mediaUri('common/goodbye')], { bargeIn: false, language: session.lang });
+  await call.hangup('normal');
+  return { outcome: 'goodbye' };
+}
+
+/**
+ * Recognises the caller by number and classifies the tier (recorded as the
+ * call's `tier`): for callers, and for customers a campaign called who ask
+ * for an agent.
+ */
+export async function recogniseAndClassify(session: CallSession, deps: Pick<IncomingCallDeps, 'recognition' | 'policy' | 'recorder'>): Promise<void> {
+  const { log } = session;
+  const recognition = await deps.recognition.recognise(session.callerNumber, log);
   const snapshot = deps.policy.snapshot();
   const customer = recognition.kind === 'customer' ? recognition.customer : null;
-  const tier = classifyTier(customer, snapshot.classification, { callerNumber: call.callerNumber });
+  const tier = classifyTier(customer, snapshot.classification, { callerNumber: session.callerNumber });
   session.customer = customer;
   session.recognition = recognition.kind;
   session.tier = tier.tier;
@@ -86,17 +110,4 @@ async function serve(session: CallSession, deps: IncomingCallDeps, services: Ivr
   if (customer?.preferredLanguage) session.lang = customer.preferredLanguage;
   await recordSafely(deps.recorder, session, { type: 'tier', tier: tier.tier, reason: session.tierReason, accountId: customer?.accountId ?? null });
   log.info({ tier: tier.tier, reason: session.tierReason }, 'caller classified');
-
-  if (call.dialled === '10001') {
-    return runFlow(session, deps.flows, services, { flow: SELF_SERVICE_FLOW });
-  }
-  if (call.dialled === '10000') {
-    // The tier's flow starts with its greeting.
-    return runFlow(session, deps.flows, services, { flow: snapshot.tiers[tier.tier].menuFlow });
-  }
-  log.warn({ dialled: call.dialled }, 'call to a number this service does not serve');
-  await publishOutcome(call, { kind: 'hangup', reason: 'unknown number' });
-  await call.play([mediaUri('common/goodbye')], { bargeIn: false, language: session.lang });
-  await call.hangup('normal');
-  return { outcome: 'goodbye' };
 }

@@ -3,6 +3,7 @@ import { resolveTarget } from '../flows/resolve-target.js';
 import { askStep } from '../flows/steps/ask-step.js';
 import { enterNumberStep } from '../flows/steps/enter-number-step.js';
 import { playStep } from '../flows/steps/play-step.js';
+import { sayAmountStep } from '../flows/steps/say-amount-step.js';
 import { withheldNumberStep } from '../flows/steps/withheld-number-step.js';
 import type { FlowSet } from '../flows/validate-flows.js';
 import type { CallSession, SessionEnd, StepResult } from './call-session.js';
@@ -35,6 +36,7 @@ const HANDLERS: { [K in StepKind]: Handler<K> } = {
   'ask': askStep,
   'enter-number': enterNumberStep,
   'withheld-number': withheldNumberStep,
+  'say-amount': sayAmountStep,
   // Validation keeps `done` out of call flows: only a dialogue hands a result back (run-dialogue.ts).
   'done': async (_step, ctx) => { throw new Error(`flow ${ctx.flow.id} step ${ctx.stepId}: a done step in a call flow`); },
 };

@@ -11,11 +11,13 @@ export const OUTBOUND_LEG_ARGS = {
   callbackAgent: 'callback-agent',
   callbackCustomer: 'callback',
   survey: 'survey',
+  campaign: 'campaign',
+  campaignAgent: 'campaign-agent',
 } as const;
 
 const ARGS: ReadonlySet<string> = new Set(Object.values(OUTBOUND_LEG_ARGS));
 
-/** True for a leg originated by the callbacks or the surveys (never a caller). */
+/** True for a leg originated by the callbacks, the surveys or the campaigns (never a caller). */
 export function isOutboundLeg(call: Pick<Call, 'args'>): boolean {
   return call.args.length > 0 && ARGS.has(call.args[0]!);
 }

@@ -24,5 +24,6 @@ export function callerContextOf(source: CallerContextSource): CallerContext {
     asked: [...source.asked],
     menuPath: [...source.menuPath],
     transfer: source.transfer,
+    ...(source.campaign ? { campaign: { ...source.campaign } } : {}),
   };
 }

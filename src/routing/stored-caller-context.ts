@@ -28,6 +28,7 @@ export const callerContextSchema = z.object({
     note: z.string().nullable().optional(),
     reason: z.string().nullable().optional(),
   }).nullable().default(null),
+  campaign: z.object({ id: z.string(), name: z.string(), kind: z.enum(['reminder', 'notice']) }).nullable().optional(),
 }) satisfies z.ZodType<CallerContext, unknown>;
 
 /** A stored context read back: the context, or none (with why, when something was stored but unusable). */

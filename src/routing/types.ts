@@ -36,6 +36,15 @@ export interface CallerContext {
   asked: string[];
   menuPath: string[];
   transfer: TransferContext | null;
+  /** Set when the customer reached an agent from an outbound campaign's call (pressed 0): which campaign called them. */
+  campaign?: CampaignContext | null;
+}
+
+/** The outbound campaign a call came from, as the agent sees it. */
+export interface CampaignContext {
+  id: string;
+  name: string;
+  kind: 'reminder' | 'notice';
 }
 
 export interface OverflowPlan {

@@ -7,6 +7,7 @@ import { callerTimeConfigSchema } from '../caller-time/caller-time-config.js';
 import { careSectionSchema } from '../care/care-config.js';
 import { callRecordsSectionSchema } from '../call-records/call-records-config.js';
 import { whatIfSectionSchema } from '../whatif/whatif-config.js';
+import { campaignsSectionSchema } from '../campaigns/campaigns-config.js';
 import { ariSchema, instanceSchema, logSchema, redisSchema, serverSchema, soundsSchema } from '../config/base-schema.js';
 import { type DeepReadonly, type LoadOptions, readConfig } from '../config/load-config.js';
 import { ivrConfigSchema } from '../flows/menu-order.js';
@@ -48,6 +49,8 @@ export const configSchema = z.object({
   callbacks: callbacksSectionSchema.prefault({}),
   /** Care after the call: follow-up surveys and complaint tickets. */
   care: careSectionSchema.prefault({}),
+  /** Outbound campaigns: pacing, retries, the period between two campaigns' calls to a number. */
+  campaigns: campaignsSectionSchema.prefault({}),
   /** Call records: how long they are kept. */
   callRecords: callRecordsSectionSchema.prefault({}),
   /** Agent conversations: recorded, copied to the store, kept retentionDays (at least 90). */

@@ -68,6 +68,9 @@ import { DeskNotices } from '../desk/desk-notices.js';
 import { DeskStore } from '../desk/desk-store.js';
 import type { DeskConfig } from '../desk/desk-config.js';
 import { AgentPins } from '../auth/agent-pins.js';
+import { Campaigns } from '../campaigns/campaigns.js';
+import type { CampaignsConfig } from '../campaigns/campaigns-config.js';
+import { createCampaignHandOff } from '../ivr/campaign-hand-off.js';
 
 /** How long a stop waits for the IVR sessions still running (callers in menus) before it goes on. */
 const SESSIONS_STOP_GRACE_MS = 10_000;
@@ -129,6 +132,8 @@ export class HotlineService {
   readonly desk: AgentDesk;
   readonly deskNotices: DeskNotices;
   readonly agentPins: AgentPins;
+  /** Outbound campaigns and the do-not-call list. */
+  readonly campaigns: Campaigns;
   /** Conversations recorded and their store; null when recordings.enabled is false. */
   readonly recordings: Recordings | null;
   /** Deletes, once a day, the records older than their retention. */
@@ -333,6 +338,22 @@ export class HotlineService {
       now: this.now,
       ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
     });
+    this.campaigns = new Campaigns({
+      // A copy: the module's types take plain (not readonly) settings; the frozen config is never written.
+      config: structuredClone(config.campaigns) as CampaignsConfig, outbound: structuredClone(config.callbacks.outbound) as CallbacksConfig['outbound'],
+      redis: this.redis, redisUrl: config.redis.url, redisSentinel: config.redis, keyPrefix: prefix,
+      // Campaign calls are dialled on the first switch served (the composite originates there).
+      callControl: this.switches.all, customers: this.customers, policy: this.policy, flows: this.flows, prompts: this.manifest,
+      virtual: this.acd.virtual,
+      handOff: createCampaignHandOff({
+        handOff, recognition, policy: this.policy, recorder: this.recorder, logger, instanceId: this.instanceId, now: this.now,
+        ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
+      }),
+      logger, clock: this.clock, timeScale: options.timeScale ?? 1,
+    });
+    this.campaigns.onChange((id) => void this.campaigns.desk.view(id)
+      .then((view) => this.events.publishCampaign(view))
+      .catch((err: unknown) => logger.debug({ err, campaign: id }, 'campaign progress not published')));
     this.onIncoming = (call) => {
       // An agent's or customer's leg we dialled, answering after a restart lost its originate: not a caller.
       if (isOutboundLeg(call)) {
@@ -450,6 +471,7 @@ export class HotlineService {
     await this.transfers.start();
     await this.callbacks.start();
     await this.followUps.start();
+    await this.campaigns.start();
     await this.retention.start();
     this.whatif.start();
     await this.recordings?.start();
@@ -463,6 +485,7 @@ export class HotlineService {
         keys: this.keys, audit: this.audit, policy: this.policy, sync: this.sync, stats: this.stats,
         realtime: this.realtime, agents: this.acd.agents, events: this.events, metrics: this.metrics, clock: this.clock,
         transfers: this.transfers,
+        campaigns: this.campaigns.desk, campaignUploadLimitBytes: this.config.campaigns.uploadLimitBytes,
         care: { callbacks: this.callbackDesk, complaints: this.complaintDesk, surveys: this.followUps.results },
         ...(this.recordings ? { recordings: this.recordings } : {}),
         desk: { desk: this.desk, notices: this.deskNotices, pins: this.agentPins, callRecords: this.recorder },
@@ -534,6 +557,7 @@ export class HotlineService {
       ['routing-sync', () => this.sync.stop()],
       ['transfers', () => this.transfers.stop()],
       ['follow-ups', () => this.followUps.stop()],
+      ['campaigns', () => this.campaigns.stop()],
       ['retention', () => this.retention.stop()],
       ['whatif', () => this.whatif.stop()],
       ['callbacks', () => this.callbacks.stop()],

@@ -37,6 +37,14 @@ import { AgentPins } from '../../src/auth/agent-pins.js';
 import { RedisCustomerStore } from '../../src/customers/redis-customer-store.js';
 import { whatIfSectionSchema } from '../../src/whatif/whatif-config.js';
 import { WhatIfJobs } from '../../src/whatif/whatif-jobs.js';
+import { CampaignDesk } from '../../src/campaigns/campaign-desk.js';
+import { CampaignFlows } from '../../src/campaigns/campaign-flows-check.js';
+import { CampaignStore } from '../../src/campaigns/campaign-store.js';
+import { campaignsSectionSchema } from '../../src/campaigns/campaigns-config.js';
+import { DoNotCallList } from '../../src/campaigns/do-not-call.js';
+import { dialogueFlows } from '../../src/flows/all-flows.js';
+import { validateFlows } from '../../src/flows/validate-flows.js';
+import { loadPromptManifest } from '../../src/prompts/prompt-manifest.js';
 
 export interface ApiFixture {
   app: FastifyInstance;
@@ -140,6 +148,13 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
     shortAbandonSec: statsSettings.shortAbandonSec, clock: options.clock ?? systemClock, logger: silent,
   });
   whatif.start();
+  // The campaigns desk over this Redis: creates and controls campaigns; nothing dials them here.
+  const campaignStore = new CampaignStore(redis, prefix);
+  const manifest = loadPromptManifest('config/prompts.yaml');
+  const campaigns = new CampaignDesk({
+    store: campaignStore, dnc: new DoNotCallList(redis, campaignStore.base), flows: new CampaignFlows(validateFlows(dialogueFlows, manifest), manifest),
+    customers: new RedisCustomerStore(redis, prefix), policy, config: campaignsSectionSchema.parse({}), clock: options.clock ?? systemClock, changed: () => {},
+  });
   const app = await createServer({
     logger: silent,
     health: { ariReady: () => true, redisReady: async () => true },
@@ -148,6 +163,7 @@ export async function startApi(options: ApiFixtureOptions): Promise<ApiFixture> 
       agents: acd.acd.agents, events, metrics,
       ...(options.clock ? { clock: options.clock } : {}),
       care,
+      campaigns,
       ...(recordings ? { recordings } : {}),
       transfers,
       desk,

@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['ivr'],
   ['stats'],
   ['callbacks'],
-  ['care', 'transfers'],
+  ['care', 'transfers', 'campaigns'],
   ['recordings', 'desk', 'whatif'],
   ['api', 'retention', 'caller-time'],
   ['service'],

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { RealtimeReport } from '../../stats/realtime-stats.js';
 import { RECORDING_STATUSES, type RecordingCounts } from '../recording-catalog.js';
 import type { SupervisorEvent } from '../stream/supervisor-events.js';
+import type { CampaignView } from '../../campaigns/campaign-desk.js';
 
 /**
  * The service's Prometheus metrics, in a registry of its own (several
@@ -25,6 +26,8 @@ export class HotlineMetrics {
   private readonly callsToday: Gauge<'kind' | 'id' | 'result'>;
   private readonly agents: Gauge<'state'>;
   private readonly callbacks: Gauge<'tier' | 'status'>;
+  /** Registered at the first scrape with campaigns, so a service without them shows none. */
+  private campaigns: Gauge<'campaign' | 'state'> | null = null;
   /** Registered at the first scrape with recordings, so a service without them shows none. */
   private recordings: { byStatus: Gauge<'status'>; startFailures: Gauge } | null = null;
 
@@ -56,6 +59,21 @@ export class HotlineMetrics {
     };
     for (const status of RECORDING_STATUSES) this.recordings.byStatus.set({ status }, counts[status]);
     this.recordings.startFailures.set(counts.startFailed);
+  }
+
+  /**
+   * Sets the campaigns' gauges: each campaign's targets by where they stand
+   * (pending, dialling, answered, listened, pressed-0/1/2/9, unreached,
+   * failed, skipped, rejected), shared by every instance.
+   */
+  updateCampaigns(views: readonly CampaignView[]): void {
+    this.campaigns ??= new Gauge({ name: 'hotline_campaign_targets', help: "A campaign's numbers by where they stand; listened and pressed-<key> count answered calls", labelNames: ['campaign', 'state'], registers: [this.registry] });
+    this.campaigns.reset();
+    for (const { campaign, progress: p } of views) {
+      const set = (state: string, n: number) => this.campaigns!.set({ campaign: campaign.id, state }, n);
+      for (const state of ['pending', 'dialling', 'answered', 'listened', 'unreached', 'failed', 'skipped', 'rejected'] as const) set(state, p[state]);
+      for (const key of ['0', '1', '2', '9'] as const) set(`pressed-${key}`, p.pressed[key]);
+    }
   }
 
   /** Counts what the event stream reports (assignments). */

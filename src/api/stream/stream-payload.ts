@@ -1,7 +1,7 @@
 import type { RealtimeReport } from '../../stats/realtime-stats.js';
 import { phoneFor, textFor, type NumberExposure } from '../exposure/number-exposure.js';
 import { realtimeSchema } from '../schemas/stats-schemas.js';
-import type { SupervisorEvent } from './supervisor-events.js';
+import type { CampaignEvent, SupervisorEvent } from './supervisor-events.js';
 
 /**
  * What each stream event may carry, field by field. An event is rebuilt from
@@ -38,6 +38,11 @@ const AGENT_EVENT_FIELDS: FieldsOf<AgentEvent> = { type: 'as-is', agent: 'as-is'
 
 const ROUTING_EVENT_FIELDS: FieldsOf<RoutingEvent> = { version: 'as-is', changedBy: 'text', change: 'text' };
 
+const CAMPAIGN_EVENT_FIELDS: FieldsOf<CampaignEvent> = {
+  id: 'as-is', name: 'text', campaignKind: 'as-is', status: 'as-is', targets: 'as-is', pending: 'as-is', dialling: 'as-is', answered: 'as-is',
+  listened: 'as-is', pressed0: 'as-is', pressed1: 'as-is', pressed2: 'as-is', pressed9: 'as-is', unreached: 'as-is', failed: 'as-is', skipped: 'as-is', rejected: 'as-is',
+};
+
 /** The data of a stream event for a key with this exposure; null when the event is not one the stream may send. */
 export function eventPayload(event: SupervisorEvent, exposure: NumberExposure): Record<string, unknown> | null {
   switch (event.kind) {
@@ -49,6 +54,8 @@ export function eventPayload(event: SupervisorEvent, exposure: NumberExposure): 
     }
     case 'routing':
       return pick(event, ROUTING_EVENT_FIELDS, exposure);
+    case 'campaign':
+      return pick(event, CAMPAIGN_EVENT_FIELDS, exposure);
     default:
       return null;
   }

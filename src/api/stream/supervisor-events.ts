@@ -1,6 +1,28 @@
 import type { AcdEvent } from '../../acd/acd-event.js';
 import type { QueuedCallEvent } from '../../acd/call-queue.js';
 import type { RoutingChange } from '../../routing/routing-policy.js';
+import type { CampaignView } from '../../campaigns/campaign-desk.js';
+
+/** A campaign's status and progress, flat (the stream sends no nested values). */
+export interface CampaignEvent {
+  id: string;
+  name: string;
+  campaignKind: string;
+  status: string;
+  targets: number;
+  pending: number;
+  dialling: number;
+  answered: number;
+  listened: number;
+  pressed0: number;
+  pressed1: number;
+  pressed2: number;
+  pressed9: number;
+  unreached: number;
+  failed: number;
+  skipped: number;
+  rejected: number;
+}
 
 /**
  * What /v1/stream tells supervisors as it happens, besides the periodic
@@ -12,7 +34,8 @@ import type { RoutingChange } from '../../routing/routing-policy.js';
 export type SupervisorEvent =
   | { kind: 'agent'; event: Extract<AcdEvent, { type: 'agent-state' }> }
   | { kind: 'call'; event: QueuedCallEvent | Extract<AcdEvent, { type: 'transfer-requested' }> }
-  | { kind: 'routing'; version: number; changedBy: string; change: string };
+  | { kind: 'routing'; version: number; changedBy: string; change: string }
+  | { kind: 'campaign' } & CampaignEvent;
 
 export type SupervisorEventListener = (event: SupervisorEvent) => void;
 
@@ -57,6 +80,16 @@ export class SupervisorEventHub implements SupervisorEventSource {
   publishRouting(change: RoutingChange): void {
     const { version, changedBy, change: what } = change.after;
     this.publish({ kind: 'routing', version, changedBy, change: what });
+  }
+
+  /** A campaign's progress or status changed (on the instance that changed it). */
+  publishCampaign({ campaign, progress: p }: CampaignView): void {
+    this.publish({
+      kind: 'campaign', id: campaign.id, name: campaign.name, campaignKind: campaign.kind, status: campaign.status,
+      targets: p.targets, pending: p.pending, dialling: p.dialling, answered: p.answered, listened: p.listened,
+      pressed0: p.pressed['0'], pressed1: p.pressed['1'], pressed2: p.pressed['2'], pressed9: p.pressed['9'],
+      unreached: p.unreached, failed: p.failed, skipped: p.skipped, rejected: p.rejected,
+    });
   }
 
   get size(): number {
