@@ -4,6 +4,7 @@ import { AppError, NotFoundError } from '../../errors.js';
 import { comparisonCsv } from '../../whatif/whatif-csv.js';
 import { whatIfRequestSchema } from '../../whatif/whatif-request.js';
 import { authErrors, errorSchema, idParams } from '../schemas/common-schemas.js';
+import { whatIfResultSchema } from '../schemas/whatif-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
 import { actorOf, audit } from './actor.js';
 import { prefersCsv } from './stats-routes.js';
@@ -23,7 +24,7 @@ const jobView = z.object({
   requestedAt: z.string(),
   requestedBy: z.string(),
   error: z.string().nullable(),
-  result: z.unknown().describe('When done: the period, the calls, baseline and change figures per tier and queue (total and per quarter-hour) side by side with the difference (README, "What-if")'),
+  result: whatIfResultSchema.nullable().describe('When done: the period, the calls, baseline and change figures per tier and queue (total and per quarter-hour) side by side with the difference (README, "What-if")'),
 });
 
 const viewQuery = z.object({ format: z.enum(['json', 'csv']).optional() }).strict();
