@@ -6,7 +6,8 @@ import { callLogger } from '../log/logger.js';
 import { maskPhone } from '../log/mask.js';
 import type { Lang } from '../prompts/spoken.js';
 import type { RoutingPolicy } from '../routing/routing-policy.js';
-import type { CampaignContext, Need } from '../routing/types.js';
+import type { CampaignContext, Need, TierId } from '../routing/types.js';
+import { mediaUri } from '../prompts/prompt-manifest.js';
 import type { CallSession, SessionEnd } from './call-session.js';
 import { apologiseAndHangUp, closeRecord } from './close-session.js';
 import { recogniseAndClassify } from './incoming-call-handler.js';
@@ -21,6 +22,8 @@ export interface CampaignHandOffDeps {
   logger: Logger;
   instanceId: string;
   now: () => number;
+  /** The recording notice a tier's callers hear when its conversations may be recorded (as in the greeting). */
+  recordingNotice?: (tier: TierId) => string | null;
   /** Called when the session ends (tests and metrics), as for a caller. */
   onSessionEnd?: (callId: string, end: SessionEnd) => void;
 }
@@ -49,6 +52,7 @@ export function createCampaignHandOff(deps: CampaignHandOffDeps) {
     try {
       await recordSafely(deps.recorder, session, { type: 'arrived', dialled: '10000', from: maskPhone(caller.number), instance: deps.instanceId });
       await recogniseAndClassify(session, deps);
+      await tellMayBeRecorded(session, deps, log);
       end = await deps.handOff(session, NEED_OF[caller.campaign.kind]);
     } catch (err) {
       log.error({ err }, 'handing a campaign call to an agent failed');
@@ -60,4 +64,19 @@ export function createCampaignHandOff(deps: CampaignHandOffDeps) {
       deps.onSessionEnd?.(call.id, end);
     }
   };
+}
+
+/**
+ * The customer heard the campaign's message, not a greeting: before they talk
+ * to an agent whose conversation may be recorded, they are told so, as a
+ * caller of 10000 is. A customer gone meanwhile is found by the hand-off.
+ */
+async function tellMayBeRecorded(session: CallSession, deps: CampaignHandOffDeps, log: Logger): Promise<void> {
+  const notice = deps.recordingNotice?.(session.tier) ?? null;
+  if (!notice || session.call.gone) return;
+  try {
+    await session.call.play([mediaUri(notice)], { bargeIn: false, language: session.lang });
+  } catch (err) {
+    log.warn({ err }, 'the recording notice could not be played');
+  }
 }

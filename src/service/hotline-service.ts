@@ -347,6 +347,7 @@ export class HotlineService {
       virtual: this.acd.virtual,
       handOff: createCampaignHandOff({
         handOff, recognition, policy: this.policy, recorder: this.recorder, logger, instanceId: this.instanceId, now: this.now,
+        recordingNotice: (tier) => (mayRecordTier(config.recordings, tier) ? RECORDING_NOTICE_PROMPT : null),
         ...(options.onSessionEnd ? { onSessionEnd: options.onSessionEnd } : {}),
       }),
       logger, clock: this.clock, timeScale: options.timeScale ?? 1,

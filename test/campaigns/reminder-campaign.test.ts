@@ -105,6 +105,8 @@ describe('a payment reminder campaign over the customers in arrears', () => {
 
     // 0: the billing agent was rung with the campaign named on the call, and the call's stored context names it.
     expect(contextSeen).toContain(`"campaign":{"id":"${campaign.id}","name":"December arrears","kind":"reminder"}`);
+    // Before the agent, the customer is told the conversation may be recorded, as a caller of 10000 is.
+    expect(played(leg('13800000032'))).toContain('sound:hotline/common/may-be-recorded');
     await until(() => sim.requests().some((r) => r.method === 'POST' && r.path.startsWith('/ari/channels') && JSON.stringify(r).includes('1005') && JSON.stringify(r).includes(`"HOTLINE_CAMPAIGN":"${campaign.id}"`)), 'the agent rung for the campaign call');
 
     // The second campaign: the number that pressed 9 is skipped at its dial; the others were called in the period.
