@@ -91,6 +91,7 @@ export function acrossControls(controls: readonly CallControl[]): CallControl {
     storedRecording: (name) => askInTurn(controls, (c) => c.storedRecording(name), null),
     deleteStoredRecording: (name) => askInTurn(controls, (c) => c.deleteStoredRecording(name), false),
     hangUpLeg: (channelId) => askInTurn(controls, (c) => c.hangUpLeg(channelId), false),
+    legState: (channelId) => askInTurn(controls, (c) => c.legState(channelId), null),
   };
 }
 

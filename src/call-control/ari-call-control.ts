@@ -184,6 +184,16 @@ export class AriCallControl implements CallControl {
     }
   }
 
+  async legState(channelId: string): Promise<string | null> {
+    // Asked of the switch even for a call of ours: GET /channels/{id} answers for any app's channel.
+    try {
+      return (await this.connection.client.channels.get(channelId)).state;
+    } catch (err) {
+      if (err instanceof AriError && err.ariStatus === 404) return null;
+      throw err;
+    }
+  }
+
   /**
    * Takes a channel back after a restart of this service: Asterisk keeps
    * channels in the app while no client is connected, and their events resume

@@ -180,6 +180,12 @@ export interface CallControl {
    * from a dead instance). False when the switch has no such channel.
    */
   hangUpLeg(channelId: string): Promise<boolean>;
+  /**
+   * The switch's state of a leg by its id (ARI's channel state: 'Down',
+   * 'Ring', 'Ringing', 'Up'...), wherever it is — also in another instance's
+   * app. Null when the switch has no such channel; throws on a switch fault.
+   */
+  legState(channelId: string): Promise<string | null>;
   /** A stored recording's bytes; null when the switch has no such recording. Throws on a switch fault. */
   storedRecording(name: string): Promise<Buffer | null>;
   /** Deletes a stored recording from the switch; false when it was not there. Throws on a switch fault. */

@@ -8,7 +8,7 @@ import { hangUpLeftover, OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js'
 import type { TryLease } from '../outbound/try-lease.js';
 import type { QuietHours } from '../time/quiet-hours.js';
 import type { Campaign, CampaignPacing, Target } from './campaign.js';
-import { campaignLeg, settler, SwitchNotReadyError, unanswered, type DialerDeps, type Settle } from './campaign-dialer.js';
+import { campaignLeg, endInterrupted, hangUpInterruptedLeg, settler, SwitchNotReadyError, unanswered, type DialerDeps, type Settle } from './campaign-dialer.js';
 import type { StartedDial } from './campaign-store.js';
 
 /** The kind of the ACD's virtual calls that are agent-assisted campaign tries (see virtualKindOf). */
@@ -77,8 +77,9 @@ export function heldBack(campaign: Campaign, now: number, quiet: QuietHours): st
  *
  * A try never rung (the campaign paused, quiet hours, its window over) gives
  * the agent back and its attempt too. A run finding the try claimed before
- * never dials again: whatever is left of the legs goes, and the try ends as
- * the plain dialler's does (answered if noted, else failed).
+ * does not dial it: whatever is left of the legs goes, and the try ends as
+ * the plain dialler's does (see endInterrupted: a no-answer when the
+ * customer's leg was still ringing, else answered if noted, else failed).
  */
 export async function dialAssisted(deps: AssistedDeps, job: AssistedDial, lease: TryLease): Promise<string> {
   const campaign = await deps.store.get(job.campaignId);
@@ -86,7 +87,7 @@ export async function dialAssisted(deps: AssistedDeps, job: AssistedDial, lease:
   const settle = settler(deps, job);
   if (!deps.callControl.ready) throw new SwitchNotReadyError();
   const offer = await deps.virtual.offer({ call: assistedCallId(job), offeredAt: job.offeredAt });
-  if (await deps.store.claimed(job)) return resume(deps, job, offer, settle);
+  if (await deps.store.claimed(job)) return resume(deps, campaign, job, offer, settle);
   if (!offer) return 'stale';
   if (offer.state !== 'reserved') {
     // An earlier run rang the agent and stopped before the customer was dialled: that leg is stale, the try waits again.
@@ -193,14 +194,13 @@ async function converse(offer: VirtualOffer, agentCall: Call, customer: Call, se
   return settle('answered', 'agent', { keys: '', listened: false });
 }
 
-/** The try was claimed by a run that is gone: never dialled again; what is left of it goes and the try ends. */
-async function resume(deps: AssistedDeps, job: AssistedDial, offer: VirtualOffer | null, settle: Settle): Promise<string> {
+/** The try was claimed by a run that is gone: not dialled by this run; what is left of it goes and the try ends as the plain dialler's does. */
+async function resume(deps: AssistedDeps, campaign: Campaign, job: AssistedDial, offer: VirtualOffer | null, settle: Settle): Promise<string> {
   const callControl = offer?.callControl ?? deps.callControl;
-  await hangUpLeftover(callControl, campaignLeg(job));
+  const log = deps.logger.child({ campaign: job.campaignId, to: maskPhone(job.number), attempt: job.attempt });
+  const leftover = await hangUpInterruptedLeg(callControl, campaignLeg(job), log);
   await hangUpLeftover(callControl, offer?.leg ?? null);
   if (offer?.state === 'bridged') await offer.ended('system');
   else if (offer) await offer.release('remove');
-  const answered = await deps.store.answeredTry(job);
-  deps.logger.warn({ campaign: job.campaignId, to: maskPhone(job.number), attempt: job.attempt, answered }, 'agent-assisted campaign dial interrupted; this try is not dialled again');
-  return settle(answered ? 'answered' : 'failed', 'interrupted');
+  return endInterrupted(deps, campaign, job, leftover, settle);
 }

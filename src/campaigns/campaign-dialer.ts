@@ -6,7 +6,7 @@ import type { FlowSet } from '../flows/validate-flows.js';
 import type { Logger } from '../log/logger.js';
 import { maskPhone } from '../log/mask.js';
 import { customerDialString } from '../outbound/dial-template.js';
-import { hangUpLeftover, OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js';
+import { OUTBOUND_LEG_ARGS } from '../outbound/outbound-legs.js';
 import type { OutboundConfig } from '../outbound/outbound-config.js';
 import type { TryLease } from '../outbound/try-lease.js';
 import type { Lang } from '../prompts/spoken.js';
@@ -65,13 +65,48 @@ export function campaignLeg(dial: StartedDial): string {
 }
 
 /**
+ * Hangs up what is left of the leg of a try whose run is gone, and says
+ * whether the customer provably heard nothing: 'ringing' when the switch
+ * still had the leg unanswered (any state but Up) and it was hung up so;
+ * 'unknown' when it was up, already gone, or the switch could not say.
+ * The leg's state is read before the hang-up: one that ended between the
+ * two may have been answered first, so it counts as unknown.
+ */
+export async function hangUpInterruptedLeg(callControl: CallControl, leg: string, log: Logger): Promise<'ringing' | 'unknown'> {
+  let state: string | null = null;
+  try {
+    state = await callControl.legState(leg);
+  } catch (err) {
+    log.warn({ err }, 'the switch could not say whether the interrupted campaign leg was answered');
+  }
+  const hungUp = await callControl.hangUpLeg(leg);
+  return state !== null && state !== 'Up' && hungUp ? 'ringing' : 'unknown';
+}
+
+/**
+ * A try claimed by a run that is gone ends without a new dial. Its leg found
+ * still ringing: the customer heard nothing, so it ends as a no-answer and
+ * the retry plan applies. Otherwise it ends the number: answered if the
+ * customer's answer was noted, else failed ("interrupted") — never dialled
+ * again, since the customer may have answered while nobody was there to note it.
+ */
+export async function endInterrupted(deps: DialerDeps, campaign: Campaign, dial: StartedDial, leftover: 'ringing' | 'unknown', settle: Settle): Promise<string> {
+  const answered = await deps.store.answeredTry(dial);
+  const log = deps.logger.child({ campaign: dial.campaignId, to: maskPhone(dial.number), attempt: dial.attempt });
+  if (leftover === 'ringing' && !answered) {
+    log.warn('campaign dial interrupted while the customer was still being rung; ended as no answer');
+    return unanswered(deps, campaign, dial, 'no-answer', settle);
+  }
+  log.warn({ answered }, 'campaign dial interrupted; this try is not dialled again');
+  return settle(answered ? 'answered' : 'failed', 'interrupted');
+}
+
+/**
  * One try of one number, by the run holding its lease (see TryLeases):
  * claim the dial (once per try), dial, run the campaign's message flow, and
  * end the try with its result. A run that finds the try claimed before
  * (its run died) never dials that try again: whatever is left of the leg
- * goes, and the try ends the number: answered if the customer's answer
- * was noted, else failed ("interrupted") — never dialled again, since the
- * customer may have answered while nobody was there to note it.
+ * goes and the try ends (see endInterrupted).
  */
 export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLease): Promise<string> {
   const { store } = deps;
@@ -85,14 +120,7 @@ export async function dialOnce(deps: DialerDeps, dial: StartedDial, lease: TryLe
   if (claim === 'lease-lost' || claim === 'not-dialling') return claim;
   if (claim === 'do-not-call') return settle('skipped', 'do-not-call');
   const leg = campaignLeg(dial);
-  if (claim === 'claimed-before') {
-    await hangUpLeftover(deps.callControl, leg);
-    const answered = await store.answeredTry(dial);
-    log.warn({ answered }, 'campaign dial interrupted; this try is not dialled again');
-    // Not retried even when no answer was noted: the customer may have answered while no run was there
-    // to note it (the service dead, Redis down), and a number is never called twice for one message.
-    return settle(answered ? 'answered' : 'failed', 'interrupted');
-  }
+  if (claim === 'claimed-before') return endInterrupted(deps, campaign, dial, await hangUpInterruptedLeg(deps.callControl, leg, log), settle);
   const target = await store.target(campaign.id, dial.number);
   let result: OriginateResult;
   try {

@@ -153,6 +153,12 @@ export class VirtualSwitch implements CallControl {
     return true;
   }
 
+  /** A virtual leg exists only once answered: up while it lasts. */
+  async legState(channelId: string): Promise<string | null> {
+    const line = this.lines.get(channelId);
+    return line && !line.gone ? 'Up' : null;
+  }
+
   async storedRecording(): Promise<Buffer | null> {
     return null;
   }

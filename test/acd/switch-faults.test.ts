@@ -48,6 +48,9 @@ class FailCallerJoin implements CallControl {
   hangUpLeg(channelId: string) {
     return this.inner.hangUpLeg(channelId);
   }
+  legState(channelId: string) {
+    return this.inner.legState(channelId);
+  }
   storedRecording(name: string) {
     return this.inner.storedRecording(name);
   }

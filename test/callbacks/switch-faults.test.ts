@@ -46,6 +46,7 @@ function timedFaults(inner: AriCallControl): CallControl {
     createBridge: (name) => inner.createBridge(name),
     adopt: (channelId) => inner.adopt(channelId),
     hangUpLeg: (channelId) => inner.hangUpLeg(channelId),
+    legState: (channelId) => inner.legState(channelId),
     storedRecording: (name) => inner.storedRecording(name),
     deleteStoredRecording: (name) => inner.deleteStoredRecording(name),
   };

@@ -24,6 +24,10 @@ function stubSwitch(channels: string[], down = false): CallControl & { asked: st
       asked.push(id);
       return answer(channels.includes(id));
     },
+    legState: async (id) => {
+      asked.push(id);
+      return answer(channels.includes(id) ? 'Ringing' : null);
+    },
     // Its stored recordings are named like its channels here.
     storedRecording: async (name) => {
       asked.push(name);
@@ -49,7 +53,7 @@ describe('the switches an instance serves, as the ACD sees them', () => {
     expect(switches.served).toEqual(['a', 'b']);
   });
 
-  it('as one: ready when every switch is, adopting and hanging up a leg on whichever switch has it, past a switch that is down', async () => {
+  it('as one: ready when every switch is, adopting, reading and hanging up a leg on whichever switch has it, past a switch that is down', async () => {
     const downA = stubSwitch([], true);
     const b = stubSwitch(['leg-1']);
     const all = new AcdSwitches([{ id: 'a', callControl: downA }, { id: 'b', callControl: b }], dial).all;
@@ -61,6 +65,9 @@ describe('the switches an instance serves, as the ACD sees them', () => {
     const up = new AcdSwitches([{ id: 'a', callControl: stubSwitch([]) }, { id: 'b', callControl: b }], dial).all;
     expect(up.ready).toBe(true);
     expect(await up.hangUpLeg('leg-2')).toBe(false);
+    expect(await up.legState('leg-1')).toBe('Ringing');
+    expect(await up.legState('leg-2')).toBeNull();
+    await expect(all.legState('leg-2')).rejects.toThrow(/ECONNREFUSED/);
     expect((await up.adopt('leg-1'))?.id).toBe('leg-1');
     expect(await up.adopt('leg-3')).toBeNull();
   });

@@ -251,6 +251,13 @@ export class FakeCallControl implements CallControl {
     return true;
   }
 
+  /** Up once answered and until hung up; ringing while the test has not decided its ring. */
+  async legState(channelId: string): Promise<string | null> {
+    const call = this.calls.get(channelId);
+    if (call && !call.gone) return 'Up';
+    return this.openRings().some((r) => r.options.channelId === channelId) ? 'Ringing' : null;
+  }
+
   /** Rings still waiting for the test's decision. */
   openRings(): Ring[] {
     return this.rings.filter((r) => !r.settled);
