@@ -30,6 +30,8 @@ export interface ScreenPop {
   waitedMs: number;
   /** For a callback: why it was booked (the routing reason, or the survey comment). */
   outboundReason: string | null;
+  /** A customer a campaign called who pressed 0 for an agent: which campaign, so the agent knows why we called. */
+  campaign: { name: string; kind: 'reminder' | 'notice' } | null;
   /** A transferred call: who transferred it, from which queue, and why. */
   transfer: { fromAgent: string | null; fromQueue: string | null; by: string | null; reason: string | null } | null;
   /** The customer's account, from the customer data port and the open tickets; null until looked up, or without a customer. */
@@ -82,6 +84,7 @@ export function screenPopOf(rec: QueuedCallRecord, context: CallerContext | null
     selfService: context?.asked ?? [],
     waitedMs: Math.max(0, rungAt - rec.enqueuedAt),
     outboundReason: rec.virtual ? maskPhonesInText(rec.reason) : null,
+    campaign: context?.campaign ? { name: context.campaign.name, kind: context.campaign.kind } : null,
     transfer,
     account: null,
   };

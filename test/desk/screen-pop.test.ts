@@ -27,7 +27,7 @@ describe('the screen pop', () => {
       callId: 'call-1', agent: '1013', kind: 'inbound', rungAt: 42_000, tier: 'gold', tierColour: colours.gold,
       customer: { name: 'Li Na', accountId: 'AC10000002' }, number: '138****0002',
       need: { queue: 'complaints', dialled: '10001', menuPath: ['10001/main:bill'] },
-      passwordVerified: true, selfService: ['balance', 'bill:last-month'], waitedMs: 32_000, outboundReason: null,
+      passwordVerified: true, selfService: ['balance', 'bill:last-month'], waitedMs: 32_000, outboundReason: null, campaign: null,
       transfer: { fromAgent: '1004', fromQueue: 'billing', by: 'transferred by agent 1004', reason: 'call me on 139****5678 about roaming' },
       account: null,
     });
@@ -38,6 +38,11 @@ describe('the screen pop', () => {
     const callback = screenPopOf({ ...record, virtual: true, reason: 'billing: waited too long' }, null, '1013', 42_000, colours);
     expect(callback).toMatchObject({ kind: 'callback', outboundReason: 'billing: waited too long', customer: null, number: '138****0002', transfer: null, selfService: [] });
     expect(screenPopOf({ ...record, virtual: true, reason: SURVEY_COMMENT_REASON }, null, '1013', 42_000, colours).kind).toBe('survey-callback');
+  });
+
+  it('names the campaign of a customer it called who pressed 0 for an agent', () => {
+    const campaign = { id: 'c1', name: 'December arrears', kind: 'reminder' as const };
+    expect(screenPopOf(record, { ...context, transfer: null, campaign }, '1013', 42_000, colours).campaign).toEqual({ name: 'December arrears', kind: 'reminder' });
   });
 
   it('keeps the whole number and placement for the desk\'s own actions, never sent to the page', () => {

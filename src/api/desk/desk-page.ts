@@ -178,13 +178,18 @@ export const DESK_HTML = `<!doctype html>
     head.appendChild(name);
     pop.appendChild(head);
     if (call.kind !== 'inbound') pop.appendChild(el('div', 'banner', (call.kind === 'survey-callback' ? '回访回拨 Survey callback: ' : '回拨 Callback: ') + (call.outboundReason || '')));
+    if (call.campaign) {
+      var c = el('div', 'banner', '外呼活动 Campaign: ' + call.campaign.name + ' (' + (call.campaign.kind === 'reminder' ? '缴费提醒 payment reminder' : '业务通知 service notice') + ')');
+      c.setAttribute('data-field', 'campaign');
+      pop.appendChild(c);
+    }
     if (call.transfer) {
       var t = el('div', 'banner', '转接自 Transferred by ' + (call.transfer.fromAgent || '?') + ' (' + (call.transfer.fromQueue || '?') + ') — ' + (call.transfer.reason || call.transfer.by || ''));
       t.setAttribute('data-field', 'transfer');
       pop.appendChild(t);
     }
     var dl = el('dl');
-    row(dl, '诉求 Need', call.need.queue + (call.need.menuPath.length ? ' · ' + call.need.menuPath.join(' › ') : ''), 'need');
+    row(dl, '诉求 Need', call.need.queue + (call.need.menuPath.length ? ' · ' + call.need.menuPath.map(function (p) { return p.slice(p.lastIndexOf(':') + 1); }).join(' › ') : ''), 'need');
     row(dl, '号码 Number', call.number || '未显示 withheld', 'number');
     row(dl, '账户 Account', call.customer ? call.customer.accountId : '—', 'account');
     row(dl, '服务密码 Password', call.passwordVerified ? '已验证 verified' : '未验证 not verified', 'password', call.passwordVerified ? 'yes' : 'no');

@@ -19,6 +19,7 @@ export const screenPopView = z.object({
   selfService: z.array(z.string()).describe('What the caller heard in self-service'),
   waitedMs: z.number().int(),
   outboundReason: z.string().nullable(),
+  campaign: z.object({ name: z.string(), kind: z.enum(['reminder', 'notice']) }).nullable().describe('A customer a campaign called who pressed 0: which campaign'),
   transfer: z.object({ fromAgent: z.string().nullable(), fromQueue: z.string().nullable(), by: z.string().nullable(), reason: z.string().nullable() }).nullable(),
   account: z.object({
     balance: z.number().nullable(),
