@@ -6,7 +6,8 @@ import { systemClock } from '../../time/clock.js';
 import { exposureOf } from '../exposure/number-exposure.js';
 import { toAgentView } from '../schemas/agent-schemas.js';
 import { authErrors, isoTime, noQuery } from '../schemas/common-schemas.js';
-import { OpenStreams, type StreamEndReason } from '../stream/open-streams.js';
+import { openEventStream } from '../stream/event-stream.js';
+import { OpenStreams } from '../stream/open-streams.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
 import { deskParams, toPopView, toRecentView } from './desk-schemas.js';
 
@@ -80,51 +81,25 @@ export const deskStream: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async
     },
   }, async (req, reply) => {
     const agentId = req.params.id;
-    const raw = reply.raw;
-    let closed = false;
-    let off = () => {};
-    let keepAlive: NodeJS.Timeout | undefined;
-    const close = (reason?: StreamEndReason) => {
-      if (closed) return;
-      closed = true;
-      off();
-      clearInterval(keepAlive);
-      forget();
-      if (reason && !raw.writableEnded && !raw.destroyed) raw.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
-      raw.end();
-    };
-    const forget = open.admit(req.apiKey!, (reason) => close(reason));
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    const stream = openEventStream(reply, {
+      log: req.log, name: 'desk stream', retryMs: 2000, maxBufferedBytes: MAX_BUFFERED_BYTES,
+      admit: (end) => open.admit(req.apiKey!, end),
     });
-    raw.write('retry: 2000\n\n');
-    const send = (event: string, data: unknown) => {
-      if (closed) return;
-      if (raw.writableLength > MAX_BUFFERED_BYTES) {
-        req.log.warn('desk stream client too slow; closing its stream');
-        close();
-        return;
-      }
-      raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
+    const send = stream.send;
     // Subscribed before the desk is read: a change in between arrives after the snapshot, never lost.
-    off = desk.notices.subscribe(agentId, (notice: DeskNotice) => {
+    const off = desk.notices.subscribe(agentId, (notice: DeskNotice) => {
       if (notice.type === 'pop') send('pop', toPopView(notice.pop));
       else if (notice.type === 'state') send('state', { state: notice.state, pauseReason: notice.pauseReason, callId: notice.callId });
       else send('cleared', { callId: notice.callId });
     });
-    keepAlive = setInterval(() => { if (!closed) raw.write(': keep-alive\n\n'); }, KEEP_ALIVE_MS);
-    raw.on('close', () => close());
+    const keepAlive = setInterval(() => { if (!reply.raw.writableEnded) reply.raw.write(': keep-alive\n\n'); }, KEEP_ALIVE_MS);
+    stream.onClose(() => { off(); clearInterval(keepAlive); });
     try {
       const view = await desk.desk.view(agentId);
       send('desk', { agent: toAgentView(view.agent, exposureOf(req)), call: view.call && toPopView(view.call), recent: view.recent.map(toRecentView) });
     } catch (err) {
       req.log.warn({ err }, 'could not read the desk for its stream; closing it so the page reconnects');
-      close();
+      stream.close();
     }
   });
 };

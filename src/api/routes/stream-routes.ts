@@ -1,11 +1,11 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RevocationNotices } from '../../auth/revocation-notices.js';
 import { systemClock } from '../../time/clock.js';
 import { authErrors, isoTime, noQuery } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
-import { OpenStreams, type StreamEndReason } from '../stream/open-streams.js';
+import { openEventStream } from '../stream/event-stream.js';
+import { OpenStreams } from '../stream/open-streams.js';
 import { RealtimeFeed } from '../stream/realtime-feed.js';
 import { eventPayload, statsPayload } from '../stream/stream-payload.js';
 import { exposureOf } from '../exposure/number-exposure.js';
@@ -100,49 +100,22 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
       },
     },
   }, async (req, reply) => {
-    const raw = reply.raw;
-    let closed = false;
-    let offReports = () => {};
-    let offEvents = () => {};
-    const close = (reason?: StreamEndReason) => {
-      if (closed) return;
-      closed = true;
-      offReports();
-      offEvents();
-      forget();
-      if (reason && !raw.writableEnded && !raw.destroyed) write(raw, 'end', { reason });
-      raw.end();
-    };
-    // Admitted (or refused with 429) before anything is awaited, so the caps cannot be overrun by a burst.
-    const forget = open.admit(req.apiKey!, (reason) => close(reason));
-    reply.hijack();
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    const stream = openEventStream(reply, {
+      log: req.log, name: 'supervisor stream', retryMs: 3000, maxBufferedBytes: MAX_BUFFERED_BYTES,
+      admit: (end) => open.admit(req.apiKey!, end),
     });
-    raw.write('retry: 3000\n\n');
-    const send = (event: string, data: unknown) => {
-      if (closed) return;
-      if (raw.writableLength > MAX_BUFFERED_BYTES) {
-        req.log.warn('supervisor stream client too slow; closing its stream');
-        close();
-        return;
-      }
-      write(raw, event, data);
-    };
+    const send = stream.send;
     const exposure = exposureOf(req);
     const sendStats = (report: RealtimeReport) => {
       const data = statsPayload(report);
       if (data) send('stats', data);
     };
-    offReports = feed.subscribe(sendStats);
-    offEvents = deps.events.subscribe((event) => {
+    const offReports = feed.subscribe(sendStats);
+    const offEvents = deps.events.subscribe((event) => {
       const data = eventPayload(event, exposure);
       if (data) send(event.kind, data);
     });
-    raw.on('close', () => close());
+    stream.onClose(() => { offReports(); offEvents(); });
     try {
       sendStats(await deps.realtime.report());
     } catch (err) {
@@ -151,6 +124,3 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
   });
 };
 
-function write(raw: ServerResponse, event: string, data: unknown): void {
-  raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-}
