@@ -21,6 +21,7 @@ import { CampaignFlows } from './campaign-flows-check.js';
 import { CampaignStore, type SettleOutcome, type StartedDial } from './campaign-store.js';
 import type { CampaignsConfig } from './campaigns-config.js';
 import { DoNotCallList } from './do-not-call.js';
+import { DIAL_JOB_OPTIONS } from '../outbound/job-worker-settings.js';
 
 export interface CampaignsOptions {
   config: CampaignsConfig;
@@ -52,12 +53,7 @@ interface DialJob extends TimedJobData, StartedDial {
   offeredAt?: number;
 }
 
-const JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential' as const, delay: 1000 },
-  removeOnComplete: { age: 24 * 3600 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+const JOB_OPTIONS = DIAL_JOB_OPTIONS;
 
 /**
  * Outbound campaigns on one instance: every `tickMs` (and after every try)

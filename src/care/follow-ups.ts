@@ -25,6 +25,7 @@ import type { TierId } from '../routing/types.js';
 import type { CareConfig } from './care-config.js';
 import { SurveyResults } from './survey-results.js';
 import { SurveyStore, type Survey } from './survey-store.js';
+import { DIAL_JOB_OPTIONS } from '../outbound/job-worker-settings.js';
 
 export interface FollowUpsOptions {
   config: CareConfig;
@@ -74,12 +75,7 @@ interface SurveyJob extends TimedJobData {
 /** The reason a comment's callback carries (heard by the agent as the general queue). */
 export const SURVEY_COMMENT_REASON = 'survey comment';
 
-const JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential' as const, delay: 1000 },
-  removeOnComplete: { age: 24 * 3600 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+const JOB_OPTIONS = DIAL_JOB_OPTIONS;
 
 /**
  * The satisfaction follow-up (回访) after a handled call: the tier's

@@ -34,3 +34,15 @@ export function leaseOutlastsLock<T extends z.ZodType<{ tryLeaseMs: number; lock
     path: ['tryLeaseMs'],
   });
 }
+
+/**
+ * The BullMQ options of one dial's job (a survey call, a campaign try): a job
+ * failing on a passing fault (Redis, the switch) is run again a few times,
+ * and finished jobs are kept a day (failed ones a week) to look into.
+ */
+export const DIAL_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential' as const, delay: 1000 },
+  removeOnComplete: { age: 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
