@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RevocationNotices } from '../../auth/revocation-notices.js';
 import type { DeskNotice } from '../../desk/desk-notices.js';
-import { systemClock } from '../../time/clock.js';
 import { exposureOf } from '../exposure/number-exposure.js';
 import { toAgentView } from '../schemas/agent-schemas.js';
 import { authErrors, isoTime, noQuery } from '../schemas/common-schemas.js';
-import { openEventStream } from '../stream/event-stream.js';
-import { OpenStreams } from '../stream/open-streams.js';
+import { openEventStream, revocableStreams } from '../stream/event-stream.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
 import { deskParams, toPopView, toRecentView } from './desk-schemas.js';
 
@@ -30,22 +27,7 @@ const MAX_STREAMS_PER_KEY = 3;
  */
 export const deskStream: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
   const desk = deps.desk!;
-  const clock = deps.clock ?? systemClock;
-  const open = new OpenStreams({
-    maxPerKey: MAX_STREAMS_PER_KEY,
-    maxTotal: deps.settings.streams.maxTotal,
-    recheckMs: deps.settings.streams.recheckSec * 1000,
-    keys: deps.keys,
-    clock,
-    logger: app.log,
-  });
-  const revocations = new RevocationNotices({
-    redis: deps.redis,
-    channel: deps.keys.revocationChannel,
-    onRevoked: (keyId) => open.endKey(keyId, 'revoked-api-key'),
-    onResubscribed: () => void open.recheck(),
-    logger: app.log,
-  });
+  const { open, revocations } = revocableStreams(deps, MAX_STREAMS_PER_KEY, app.log);
   try {
     await Promise.all([revocations.start(), desk.notices.start()]);
   } catch (err) {

@@ -1,11 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RevocationNotices } from '../../auth/revocation-notices.js';
-import { systemClock } from '../../time/clock.js';
 import { authErrors, isoTime, noQuery } from '../schemas/common-schemas.js';
 import type { SupervisorDeps } from '../supervisor-deps.js';
-import { openEventStream } from '../stream/event-stream.js';
-import { OpenStreams } from '../stream/open-streams.js';
+import { openEventStream, revocableStreams } from '../stream/event-stream.js';
 import { RealtimeFeed } from '../stream/realtime-feed.js';
 import { eventPayload, statsPayload } from '../stream/stream-payload.js';
 import { exposureOf } from '../exposure/number-exposure.js';
@@ -33,7 +30,6 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  * Open streams are capped per key and per instance (429 too-many-streams).
  */
 export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = async (app, { deps }) => {
-  const clock = deps.clock ?? systemClock;
   const streamSettings = deps.settings.streams;
   const feed = new RealtimeFeed({
     realtime: deps.realtime,
@@ -41,21 +37,7 @@ export const streamRoutes: FastifyPluginAsyncZod<{ deps: SupervisorDeps }> = asy
     events: deps.events,
     logger: app.log,
   });
-  const open = new OpenStreams({
-    maxPerKey: streamSettings.maxPerKey,
-    maxTotal: streamSettings.maxTotal,
-    recheckMs: streamSettings.recheckSec * 1000,
-    keys: deps.keys,
-    clock,
-    logger: app.log,
-  });
-  const notices = new RevocationNotices({
-    redis: deps.redis,
-    channel: deps.keys.revocationChannel,
-    onRevoked: (keyId) => open.endKey(keyId, 'revoked-api-key'),
-    onResubscribed: () => void open.recheck(),
-    logger: app.log,
-  });
+  const { open, revocations: notices } = revocableStreams(deps, streamSettings.maxPerKey, app.log);
   try {
     await notices.start();
   } catch (err) {

@@ -1,5 +1,8 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
-import type { StreamEndReason } from './open-streams.js';
+import { RevocationNotices } from '../../auth/revocation-notices.js';
+import { systemClock } from '../../time/clock.js';
+import type { SupervisorDeps } from '../supervisor-deps.js';
+import { OpenStreams, type StreamEndReason } from './open-streams.js';
 
 /** One open server-sent event stream, as a route uses it. */
 export interface EventStream {
@@ -71,4 +74,29 @@ export function openEventStream(reply: FastifyReply, options: EventStreamOptions
       else cleanups.push(fn);
     },
   };
+}
+
+/**
+ * The open streams of one kind (the supervisors', the desks'), capped per key
+ * and per instance, each ended as soon as its key is revoked on any instance
+ * (a notice over Redis pub/sub) and re-checked every interval in case a
+ * notice was missed. Start the notices with `revocations.start()`.
+ */
+export function revocableStreams(deps: Pick<SupervisorDeps, 'settings' | 'keys' | 'redis' | 'clock'>, maxPerKey: number, logger: FastifyBaseLogger): { open: OpenStreams; revocations: RevocationNotices } {
+  const open = new OpenStreams({
+    maxPerKey,
+    maxTotal: deps.settings.streams.maxTotal,
+    recheckMs: deps.settings.streams.recheckSec * 1000,
+    keys: deps.keys,
+    clock: deps.clock ?? systemClock,
+    logger,
+  });
+  const revocations = new RevocationNotices({
+    redis: deps.redis,
+    channel: deps.keys.revocationChannel,
+    onRevoked: (keyId) => open.endKey(keyId, 'revoked-api-key'),
+    onResubscribed: () => void open.recheck(),
+    logger,
+  });
+  return { open, revocations };
 }
