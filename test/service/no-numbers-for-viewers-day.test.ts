@@ -134,6 +134,7 @@ async function everyGetRoute(key: string): Promise<Map<string, string[]>> {
   // Recordings are listed with the supervisor's key (a viewer may not list them); an unknown id reads the refusal.
   const listed = JSON.parse((await get('/v1/recordings', day.supervisorKey)).split('\n').slice(2).join('\n')) as { recordings?: { id: string }[] };
   const recordings = [...(listed.recordings ?? []).map((r) => r.id), 'rec-unknown'];
+  const campaigns = await ids('/v1/campaigns', 'campaigns');
   const reads: Record<string, string[]> = {
     '/v1/stats/realtime': ['/v1/stats/realtime'],
     '/v1/stats/intervals': [`/v1/stats/intervals?from=${from}&to=${to}`, `/v1/stats/intervals?from=${from}&to=${to}&format=csv`],
@@ -153,6 +154,17 @@ async function everyGetRoute(key: string): Promise<Map<string, string[]>> {
     '/v1/recordings': ['/v1/recordings', '/v1/recordings?status=failed'],
     '/v1/recordings/{id}': recordings.map((id) => `/v1/recordings/${id}`),
     '/v1/recordings/{id}/audio': recordings.map((id) => `/v1/recordings/${id}/audio`),
+    '/v1/stats/agents': ['/v1/stats/agents'],
+    // The desk is an agent's own: a viewer's or a supervisor's key reads the refusal.
+    '/v1/desk/agents/{id}': ['/v1/desk/agents/1005'],
+    '/v1/desk/agents/{id}/calls/{callId}': ['/v1/desk/agents/1005/calls/unknown'],
+    '/v1/desk/agents/{id}/stream': ['/v1/desk/agents/1005/stream'],
+    '/v1/whatif/{id}': ['/v1/whatif/unknown'],
+    '/v1/campaigns': ['/v1/campaigns'],
+    '/v1/campaigns/{id}': [...campaigns, 'unknown'].map((id) => `/v1/campaigns/${id}`),
+    '/v1/campaigns/{id}/results': [...campaigns, 'unknown'].map((id) => `/v1/campaigns/${id}/results`),
+    '/v1/campaigns/{id}/rejected': [...campaigns, 'unknown'].map((id) => `/v1/campaigns/${id}/rejected`),
+    '/v1/do-not-call': ['/v1/do-not-call'],
   };
   const routes = new Map<string, string[]>();
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -168,7 +180,7 @@ async function readEverything(key: string): Promise<string> {
     if (paths.length === 0) throw new Error(`GET ${route} is not read by this test: add how to read it`);
     for (const path of paths) text += await get(path, key);
   }
-  for (const path of ['/healthz', '/readyz', '/wallboard']) text += await get(path, null);
+  for (const path of ['/healthz', '/readyz', '/wallboard', '/desk', '/whatif']) text += await get(path, null);
   text += metricLabels(await get('/metrics', null));
   return text;
 }
