@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import type { RecordedCallEvent } from '../call-records/call-event.js';
 import { ValidationError } from '../errors.js';
 import { startPrivateRedis } from '../infra/private-redis.js';
+import { createRedis } from '../infra/redis-connection.js';
 import type { RoutingSnapshot } from '../routing/routing-snapshot.js';
 import { applyChanges, shiftsAt, type Staffed } from './apply-changes.js';
 import { compareScenarios, type Comparison } from './compare.js';
@@ -78,7 +78,8 @@ export async function runWhatIf(request: WhatIfRequest, sources: WhatIfSources, 
 
   const started = performance.now();
   const server = await startPrivateRedis();
-  const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  // The run's own redis-server, never the deployment's (so no Sentinel): a command waits for it rather than failing the run.
+  const redis = createRedis({ url: server.url }, 'tool', { maxRetriesPerRequest: null });
   try {
     const common = { redis, calls, from, to, agentRingMs: request.agentRingSec !== undefined ? request.agentRingSec * 1000 : (ringMs ?? DEFAULT_RING_MS), missedReturnMs: request.missedReturnSec * 1000 };
     const base = await runScenario({ ...common, ...baseline, keyPrefix: 'whatif:baseline', progress: (f) => progress?.(f / 2) });
